@@ -1,0 +1,26 @@
+import type { IncomingHttpHeaders } from 'node:http'
+
+const SNIPPET_CHARS = 200
+
+/**
+ * Says what came back when it is not what the service documents, e.g.
+ * `text/html, 1234 bytes: "<html>..."`. Only for bodies that cannot hold a secret.
+ */
+export function describeBody(body: string, headers: IncomingHttpHeaders): string {
+  const type = headers['content-type'] ?? 'no content type'
+  if (body.length === 0) {
+    return `${type}, empty body`
+  }
+  const flat = body.replace(/\s+/g, ' ').trim()
+  const snippet = flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}...` : flat
+  return `${type}, ${Buffer.byteLength(body)} bytes: ${JSON.stringify(snippet)}`
+}
+
+/** JSON.parse that answers undefined instead of throwing. */
+export function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,75 @@
+/** When and how long to wait before retrying a request: pure, so every branch is unit-tested. */
+export interface RetryPolicy {
+  /** Retries allowed after the first attempt. */
+  maxRetries: number
+  /** First backoff when the server gives no Retry-After; doubles on each retry. */
+  baseDelayMs: number
+  /** Ceiling of the exponential backoff. */
+  maxBackoffMs: number
+  /** Ceiling of a server's Retry-After, so that a runner is never parked for an absurd time. */
+  maxRetryAfterMs: number
+}
+
+export const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxBackoffMs: 30_000, maxRetryAfterMs: 60_000 } as const
+
+/** What one attempt ended with. */
+export type AttemptOutcome =
+  | { kind: 'response'; status: number; retryAfter?: string | undefined }
+  | { kind: 'network-error' }
+
+export type RetryDecision =
+  | { retry: false }
+  | { retry: true; delayMs: number; reason: 'retry-after' | 'backoff'; cappedFromMs?: number }
+
+/** 429 (throttled) and 5xx are transient; any other status is an answer and is never retried. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || (status >= 500 && status <= 599)
+}
+
+/**
+ * Parses Retry-After, which is either delta-seconds or an HTTP date (RFC 9110 10.2.3).
+ * Returns milliseconds from now, or undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+  const text = value?.trim()
+  if (!text) {
+    return undefined
+  }
+  if (/^\d+$/.test(text)) {
+    return Number(text) * 1000
+  }
+  const dateMs = Date.parse(text)
+  if (Number.isNaN(dateMs) || !/[a-z]/i.test(text)) {
+    return undefined
+  }
+  return Math.max(0, dateMs - nowMs)
+}
+
+/**
+ * Decides whether to retry after `retriesDone` retries. `random` in [0, 1) spreads backoffs
+ * (half fixed, half jitter) so that many runners throttled together do not retry in lockstep.
+ */
+export function decideRetry(
+  policy: RetryPolicy,
+  retriesDone: number,
+  outcome: AttemptOutcome,
+  nowMs: number,
+  random: number
+): RetryDecision {
+  if (retriesDone >= policy.maxRetries) {
+    return { retry: false }
+  }
+  if (outcome.kind === 'response') {
+    if (!isRetryableStatus(outcome.status)) {
+      return { retry: false }
+    }
+    const retryAfterMs = parseRetryAfter(outcome.retryAfter, nowMs)
+    if (retryAfterMs !== undefined) {
+      return retryAfterMs > policy.maxRetryAfterMs
+        ? { retry: true, delayMs: policy.maxRetryAfterMs, reason: 'retry-after', cappedFromMs: retryAfterMs }
+        : { retry: true, delayMs: retryAfterMs, reason: 'retry-after' }
+    }
+  }
+  const exponential = Math.min(policy.maxBackoffMs, policy.baseDelayMs * 2 ** retriesDone)
+  return { retry: true, delayMs: Math.round(exponential / 2 + (exponential / 2) * random), reason: 'backoff' }
+}

@@ -1,0 +1,271 @@
+import * as core from '@actions/core'
+import { ConfigurationError } from './errors.js'
+import { isLoopbackHost } from './url-policy.js'
+
+/** Every input in action.yml; the rest of the code sees only {@link Settings}. */
+export const INPUT_NAMES = [
+  'tenant-id',
+  'client-id',
+  'client-secret',
+  'access-token',
+  'auth-method',
+  'oidc-audience',
+  'api-url',
+  'authority-host',
+  'scope',
+  'min-score',
+  'fail-on-low-score',
+  'job-summary',
+  'timeout-seconds',
+  'max-retries'
+] as const
+
+export type InputName = (typeof INPUT_NAMES)[number]
+export type RawInputs = Record<InputName, string>
+
+export const AUTH_METHODS = ['auto', 'oidc', 'secret', 'token'] as const
+export type AuthMethodInput = (typeof AUTH_METHODS)[number]
+/** The credential actually used, once `auto` is resolved. */
+export type AuthMethod = Exclude<AuthMethodInput, 'auto'>
+
+export interface Settings {
+  /** How the access token is obtained. */
+  authMethod: AuthMethod
+  /** Directory (tenant) ID or verified domain; empty only with `token`. */
+  tenantId: string
+  /** Application (client) ID of the Entra app registration; empty only with `token`. */
+  clientId: string
+  /** Client secret for the `secret` flow (masked as soon as read). */
+  clientSecret: string
+  /** Bearer token supplied by the user for the `token` flow (masked as soon as read). */
+  accessToken: string
+  /** Audience requested for GitHub's OIDC token. */
+  oidcAudience: string
+  /** Defender API base URL, without a trailing slash. */
+  apiUrl: string
+  /** Entra ID authority host, without a trailing slash. */
+  authorityHost: string
+  /** Scope asked for in the client-credentials grant (`<app id URI>/.default`). */
+  scope: string
+  /** Lowest passing score; undefined means no gate. */
+  minScore: number | undefined
+  /** false turns a score below `minScore` into a warning. */
+  failOnLowScore: boolean
+  /** Whether to write the job summary. */
+  jobSummary: boolean
+  /** Time allowed for each HTTP request, in milliseconds. */
+  timeoutMs: number
+  /** Retries after a 429, a 5xx or a network failure. */
+  maxRetries: number
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
+const MAX_TIMEOUT_SECONDS = 600
+const MAX_RETRIES = 10
+
+/** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, core.getInput(name)])) as RawInputs
+  for (const secret of [raw['client-secret'], raw['access-token']]) {
+    if (secret) {
+      core.setSecret(secret)
+    }
+  }
+  return parseSettings(raw, env)
+}
+
+/** Validates raw inputs; throws {@link ConfigurationError} naming the input and the fix. */
+export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv): Settings {
+  const clientSecret = raw['client-secret']
+  const accessToken = raw['access-token']
+  const authMethod = resolveAuthMethod(parseChoice('auth-method', raw['auth-method'], AUTH_METHODS), raw)
+
+  const needsApp = authMethod !== 'token'
+  const tenantId = parseTenantId(raw['tenant-id'], needsApp, authMethod)
+  const clientId = parseClientId(raw['client-id'], needsApp, authMethod)
+  if (authMethod === 'oidc') {
+    requireOidcEnvironment(env)
+  }
+
+  return {
+    authMethod,
+    tenantId,
+    clientId,
+    clientSecret,
+    accessToken,
+    oidcAudience: parseRequired('oidc-audience', raw['oidc-audience'], 'api://AzureADTokenExchange'),
+    apiUrl: parseServiceUrl('api-url', raw['api-url'], 'https://api.securitycenter.microsoft.com'),
+    authorityHost: parseServiceUrl('authority-host', raw['authority-host'], 'https://login.microsoftonline.com'),
+    scope: parseScope(raw.scope),
+    minScore: parseOptionalNumber('min-score', raw['min-score']),
+    failOnLowScore: parseBoolean('fail-on-low-score', raw['fail-on-low-score']),
+    jobSummary: parseBoolean('job-summary', raw['job-summary']),
+    timeoutMs: parseTimeoutSeconds(raw['timeout-seconds']) * 1000,
+    maxRetries: parseMaxRetries(raw['max-retries'])
+  }
+}
+
+function resolveAuthMethod(method: AuthMethodInput, raw: RawInputs): AuthMethod {
+  switch (method) {
+    case 'auto':
+      if (raw['access-token']) return 'token'
+      if (raw['client-secret']) return 'secret'
+      return 'oidc'
+    case 'token':
+      if (!raw['access-token']) {
+        throw new ConfigurationError(
+          "auth-method is 'token' but access-token is empty. Pass access-token, or use auth-method 'auto'."
+        )
+      }
+      return method
+    case 'secret':
+      if (!raw['client-secret']) {
+        throw new ConfigurationError(
+          "auth-method is 'secret' but client-secret is empty. Pass client-secret: ${{ secrets.AZURE_CLIENT_SECRET }} " +
+            "(a secret that does not exist in this repository evaluates to empty), or use auth-method 'oidc'."
+        )
+      }
+      return method
+    case 'oidc':
+      return method
+  }
+}
+
+function parseTenantId(value: string, required: boolean, method: AuthMethod): string {
+  if (!value) {
+    if (required) {
+      throw new ConfigurationError(
+        `Missing tenant-id: auth-method '${method}' needs it. Expected the directory (tenant) ID of your Entra tenant ` +
+          '(a GUID) or one of its verified domains such as contoso.onmicrosoft.com.'
+      )
+    }
+    return ''
+  }
+  if (!GUID.test(value) && !DOMAIN.test(value)) {
+    throw new ConfigurationError(
+      `Invalid tenant-id '${value}'. Expected the directory (tenant) ID, a GUID such as ` +
+        "00000000-0000-0000-0000-000000000000, or a verified domain such as contoso.onmicrosoft.com ('common' " +
+        "and 'organizations' do not work for app sign-in)."
+    )
+  }
+  return value
+}
+
+function parseClientId(value: string, required: boolean, method: AuthMethod): string {
+  if (!value) {
+    if (required) {
+      throw new ConfigurationError(
+        `Missing client-id: auth-method '${method}' needs it. Expected the application (client) ID of the Entra app ` +
+          'registration, a GUID shown on its Overview page.'
+      )
+    }
+    return ''
+  }
+  if (!GUID.test(value)) {
+    throw new ConfigurationError(
+      `Invalid client-id '${value}'. Expected the application (client) ID of the Entra app registration, a GUID such ` +
+        'as 00000000-0000-0000-0000-000000000000 (not the secret ID nor the object ID).'
+    )
+  }
+  return value
+}
+
+function requireOidcEnvironment(env: NodeJS.ProcessEnv): void {
+  if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
+    throw new ConfigurationError(
+      'OIDC sign-in needs an ID token from GitHub, but ACTIONS_ID_TOKEN_REQUEST_URL is not set. ' +
+        "Add 'permissions: id-token: write' to the job (with 'contents: read' if the job checks out code), " +
+        'or pass client-secret to sign in with a secret instead. ' +
+        'Pull requests from forks never get an ID token.'
+    )
+  }
+}
+
+function parseChoice<T extends string>(name: InputName, value: string, choices: readonly T[]): T {
+  const match = choices.find(choice => choice === value.toLowerCase())
+  if (match === undefined) {
+    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected one of: ${choices.join(', ')}.`)
+  }
+  return match
+}
+
+function parseRequired(name: InputName, value: string, example: string): string {
+  if (!value) {
+    throw new ConfigurationError(`Missing ${name}. Expected a value such as ${example} (or remove the input to use the default).`)
+  }
+  return value
+}
+
+function parseServiceUrl(name: InputName, value: string, example: string): string {
+  parseRequired(name, value, example)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected an absolute https:// URL such as ${example}.`)
+  }
+  if (url.username || url.password) {
+    throw new ConfigurationError(`Invalid ${name}: it must not contain a user name or password. Expected a URL such as ${example}.`)
+  }
+  const cleartextAllowed = url.protocol === 'http:' && isLoopbackHost(url.hostname)
+  if (url.protocol !== 'https:' && !cleartextAllowed) {
+    throw new ConfigurationError(
+      `Invalid ${name} '${value}'. Expected an https:// URL such as ${example}: tokens must not travel in clear text ` +
+        '(http:// is accepted only for loopback hosts such as 127.0.0.1).'
+    )
+  }
+  if (url.search || url.hash) {
+    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a base URL without a query or fragment, such as ${example}.`)
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+function parseScope(value: string): string {
+  const example = 'https://api.securitycenter.microsoft.com/.default'
+  parseRequired('scope', value, example)
+  if (!value.endsWith('/.default') || /\s/.test(value)) {
+    throw new ConfigurationError(
+      `Invalid scope '${value}'. Expected the API's application ID URI followed by /.default, such as ${example}: ` +
+        'the client-credentials grant accepts only .default scopes.'
+    )
+  }
+  return value
+}
+
+function parseOptionalNumber(name: InputName, value: string): number | undefined {
+  if (!value) {
+    return undefined
+  }
+  const number = Number(value)
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(number)) {
+    throw new ConfigurationError(
+      `Invalid ${name} '${value}'. Expected a non-negative number of points such as 400, or leave it empty for no threshold.`
+    )
+  }
+  return number
+}
+
+function parseBoolean(name: InputName, value: string): boolean {
+  // The YAML 1.2 core schema spellings, as core.getBooleanInput accepts.
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new ConfigurationError(`Invalid ${name} '${value}'. Expected true or false.`)
+}
+
+function parseTimeoutSeconds(value: string): number {
+  const seconds = Number(value)
+  if (!value || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new ConfigurationError(
+      `Invalid timeout-seconds '${value}'. Expected a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SECONDS}, such as 30.`
+    )
+  }
+  return seconds
+}
+
+function parseMaxRetries(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > MAX_RETRIES) {
+    throw new ConfigurationError(`Invalid max-retries '${value}'. Expected a whole number from 0 to ${MAX_RETRIES}, such as 3.`)
+  }
+  return Number(value)
+}

@@ -1,0 +1,16 @@
+/**
+ * Tokens must never travel in clear text, so service URLs must be https:// unless they point at
+ * this machine (the local simulator, a loopback test double).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase()
+  if (host === 'localhost' || host === '[::1]') {
+    return true
+  }
+  const octets = host.split('.')
+  return (
+    octets.length === 4 &&
+    octets[0] === '127' &&
+    octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255)
+  )
+}

@@ -1,0 +1,35 @@
+/**
+ * `npm run demo`: the action's main job end to end with no Microsoft account. It starts the local
+ * simulator (Entra ID, the Defender API, GitHub's OIDC issuer), runs the bundled dist/index.js as
+ * the runner would, signing in with GitHub OIDC and gating on min-score 300, and prints what a
+ * workflow would see: the step log, the outputs and the job summary.
+ */
+import { oidcRun, runAction } from './harness.js'
+import { Simulator } from './sim/simulator.js'
+
+const sim = await Simulator.start()
+try {
+  const options = oidcRun(sim)
+  const run = await runAction({ ...options, inputs: { ...options.inputs, 'min-score': '300' } })
+  const log = run.stdout
+    .split('\n')
+    .filter(line => line && !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
+  const section = (title: string): void => console.log(`\n----- ${title} -----`)
+  console.log('Simulated tenant, app and Defender API on 127.0.0.1; signing in with GitHub OIDC; min-score 300.')
+  section('step log')
+  console.log(log.join('\n'))
+  section('outputs')
+  for (const [name, value] of Object.entries(run.outputs)) {
+    console.log(`${name}=${value}`)
+  }
+  section('job summary (Markdown)')
+  console.log(run.summary.trim())
+  section('result')
+  console.log(`exit code ${run.exitCode} in ${run.durationMs} ms; requests seen by the simulator:`)
+  for (const request of sim.requests) {
+    console.log(`  ${request.service.padEnd(6)} ${request.method} ${request.path.split('?')[0]} -> ${request.status}`)
+  }
+  process.exitCode = run.exitCode ?? 1
+} finally {
+  await sim.close()
+}

@@ -1,0 +1,195 @@
+/**
+ * Runs the bundled action as the GitHub runner does: a separate `node dist/index.js` process with
+ * INPUT_* variables (action.yml defaults filled in), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+import type { Simulator } from './sim/simulator.js'
+
+/** The repository root (this file runs from build/test/). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js')
+
+export interface ActionMetadata {
+  inputs: Record<string, { description: string; required?: boolean; default?: string }>
+  outputs: Record<string, { description: string }>
+  runs: { using: string; main: string }
+}
+
+export async function readActionMetadata(): Promise<ActionMetadata> {
+  return parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as ActionMetadata
+}
+
+export interface ActionRun {
+  exitCode: number | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  durationMs: number
+}
+
+export interface RunOptions {
+  /** Inputs as a workflow's `with:` gives them; action.yml defaults fill the rest. */
+  inputs?: Record<string, string>
+  /** Extra environment, e.g. ACTIONS_ID_TOKEN_REQUEST_URL; undefined removes a variable. */
+  env?: Record<string, string | undefined>
+  /** Kill the process after this long, so a hang fails the test instead of stalling the suite. */
+  killAfterMs?: number
+}
+
+/** The runner's name for an input's variable: INPUT_ + upper case, spaces to underscores. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
+  const metadata = await readActionMetadata()
+  const workDir = await mkdtemp(join(tmpdir(), 'secure-score-run-'))
+  const outputFile = join(workDir, 'output.txt')
+  const summaryFile = join(workDir, 'summary.md')
+  await writeFile(outputFile, '')
+  await writeFile(summaryFile, '')
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: workDir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workDir,
+    RUNNER_TEMP: workDir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile
+  }
+  for (const [name, input] of Object.entries(metadata.inputs)) {
+    env[inputVariable(name)] = input.default ?? ''
+  }
+  for (const [name, value] of Object.entries(options.inputs ?? {})) {
+    env[inputVariable(name)] = value
+  }
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) {
+      delete env[name]
+    } else {
+      env[name] = value
+    }
+  }
+  try {
+    const started = Date.now()
+    const { exitCode, stdout, stderr } = await spawnNode([ACTION_ENTRY], env, options.killAfterMs ?? 60_000)
+    return {
+      exitCode,
+      stdout,
+      stderr,
+      durationMs: Date.now() - started,
+      outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
+      summary: await readFile(summaryFile, 'utf8')
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true })
+  }
+}
+
+function spawnNode(
+  args: string[],
+  env: Record<string, string>,
+  killAfterMs: number
+): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
+    child.on('error', reject)
+    child.on('close', exitCode => {
+      clearTimeout(killer)
+      resolvePromise({ exitCode, stdout, stderr })
+    })
+  })
+}
+
+/** Parses the `name<<DELIMITER` blocks @actions/core writes to GITHUB_OUTPUT. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let index = 0; index < lines.length; index++) {
+    const header = /^([^<]+)<<(.+)$/.exec(lines[index] ?? '')
+    if (!header) {
+      continue
+    }
+    const [, name = '', delimiter] = header
+    const value: string[] = []
+    while (++index < lines.length && lines[index] !== delimiter) {
+      value.push(lines[index] ?? '')
+    }
+    outputs[name] = value.join('\n')
+  }
+  return outputs
+}
+
+/** Inputs that point the action at the simulator and sign in with its app's client secret. */
+export function secretInputs(sim: Simulator): Record<string, string> {
+  return {
+    'tenant-id': sim.tenantId,
+    'client-id': sim.app.clientId,
+    'client-secret': sim.app.secret ?? '',
+    'api-url': sim.apiUrl,
+    'authority-host': sim.entraUrl
+  }
+}
+
+/** Inputs and runner environment for the OIDC flow against the simulator. */
+export function oidcRun(sim: Simulator): Pick<RunOptions, 'inputs' | 'env'> {
+  return {
+    inputs: {
+      'tenant-id': sim.tenantId,
+      'client-id': sim.app.clientId,
+      'api-url': sim.apiUrl,
+      'authority-host': sim.entraUrl
+    },
+    env: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: sim.oidcRequestUrl,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim.oidcRequestToken
+    }
+  }
+}
+
+/** The `::error::` annotations, decoded as the runner shows them. */
+export function errorAnnotations(run: ActionRun): string[] {
+  return annotations(run, 'error')
+}
+
+export function annotations(run: ActionRun, kind: 'error' | 'warning' | 'notice'): string[] {
+  return run.stdout
+    .split('\n')
+    .filter(line => line.startsWith(`::${kind}`))
+    .map(line => decodeCommandValue(line.slice(line.indexOf('::', 2) + 2)))
+}
+
+/** The values the action asked the runner to mask. */
+export function maskedValues(run: ActionRun): string[] {
+  return run.stdout
+    .split('\n')
+    .filter(line => line.startsWith('::add-mask::'))
+    .map(line => decodeCommandValue(line.slice('::add-mask::'.length)))
+}
+
+function decodeCommandValue(value: string): string {
+  return value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+}
+
+/**
+ * Everything the action showed anyone: logs (but the mask commands themselves), outputs, summary.
+ * A secret found here would reach a log, a summary or a later step in the clear.
+ */
+export function visibleText(run: ActionRun): string {
+  const logs = `${run.stdout}\n${run.stderr}`
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+  return [logs, run.summary, ...Object.values(run.outputs)].join('\n')
+}

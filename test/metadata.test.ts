@@ -1,0 +1,38 @@
+/** action.yml, the settings module and the README describe one interface; these keep them in step. */
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { INPUT_NAMES } from '../src/settings.js'
+import { ROOT, readActionMetadata } from './harness.js'
+import { README, withActionReference } from './tools/readme.js'
+
+describe('action metadata', () => {
+  it('declares exactly the inputs the settings module reads', async () => {
+    const metadata = await readActionMetadata()
+    assert.deepEqual(Object.keys(metadata.inputs).sort(), [...INPUT_NAMES].sort())
+    for (const [name, input] of Object.entries(metadata.inputs)) {
+      assert.ok(input.description.length > 20, `${name} has a description`)
+    }
+  })
+
+  it('declares the outputs the action sets, and runs the bundle on node24', async () => {
+    const metadata = await readActionMetadata()
+    assert.deepEqual(Object.keys(metadata.outputs), ['score', 'score-time', 'min-score', 'passed'])
+    assert.deepEqual(metadata.runs, { using: 'node24', main: 'dist/index.js' })
+  })
+
+  it('has its inputs and outputs documented in the README as action.yml says (npm run docs)', async () => {
+    const readme = await readFile(README, 'utf8')
+    assert.equal(readme, withActionReference(readme, await readActionMetadata()), 'README is stale: run npm run docs')
+  })
+
+  it('gives the two set-up commands in the README, and CI runs the same test command', async () => {
+    const readme = await readFile(README, 'utf8')
+    assert.match(readme, /^npm ci && npm run demo$/m)
+    assert.match(readme, /^npm test$/m)
+    const ci = await readFile(join(ROOT, '.ci', 'run'), 'utf8')
+    assert.match(ci, /^npm ci$/m)
+    assert.match(ci, /^npm test$/m)
+  })
+})

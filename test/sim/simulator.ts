@@ -1,0 +1,362 @@
+/**
+ * A local stand-in for the three services the action talks to, over real HTTP on 127.0.0.1:
+ * Entra ID's v2.0 token endpoint, the Defender for Endpoint API, and GitHub's OIDC token endpoint.
+ * It checks what it is sent as the real ones do (secrets, assertion signatures and claims, token
+ * scope and roles) and records every request so tests can assert what the action did.
+ */
+import { createSign, createVerify, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
+export const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange'
+export const DEFENDER_RESOURCE = 'https://api.securitycenter.microsoft.com'
+
+export interface FederatedCredential {
+  issuer: string
+  subject: string
+  audience: string
+}
+
+/** An app registration in the simulated tenant. */
+export interface SimApp {
+  clientId: string
+  secret?: string
+  federated: FederatedCredential[]
+  /** Application permissions granted with admin consent, e.g. Score.Read.All. */
+  roles: string[]
+}
+
+/** A canned answer that replaces the service's normal handling for one request. */
+export interface Reply {
+  status: number
+  headers?: Record<string, string>
+  body?: string
+  /** Extra delay before this answer, on top of the simulator's latency. */
+  delayMs?: number
+}
+
+export type ServiceName = 'entra' | 'api' | 'oidc'
+
+export interface RecordedRequest {
+  service: ServiceName
+  method: string
+  path: string
+  host: string
+  /** Form fields of a token request. */
+  form: Record<string, string>
+  authorization: string | undefined
+  receivedAt: number
+  answeredAt: number
+  status: number
+}
+
+export interface ScoreState {
+  score: unknown
+  time?: unknown
+}
+
+export class Simulator {
+  readonly tenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47'
+  readonly tenantDomain = 'contoso.onmicrosoft.com'
+  readonly app: SimApp = {
+    clientId: '3b2e8f41-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
+    secret: `sim-secret~${randomBytes(12).toString('base64url')}`,
+    federated: [{ issuer: GITHUB_ISSUER, subject: 'repo:octo-org/octo-repo:ref:refs/heads/main', audience: DEFAULT_AUDIENCE }],
+    roles: ['Score.Read.All']
+  }
+  /** What the Defender API reports; tests may set any shape, valid or not. */
+  score: ScoreState = { score: 340 }
+  /** Claims GitHub puts in the job's ID token (the audience comes from the request). */
+  oidcClaims: Record<string, unknown> = {
+    iss: GITHUB_ISSUER,
+    sub: 'repo:octo-org/octo-repo:ref:refs/heads/main',
+    repository: 'octo-org/octo-repo',
+    ref: 'refs/heads/main'
+  }
+  /** Answers to give before normal handling, first in first out, per service. */
+  readonly script: Record<ServiceName, Reply[]> = { entra: [], api: [], oidc: [] }
+  /** Delay added to every answer. */
+  latencyMs = 0
+  readonly requests: RecordedRequest[] = []
+  /** The bearer the runner gives the action for GitHub's OIDC endpoint. */
+  readonly oidcRequestToken = `sim-runtime-${randomBytes(12).toString('base64url')}`
+
+  private readonly issuerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  private readonly issuedTokens = new Map<string, { clientId: string; audience: string; roles: string[] }>()
+  private readonly servers: Server[] = []
+  private readonly ports = new Map<ServiceName, number>()
+
+  static async start(): Promise<Simulator> {
+    const simulator = new Simulator()
+    await Promise.all(
+      (['entra', 'api', 'oidc'] as const).map(service => simulator.listen(service))
+    )
+    return simulator
+  }
+
+  get entraUrl(): string {
+    return `http://127.0.0.1:${this.ports.get('entra')}`
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.ports.get('api')}`
+  }
+
+  /** What the runner puts in ACTIONS_ID_TOKEN_REQUEST_URL (core appends `&audience=`). */
+  get oidcRequestUrl(): string {
+    return `http://127.0.0.1:${this.ports.get('oidc')}/_apis/distributedtask/idtoken?api-version=2.0`
+  }
+
+  /** A token the Defender API accepts, as if the user had obtained it elsewhere. */
+  issueAccessToken(roles: string[] = ['Score.Read.All'], audience = DEFENDER_RESOURCE): string {
+    const token = `sim-at.${randomBytes(24).toString('base64url')}`
+    this.issuedTokens.set(token, { clientId: this.app.clientId, audience, roles })
+    return token
+  }
+
+  /** Signs an ID token as GitHub's issuer would (or with another key, to fake a forgery). */
+  signIdToken(claims: Record<string, unknown>, key: KeyObject = this.issuerKeys.privateKey): string {
+    const now = Math.floor(Date.now() / 1000)
+    const header = { alg: 'RS256', typ: 'JWT', kid: 'sim-github' }
+    const payload = { jti: randomUUID(), nbf: now, iat: now, exp: now + 300, ...claims }
+    const signingInput = `${encodeJson(header)}.${encodeJson(payload)}`
+    const signature = createSign('RSA-SHA256').update(signingInput).sign(key).toString('base64url')
+    return `${signingInput}.${signature}`
+  }
+
+  requestsTo(service: ServiceName): RecordedRequest[] {
+    return this.requests.filter(request => request.service === service)
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.servers.map(
+        server =>
+          new Promise<void>(resolve => {
+            server.closeAllConnections()
+            server.close(() => resolve())
+          })
+      )
+    )
+  }
+
+  private async listen(service: ServiceName): Promise<void> {
+    const server = createServer((request, response) => {
+      this.handle(service, request, response).catch(error => {
+        response.destroy(error instanceof Error ? error : new Error(String(error)))
+      })
+    })
+    this.servers.push(server)
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    this.ports.set(service, (server.address() as AddressInfo).port)
+  }
+
+  private async handle(service: ServiceName, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const receivedAt = Date.now()
+    const body = await readAll(request)
+    const url = new URL(request.url ?? '/', 'http://sim')
+    const form = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')
+      ? Object.fromEntries(new URLSearchParams(body))
+      : {}
+    const scripted = this.script[service].shift()
+    const reply = scripted ?? this.answer(service, request, url, form)
+    await delay(this.latencyMs + (reply.delayMs ?? 0))
+    this.requests.push({
+      service,
+      method: request.method ?? '',
+      path: url.pathname + url.search,
+      host: request.headers.host ?? '',
+      form,
+      authorization: request.headers.authorization,
+      receivedAt,
+      answeredAt: Date.now(),
+      status: reply.status
+    })
+    response.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', ...reply.headers })
+    response.end(reply.body ?? '')
+  }
+
+  private answer(service: ServiceName, request: IncomingMessage, url: URL, form: Record<string, string>): Reply {
+    switch (service) {
+      case 'entra':
+        return this.token(request, url, form)
+      case 'api':
+        return this.defender(request, url)
+      case 'oidc':
+        return this.githubIdToken(request, url)
+    }
+  }
+
+  // ---- GitHub's OIDC token endpoint ----
+  private githubIdToken(request: IncomingMessage, url: URL): Reply {
+    if (request.method !== 'GET' || request.headers.authorization !== `Bearer ${this.oidcRequestToken}`) {
+      return json(401, { message: 'Unauthorized' })
+    }
+    const audience = url.searchParams.get('audience') ?? GITHUB_ISSUER
+    return json(200, { value: this.signIdToken({ ...this.oidcClaims, aud: audience }) })
+  }
+
+  // ---- Entra ID v2.0 token endpoint ----
+  private token(request: IncomingMessage, url: URL, form: Record<string, string>): Reply {
+    const match = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname)
+    if (request.method !== 'POST' || !match) {
+      return json(404, { error: 'not_found' })
+    }
+    const tenant = decodeURIComponent(match[1] ?? '')
+    if (tenant !== this.tenantId && tenant.toLowerCase() !== this.tenantDomain) {
+      return aadError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`)
+    }
+    if ('resource' in form) {
+      return aadError(400, 'invalid_request', 901002, "The 'resource' request parameter is not supported.")
+    }
+    if (form['grant_type'] !== 'client_credentials') {
+      return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.')
+    }
+    const app = form['client_id'] === this.app.clientId ? this.app : undefined
+    if (!app) {
+      return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${form['client_id']}' was not found in the directory '${tenant}'.`)
+    }
+    const scope = form['scope'] ?? ''
+    if (!scope.endsWith('/.default')) {
+      return aadError(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`)
+    }
+    const audience = scope.slice(0, -'/.default'.length)
+    if (audience !== DEFENDER_RESOURCE) {
+      return aadError(400, 'invalid_resource', 500011, `The resource principal named ${audience} was not found in the tenant named ${tenant}.`)
+    }
+    const credentialError = this.checkCredential(app, form)
+    if (credentialError) {
+      return credentialError
+    }
+    const accessToken = this.issueAccessToken(app.roles, audience)
+    return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken })
+  }
+
+  private checkCredential(app: SimApp, form: Record<string, string>): Reply | undefined {
+    if (form['client_secret'] !== undefined) {
+      return form['client_secret'] === app.secret
+        ? undefined
+        : aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.')
+    }
+    const assertion = form['client_assertion']
+    if (assertion === undefined || form['client_assertion_type'] !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
+      return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+    }
+    const verified = verifyJwt(assertion, this.issuerKeys.publicKey)
+    if (verified === 'malformed') {
+      return aadError(400, 'invalid_client', 50027, 'JWT token is invalid or malformed.')
+    }
+    if (verified === 'bad-signature') {
+      return aadError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.')
+    }
+    const now = Date.now() / 1000
+    if (typeof verified['exp'] !== 'number' || verified['exp'] < now) {
+      return aadError(400, 'invalid_client', 700024, 'Client assertion is not within its valid time range.')
+    }
+    const presented = { issuer: String(verified['iss']), subject: String(verified['sub']), audience: String(verified['aud']) }
+    const matches = app.federated.some(
+      credential =>
+        credential.issuer === presented.issuer &&
+        credential.subject === presented.subject &&
+        credential.audience === presented.audience
+    )
+    if (!matches) {
+      return aadError(
+        400,
+        'invalid_client',
+        70021,
+        `No matching federated identity record found for presented assertion. Assertion Issuer: '${presented.issuer}'. ` +
+          `Assertion Subject: '${presented.subject}'. Assertion Audience: '${presented.audience}'. ` +
+          'https://learn.microsoft.com/entra/workload-id/workload-identity-federation'
+      )
+    }
+    return undefined
+  }
+
+  // ---- Defender for Endpoint API ----
+  private defender(request: IncomingMessage, url: URL): Reply {
+    const requestId = randomUUID()
+    const authorization = request.headers.authorization ?? ''
+    const grant = authorization.startsWith('Bearer ') ? this.issuedTokens.get(authorization.slice(7)) : undefined
+    if (!grant || grant.audience !== DEFENDER_RESOURCE) {
+      return json(401, { error: { code: 'Unauthorized', message: 'Authorization has been denied for this request.', target: requestId } })
+    }
+    if (request.method !== 'GET' || url.pathname !== '/api/configurationScore') {
+      return json(404, { error: { code: 'NotFound', message: `No endpoint ${url.pathname}.`, target: requestId } })
+    }
+    if (!grant.roles.includes('Score.Read.All')) {
+      return json(403, {
+        error: {
+          code: 'Forbidden',
+          message: `The application does not have any of the required application permissions (Score.Read.All) to access the resource. Application roles: ${grant.roles.join(',') || 'none'}.`,
+          target: requestId
+        }
+      })
+    }
+    return json(200, {
+      '@odata.context': `${url.origin}/api/$metadata#ConfigurationScore/$entity`,
+      time: apiTime(),
+      ...this.score
+    })
+  }
+}
+
+/** An Entra OAuth error body, in the documented shape. */
+export function aadError(status: number, error: string, code: number, text: string): Reply {
+  const traceId = randomUUID()
+  const correlationId = randomUUID()
+  return json(status, {
+    error,
+    error_description: `AADSTS${code}: ${text} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${new Date().toISOString()}`,
+    error_codes: [code],
+    timestamp: new Date().toISOString(),
+    trace_id: traceId,
+    correlation_id: correlationId
+  })
+}
+
+export function json(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) }
+}
+
+/** The API's `time`: ISO 8601 with seven fractional digits, as Microsoft's examples show. */
+function apiTime(): string {
+  return new Date().toISOString().replace('Z', '0000Z')
+}
+
+function verifyJwt(token: string, key: KeyObject): Record<string, unknown> | 'malformed' | 'bad-signature' {
+  const [header, payload, signature] = token.split('.')
+  if (!header || !payload || !signature) {
+    return 'malformed'
+  }
+  let claims: unknown
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+  } catch {
+    return 'malformed'
+  }
+  if (typeof claims !== 'object' || claims === null) {
+    return 'malformed'
+  }
+  const valid = createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(key, Buffer.from(signature, 'base64url'))
+  return valid ? (claims as Record<string, unknown>) : 'bad-signature'
+}
+
+function encodeJson(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url')
+}
+
+function readAll(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.on('error', reject)
+  })
+}
+
+/** Unref'd: a reply still waiting must not keep a finished test process alive after close(). */
+function delay(ms: number): Promise<void> {
+  return ms > 0 ? new Promise(resolve => setTimeout(resolve, ms).unref()) : Promise.resolve()
+}

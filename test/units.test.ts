@@ -1,0 +1,307 @@
+/** Unit tests of the pure decisions: settings, retry policy, gate, error descriptions, rendering. */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { describeApiFailure, parseScoreResponse } from '../src/defender.js'
+import { describeTokenFailure, parseEntraError, presentedAssertion } from '../src/entra.js'
+import { ConfigurationError, failureMessage, ServiceError } from '../src/errors.js'
+import { evaluateGate, formatPoints, gateMessage } from '../src/gate.js'
+import { renderSummary, reportOutputs, type ScoreReport } from '../src/report.js'
+import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../src/retry.js'
+import { parseSettings, type RawInputs } from '../src/settings.js'
+import { isLoopbackHost } from '../src/url-policy.js'
+import { parseOutputFile } from './harness.js'
+
+const DEFAULTS: RawInputs = {
+  'tenant-id': 'contoso.onmicrosoft.com',
+  'client-id': '3b2e8f41-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
+  'client-secret': '',
+  'access-token': '',
+  'auth-method': 'auto',
+  'oidc-audience': 'api://AzureADTokenExchange',
+  'api-url': 'https://api.securitycenter.microsoft.com',
+  'authority-host': 'https://login.microsoftonline.com',
+  scope: 'https://api.securitycenter.microsoft.com/.default',
+  'min-score': '',
+  'fail-on-low-score': 'true',
+  'job-summary': 'true',
+  'timeout-seconds': '30',
+  'max-retries': '3'
+}
+const OIDC_ENV = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://example/idtoken?x=1', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' }
+
+function settings(overrides: Partial<RawInputs>, env: NodeJS.ProcessEnv = OIDC_ENV) {
+  return parseSettings({ ...DEFAULTS, ...overrides }, env)
+}
+
+describe('settings', () => {
+  it('reads the defaults as OIDC with no gate', () => {
+    const parsed = settings({})
+    assert.equal(parsed.authMethod, 'oidc')
+    assert.equal(parsed.minScore, undefined)
+    assert.equal(parsed.timeoutMs, 30_000)
+    assert.equal(parsed.maxRetries, 3)
+    assert.equal(parsed.apiUrl, 'https://api.securitycenter.microsoft.com')
+  })
+
+  it('resolves auto: token, then secret, then OIDC', () => {
+    assert.equal(settings({ 'access-token': 'a', 'client-secret': 's' }).authMethod, 'token')
+    assert.equal(settings({ 'client-secret': 's' }).authMethod, 'secret')
+    assert.equal(settings({}).authMethod, 'oidc')
+    assert.equal(settings({ 'auth-method': 'OIDC', 'client-secret': 's' }).authMethod, 'oidc')
+  })
+
+  it('does not need tenant-id nor client-id with an access token', () => {
+    const parsed = settings({ 'access-token': 'a', 'tenant-id': '', 'client-id': '' }, {})
+    assert.equal(parsed.tenantId, '')
+    assert.equal(parsed.clientId, '')
+  })
+
+  it('parses thresholds, including fractions', () => {
+    assert.equal(settings({ 'min-score': '400' }).minScore, 400)
+    assert.equal(settings({ 'min-score': '0' }).minScore, 0)
+    assert.equal(settings({ 'min-score': '412.5' }).minScore, 412.5)
+    for (const bad of ['-1', 'abc', '1e3', '40O', 'Infinity', '.5', '5.']) {
+      assert.throws(() => settings({ 'min-score': bad }), { name: 'ConfigurationError', message: new RegExp(`^Invalid min-score '${bad.replace('.', '\\.')}'`) })
+    }
+  })
+
+  it('accepts the YAML core-schema booleans only', () => {
+    assert.equal(settings({ 'fail-on-low-score': 'FALSE' }).failOnLowScore, false)
+    assert.equal(settings({ 'job-summary': 'True' }).jobSummary, true)
+    assert.throws(() => settings({ 'job-summary': 'yes' }), /^ConfigurationError: Invalid job-summary 'yes'/)
+  })
+
+  it('strips a trailing slash and keeps a path prefix of service URLs', () => {
+    assert.equal(settings({ 'api-url': 'https://proxy.example.com/defender/' }).apiUrl, 'https://proxy.example.com/defender')
+    assert.equal(settings({ 'authority-host': 'http://127.0.0.1:8080/' }).authorityHost, 'http://127.0.0.1:8080')
+    assert.equal(settings({ 'api-url': 'http://[::1]:9/' }).apiUrl, 'http://[::1]:9')
+  })
+
+  it('refuses clear-text http to anything but loopback', () => {
+    for (const url of ['http://example.com', 'http://10.0.0.1', 'http://127.0.0.1.nip.io', 'http://localhost.example.com']) {
+      assert.throws(() => settings({ 'api-url': url }), /clear text/, url)
+    }
+  })
+
+  it('does not echo a URL that carries credentials', () => {
+    assert.throws(
+      () => settings({ 'api-url': 'https://user:hunter2@example.com' }),
+      (error: Error) => error instanceof ConfigurationError && !error.message.includes('hunter2')
+    )
+  })
+
+  it('bounds timeout-seconds and max-retries', () => {
+    assert.equal(settings({ 'timeout-seconds': '0.5' }).timeoutMs, 500)
+    assert.throws(() => settings({ 'timeout-seconds': '601' }), /timeout-seconds/)
+    assert.throws(() => settings({ 'timeout-seconds': '-3' }), /timeout-seconds/)
+    assert.throws(() => settings({ 'timeout-seconds': '' }), /timeout-seconds/)
+    assert.equal(settings({ 'max-retries': '0' }).maxRetries, 0)
+    assert.throws(() => settings({ 'max-retries': '1.5' }), /max-retries/)
+  })
+
+  it('needs the OIDC environment only when OIDC is the method', () => {
+    assert.throws(() => settings({}, {}), /id-token: write/)
+    assert.equal(settings({ 'client-secret': 's' }, {}).authMethod, 'secret')
+  })
+})
+
+describe('url policy', () => {
+  it('knows loopback hosts', () => {
+    for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.255.0.9', '[::1]']) {
+      assert.equal(isLoopbackHost(host), true, host)
+    }
+    for (const host of ['127.0.0.256', '127.0.0', '128.0.0.1', 'example.com', '127.0.0.1.example.com', '[::2]']) {
+      assert.equal(isLoopbackHost(host), false, host)
+    }
+  })
+})
+
+describe('retry policy', () => {
+  const policy: RetryPolicy = { maxRetries: 3, baseDelayMs: 1000, maxBackoffMs: 30_000, maxRetryAfterMs: 60_000 }
+  const now = Date.parse('2026-01-01T00:00:00Z')
+
+  it('retries only 429 and 5xx among statuses', () => {
+    assert.deepEqual([429, 500, 503, 599].map(isRetryableStatus), [true, true, true, true])
+    assert.deepEqual([200, 400, 401, 403, 404, 409, 600].map(isRetryableStatus), [false, false, false, false, false, false, false])
+    assert.deepEqual(decideRetry(policy, 0, { kind: 'response', status: 403 }, now, 0), { retry: false })
+  })
+
+  it('stops after maxRetries', () => {
+    assert.equal(decideRetry(policy, 2, { kind: 'network-error' }, now, 0).retry, true)
+    assert.deepEqual(decideRetry(policy, 3, { kind: 'network-error' }, now, 0), { retry: false })
+    assert.deepEqual(decideRetry({ ...policy, maxRetries: 0 }, 0, { kind: 'response', status: 503 }, now, 0), { retry: false })
+  })
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    assert.equal(parseRetryAfter('7', now), 7000)
+    assert.equal(parseRetryAfter(' 0 ', now), 0)
+    assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now), 5000)
+    assert.equal(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now), 0, 'a date in the past means now')
+    for (const unreadable of [undefined, '', '-1', '1.5', 'soon', '2026-01-01']) {
+      assert.equal(parseRetryAfter(unreadable, now), undefined, String(unreadable))
+    }
+  })
+
+  it('honours Retry-After, capped', () => {
+    assert.deepEqual(decideRetry(policy, 0, { kind: 'response', status: 429, retryAfter: '2' }, now, 0.9), {
+      retry: true,
+      delayMs: 2000,
+      reason: 'retry-after'
+    })
+    assert.deepEqual(decideRetry(policy, 0, { kind: 'response', status: 429, retryAfter: '86400' }, now, 0), {
+      retry: true,
+      delayMs: 60_000,
+      reason: 'retry-after',
+      cappedFromMs: 86_400_000
+    })
+  })
+
+  it('backs off exponentially with bounded jitter otherwise', () => {
+    const delays = [0, 1, 2, 3, 4, 5, 6].map(
+      retries => decideRetry({ ...policy, maxRetries: 10 }, retries, { kind: 'response', status: 500 }, now, 0)
+    )
+    assert.deepEqual(
+      delays.map(decision => (decision.retry ? decision.delayMs : -1)),
+      [500, 1000, 2000, 4000, 8000, 15_000, 15_000]
+    )
+    const highest = decideRetry(policy, 1, { kind: 'network-error' }, now, 0.999_999)
+    assert.ok(highest.retry && highest.delayMs === 2000)
+  })
+})
+
+describe('gate', () => {
+  it('passes at or above the threshold and fails below it', () => {
+    assert.deepEqual(evaluateGate(340, undefined), { status: 'no-gate' })
+    assert.deepEqual(evaluateGate(340, 340), { status: 'pass', minScore: 340 })
+    assert.deepEqual(evaluateGate(339.99, 340), { status: 'fail', minScore: 340 })
+  })
+
+  it('says score and threshold in its messages', () => {
+    assert.equal(gateMessage(339.5, { status: 'fail', minScore: 340 }), 'Device secure score 339.5 is below the threshold min-score 340 (short by 0.5 points).')
+    assert.match(gateMessage(340, { status: 'no-gate' }), /no min-score set/)
+    assert.equal(formatPoints(1 / 3), '0.33')
+    assert.equal(formatPoints(2.5), '2.5')
+    assert.equal(formatPoints(7), '7')
+  })
+})
+
+describe('Entra errors', () => {
+  const body = JSON.stringify({
+    error: 'invalid_client',
+    error_description: 'AADSTS7000222: The provided client secret keys for app are expired. Trace ID: t',
+    error_codes: [7000222]
+  })
+
+  it('parses the documented error shape', () => {
+    assert.deepEqual(parseEntraError(body), {
+      error: 'invalid_client',
+      description: 'AADSTS7000222: The provided client secret keys for app are expired. Trace ID: t',
+      code: 7000222
+    })
+    assert.equal(parseEntraError(JSON.stringify({ error: 'x', error_description: 'AADSTS50027: bad' }))?.code, 50027)
+    for (const other of ['', '<html/>', '[]', '{"message":"x"}', 'null']) {
+      assert.equal(parseEntraError(other), undefined, other)
+    }
+  })
+
+  it('gives code, description and a hint', () => {
+    const message = describeTokenFailure({ status: 401, headers: {}, body })
+    assert.equal(
+      message,
+      'Entra ID refused the token request (HTTP 401, AADSTS7000222 invalid_client): AADSTS7000222: The provided client secret keys for app are expired. Trace ID: t\n' +
+        'Fix: The client secret has expired: create a new one under Certificates & secrets and update the repository secret.'
+    )
+  })
+
+  it('adds the presented claims only for federation mismatches', () => {
+    const assertion = { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:o/r:ref:refs/heads/x', audience: 'api://AzureADTokenExchange' }
+    const mismatch = JSON.stringify({ error: 'invalid_client', error_description: 'AADSTS700213: subject mismatch', error_codes: [700213] })
+    assert.match(describeTokenFailure({ status: 400, headers: {}, body: mismatch }, assertion), /subject 'repo:o\/r:ref:refs\/heads\/x'/)
+    assert.doesNotMatch(describeTokenFailure({ status: 401, headers: {}, body }, assertion), /subject/)
+  })
+
+  it('reads the claims of a presented JWT without trusting it', () => {
+    const payload = Buffer.from(JSON.stringify({ iss: 'i', sub: 's', aud: ['a', 'b'] })).toString('base64url')
+    assert.deepEqual(presentedAssertion(`h.${payload}.sig`), { issuer: 'i', subject: 's', audience: 'a, b' })
+    assert.equal(presentedAssertion('not-a-jwt'), undefined)
+    assert.equal(presentedAssertion('a.!!!.c'), undefined)
+  })
+})
+
+describe('Defender responses', () => {
+  const ok = (body: string) => ({ status: 200, headers: { 'content-type': 'application/json' }, body })
+
+  it('accepts the documented object', () => {
+    assert.deepEqual(parseScoreResponse(ok('{"@odata.context":"x","time":"2019-12-03T09:15:58.1665846Z","score":340}')), {
+      score: 340,
+      time: '2019-12-03T09:15:58.1665846Z'
+    })
+  })
+
+  it('refuses anything else as a ServiceError', () => {
+    for (const body of ['', 'null', '"340"', '{}', '{"score":NaN}', '{"score":1e999,"time":"2019-12-03T09:15:58Z"}', '{"score":340}', '{"score":340,"time":5}']) {
+      assert.throws(() => parseScoreResponse(ok(body)), ServiceError, body)
+    }
+  })
+
+  it('describes API errors with code, message, request id and a hint', () => {
+    const body = JSON.stringify({ error: { code: 'DisabledFeature', message: 'Feature off', target: 'abc' } })
+    assert.equal(
+      describeApiFailure('/api/x', { status: 403, headers: {}, body }, 'Score.Read.All'),
+      'The Defender API refused GET /api/x (HTTP 403, DisabledFeature: Feature off (request id abc)).\n' +
+        'Fix: a feature this endpoint needs is not enabled in the tenant: turn it on in the Microsoft Defender portal settings.'
+    )
+    assert.match(describeApiFailure('/api/x', { status: 502, headers: { 'content-type': 'text/plain' }, body: 'oops' }, 'P'), /HTTP 502, text\/plain, 4 bytes: "oops"/)
+  })
+})
+
+describe('report', () => {
+  const report: ScoreReport = {
+    reading: { score: 340, time: '2019-12-03T09:15:58.1665846Z' },
+    gate: { status: 'fail', minScore: 400 },
+    enforced: true,
+    tenant: 'contoso.onmicrosoft.com',
+    apiHost: 'api.securitycenter.microsoft.com',
+    authMethod: 'secret'
+  }
+
+  it('renders outputs', () => {
+    assert.deepEqual(reportOutputs(report), { score: '340', 'score-time': '2019-12-03T09:15:58.1665846Z', 'min-score': '400', passed: 'false' })
+    assert.deepEqual(reportOutputs({ ...report, gate: { status: 'no-gate' } }), {
+      score: '340',
+      'score-time': '2019-12-03T09:15:58.1665846Z',
+      'min-score': '',
+      passed: 'true'
+    })
+  })
+
+  it('renders the summary with verdict, threshold and where it came from', () => {
+    const summary = renderSummary(report)
+    assert.match(summary, /^## ❌ Device secure score: 340 points\n/)
+    assert.match(summary, /\| Result \| ❌ failed \(60 points below the threshold\) \|/)
+    assert.match(summary, /\| API host \| `api\.securitycenter\.microsoft\.com` \|/)
+    assert.match(summary, /\| Signed in with \| client secret \|/)
+    assert.match(renderSummary({ ...report, enforced: false }), /⚠️ below the threshold, warning only/)
+  })
+
+  it('escapes table-breaking characters', () => {
+    assert.match(renderSummary({ ...report, reading: { score: 1, time: 'a|b<c>' } }), /\| Reported at \| a&#124;b&#60;c&#62; \|/)
+  })
+})
+
+describe('errors', () => {
+  it('passes expected failures through and wraps the unexpected', () => {
+    assert.equal(failureMessage(new ConfigurationError('fix it')), 'fix it')
+    assert.equal(failureMessage(new ServiceError('down')), 'down')
+    assert.match(failureMessage(new TypeError('x is undefined')), /^Unexpected error in the action: x is undefined\. Please report it/)
+  })
+})
+
+describe('harness', () => {
+  it('parses GITHUB_OUTPUT blocks', () => {
+    assert.deepEqual(parseOutputFile('a<<ghadelimiter_1\nx\nghadelimiter_1\nb<<ghadelimiter_2\nline1\nline2\nghadelimiter_2\n'), {
+      a: 'x',
+      b: 'line1\nline2'
+    })
+  })
+})
