@@ -31756,7 +31756,110 @@ function apiHint(status, code, permission) {
     return 'the request was rejected; if it persists, report it with the request id.';
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./build/src/certificate.js
+
+
+/**
+ * Hand-written on node:crypto rather than a JOSE library: one PS256 signature over two small JSON
+ * objects does not justify a dependency in the bundle every run loads.
+ */
+const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/;
+/** Entra rejects assertions valid for longer than 10 minutes; 5 leaves room for clock skew. */
+const ASSERTION_LIFETIME_SECONDS = 300;
+/** Parses `client-certificate` (key and certificate PEM blocks, in either order). */
+function parseClientCertificate(pem, password, now) {
+    const keyBlock = KEY_BLOCK.exec(pem)?.[0];
+    const certificateBlocks = pem.match(CERTIFICATE_BLOCK) ?? [];
+    if (!keyBlock) {
+        throw new ConfigurationError('Invalid client-certificate: it holds no private key. Expected PEM text with the private key ' +
+            '(-----BEGIN PRIVATE KEY-----) and the certificate (-----BEGIN CERTIFICATE-----), as ' +
+            '`cat key.pem cert.pem` gives after `openssl req -x509 -newkey rsa:2048 ...`.');
+    }
+    if (certificateBlocks.length === 0) {
+        throw new ConfigurationError('Invalid client-certificate: it holds a private key but no certificate. Append the certificate ' +
+            '(-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----) that is registered on the app.');
+    }
+    const privateKey = readPrivateKey(keyBlock, password);
+    if (privateKey.asymmetricKeyType !== 'rsa') {
+        throw new ConfigurationError(`Invalid client-certificate: its key is ${privateKey.asymmetricKeyType ?? 'of an unknown type'}. ` +
+            'Expected an RSA key: Entra ID signs client assertions with RSA (PS256/RS256).');
+    }
+    const certificates = certificateBlocks.map(readCertificate);
+    const certificate = certificates.find(candidate => candidate.checkPrivateKey(privateKey));
+    if (!certificate) {
+        throw new ConfigurationError(`Invalid client-certificate: the private key does not match the certificate (subject ${describeSubject(certificates[0])}). ` +
+            'Put the key and the certificate of the same pair in the input.');
+    }
+    const validTo = new Date(certificate.validTo);
+    const validFrom = new Date(certificate.validFrom);
+    if (validTo.getTime() <= now.getTime()) {
+        throw new ConfigurationError(`Invalid client-certificate: the certificate (thumbprint ${certificate.fingerprint.replace(/:/g, '')}) expired on ` +
+            `${validTo.toISOString()}. Create a new one, upload its public part to the app (Certificates & secrets) and update the secret.`);
+    }
+    if (validFrom.getTime() > now.getTime()) {
+        throw new ConfigurationError(`Invalid client-certificate: the certificate is not valid before ${validFrom.toISOString()}. Check the runner's clock, or wait.`);
+    }
+    return { certificate, privateKey };
+}
+function readPrivateKey(block, password) {
+    const encrypted = block.startsWith('-----BEGIN ENCRYPTED') || /Proc-Type: 4,ENCRYPTED/.test(block);
+    if (encrypted && !password) {
+        throw new ConfigurationError('Invalid client-certificate: its private key is encrypted. Pass the password in client-certificate-password.');
+    }
+    try {
+        return (0,external_node_crypto_.createPrivateKey)(encrypted ? { key: block, format: 'pem', passphrase: password } : { key: block, format: 'pem' });
+    }
+    catch {
+        throw new ConfigurationError(encrypted
+            ? 'Invalid client-certificate-password: it does not decrypt the private key in client-certificate.'
+            : 'Invalid client-certificate: its private key block is not a readable PEM key.');
+    }
+}
+function readCertificate(block) {
+    try {
+        return new external_node_crypto_.X509Certificate(block);
+    }
+    catch {
+        throw new ConfigurationError('Invalid client-certificate: a CERTIFICATE block is not a readable X.509 certificate.');
+    }
+}
+function describeSubject(certificate) {
+    return certificate ? `'${certificate.subject.replace(/\n/g, ', ')}'` : 'unknown';
+}
+/** Base64url SHA-256 of the DER certificate: the `x5t#S256` header Entra looks the key up by. */
+function certificateThumbprintS256(certificate) {
+    return (0,external_node_crypto_.createHash)('sha256').update(certificate.raw).digest('base64url');
+}
+/** The client assertion JWT for the certificate credential, signed PS256 as Microsoft's docs say. */
+function signClientAssertion(credential, clientId, tokenEndpoint, now, jti = (0,external_node_crypto_.randomUUID)()) {
+    const issuedAt = Math.floor(now.getTime() / 1000);
+    const header = { alg: 'PS256', typ: 'JWT', 'x5t#S256': certificateThumbprintS256(credential.certificate) };
+    const claims = {
+        aud: tokenEndpoint,
+        iss: clientId,
+        sub: clientId,
+        jti,
+        iat: issuedAt,
+        nbf: issuedAt,
+        exp: issuedAt + ASSERTION_LIFETIME_SECONDS
+    };
+    const signingInput = `${base64UrlJson(header)}.${base64UrlJson(claims)}`;
+    const signature = (0,external_node_crypto_.sign)('sha256', Buffer.from(signingInput), {
+        key: credential.privateKey,
+        padding: external_node_crypto_.constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: external_node_crypto_.constants.RSA_PSS_SALTLEN_DIGEST
+    });
+    return `${signingInput}.${signature.toString('base64url')}`;
+}
+function base64UrlJson(value) {
+    return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
 ;// CONCATENATED MODULE: ./build/src/entra.js
+
 
 
 
@@ -31837,13 +31940,22 @@ function describeTokenFailure(response, assertion) {
 }
 /** Obtains a bearer token for the Defender API by the method the settings chose. */
 async function acquireAccessToken(settings, http) {
-    switch (settings.authMethod) {
+    const { credential } = settings;
+    switch (credential.method) {
         case 'token':
             info('Signing in: using the bearer token given in access-token.');
-            return settings.accessToken;
+            return credential.accessToken;
         case 'secret':
             info(`Signing in: client secret of app ${settings.clientId} in tenant ${settings.tenantId}.`);
-            return requestToken(settings, http, { client_secret: settings.clientSecret });
+            return requestToken(settings, http, { client_secret: credential.clientSecret });
+        case 'certificate': {
+            const { certificate } = credential;
+            info(`Signing in: certificate ${certificate.certificate.fingerprint256.replace(/:/g, '')} (SHA-256) of app ` +
+                `${settings.clientId} in tenant ${settings.tenantId}.`);
+            const assertion = signClientAssertion(certificate, settings.clientId, tokenEndpoint(settings), new Date());
+            setSecret(assertion);
+            return requestToken(settings, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: assertion });
+        }
         case 'oidc': {
             info(`Signing in: GitHub OIDC federated credential of app ${settings.clientId} in tenant ${settings.tenantId}.`);
             const idToken = await requestGitHubIdToken(settings.oidcAudience);
@@ -31866,8 +31978,12 @@ async function requestGitHubIdToken(audience) {
             "Check that the job has 'permissions: id-token: write'.");
     }
 }
+/** Entra ID's v2.0 token endpoint of the tenant; also the `aud` of a certificate assertion. */
+function tokenEndpoint(settings) {
+    return `${settings.authorityHost}/${encodeURIComponent(settings.tenantId)}/oauth2/v2.0/token`;
+}
 async function requestToken(settings, http, credential, assertion) {
-    const url = `${settings.authorityHost}/${encodeURIComponent(settings.tenantId)}/oauth2/v2.0/token`;
+    const url = tokenEndpoint(settings);
     const form = new URLSearchParams({
         grant_type: 'client_credentials',
         client_id: settings.clientId,
@@ -31955,6 +32071,9 @@ function decideRetry(policy, retriesDone, outcome, nowMs, random) {
     if (retriesDone >= policy.maxRetries) {
         return { retry: false };
     }
+    if (outcome.kind === 'network-error' && !outcome.retryable) {
+        return { retry: false };
+    }
     if (outcome.kind === 'response') {
         if (!isRetryableStatus(outcome.status)) {
             return { retry: false };
@@ -32009,6 +32128,7 @@ class Http {
         for (let retriesDone = 0;; retriesDone++) {
             let response;
             let failure = '';
+            let hint = "Check the URL, the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), or raise timeout-seconds.";
             let outcome;
             try {
                 response = await this.attempt(request);
@@ -32016,7 +32136,13 @@ class Http {
             }
             catch (error) {
                 failure = error instanceof Error ? error.message : String(error);
-                outcome = { kind: 'network-error' };
+                const untrusted = isCertificateError(error);
+                if (untrusted) {
+                    hint =
+                        "The server's TLS certificate is not trusted. If your network inspects TLS with a private CA, set " +
+                            'NODE_EXTRA_CA_CERTS to the PEM file of that CA in the job environment.';
+                }
+                outcome = { kind: 'network-error', retryable: !untrusted };
             }
             const decision = decideRetry(this.policy, retriesDone, outcome, Date.now(), Math.random());
             if (!decision.retry) {
@@ -32024,9 +32150,7 @@ class Http {
                     return response;
                 }
                 const attempts = retriesDone + 1;
-                throw new ServiceError(`No answer from ${request.service} (${host}): ${failure}` +
-                    `${attempts > 1 ? ` (${attempts} attempts)` : ''}. ` +
-                    "Check the URL, the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), or raise timeout-seconds.");
+                throw new ServiceError(`No answer from ${request.service} (${host}): ${failure}${attempts > 1 ? ` (${attempts} attempts)` : ''}. ${hint}`);
             }
             const what = response ? `answered HTTP ${response.status}` : `did not answer (${failure})`;
             if (decision.cappedFromMs !== undefined) {
@@ -32093,6 +32217,22 @@ function readBody(message) {
         });
     });
 }
+/** OpenSSL's verdicts on a peer certificate: retrying cannot help, trusting the right CA can. */
+const CERTIFICATE_ERROR_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_UNTRUSTED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+function isCertificateError(error) {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    return typeof code === 'string' && CERTIFICATE_ERROR_CODES.has(code);
+}
 function headerValue(value) {
     return Array.isArray(value) ? value[0] : value;
 }
@@ -32102,6 +32242,7 @@ function headerValue(value) {
 const AUTH_LABELS = {
     oidc: 'GitHub OIDC federated credential',
     secret: 'client secret',
+    certificate: 'client certificate',
     token: 'access token given to the action'
 };
 function reportOutputs(report) {
@@ -32123,6 +32264,7 @@ function renderSummary(report) {
         ['Result', `${mark} ${verdict}`],
         ['Reported at', escapeCell(reading.time)],
         ['Tenant', report.tenant ? `\`${escapeCell(report.tenant)}\`` : 'not given'],
+        ['Cloud', report.region ? `${report.cloud} (region ${report.region})` : report.cloud],
         ['API host', `\`${escapeCell(report.apiHost)}\``],
         ['Signed in with', AUTH_LABELS[report.authMethod]]
     ];
@@ -32155,6 +32297,45 @@ function escapeCell(text) {
     return text.replace(/[|`<>]/g, character => `&#${character.charCodeAt(0)};`);
 }
 
+;// CONCATENATED MODULE: ./build/src/clouds.js
+/**
+ * Where each cloud's Defender API and sign-in live (../shared/docs/defender-api.md), in one table.
+ * Microsoft documents no token scope for the government clouds: their default here is the cloud's
+ * API base plus /.default, which the README marks as unconfirmed and the scope input overrides.
+ */
+const CLOUDS = ['commercial', 'gcc', 'gcc-high', 'dod'];
+/** Regional hosts of the commercial API: https://{region}.api.security.microsoft.com. */
+const REGIONS = ['us', 'eu', 'uk', 'au', 'swa', 'ina', 'aea'];
+const COMMERCIAL_SCOPE = 'https://api.securitycenter.microsoft.com/.default';
+const CLOUD_ENDPOINTS = {
+    commercial: {
+        apiUrl: 'https://api.securitycenter.microsoft.com',
+        authorityHost: 'https://login.microsoftonline.com',
+        scope: COMMERCIAL_SCOPE
+    },
+    gcc: {
+        apiUrl: 'https://api-gcc.securitycenter.microsoft.us',
+        authorityHost: 'https://login.microsoftonline.com',
+        scope: 'https://api-gcc.securitycenter.microsoft.us/.default'
+    },
+    'gcc-high': {
+        apiUrl: 'https://api-gov.securitycenter.microsoft.us',
+        authorityHost: 'https://login.microsoftonline.us',
+        scope: 'https://api-gov.securitycenter.microsoft.us/.default'
+    },
+    dod: {
+        apiUrl: 'https://api-gov.securitycenter.microsoft.us',
+        authorityHost: 'https://login.microsoftonline.us',
+        scope: 'https://api-gov.securitycenter.microsoft.us/.default'
+    }
+};
+/** The endpoints of a cloud, and of a region of the commercial cloud. */
+function cloudEndpoints(cloud, region) {
+    const endpoints = CLOUD_ENDPOINTS[cloud];
+    // The scope stays the API's application ID URI whichever regional host answers.
+    return region ? { ...endpoints, apiUrl: `https://${region}.api.security.microsoft.com` } : endpoints;
+}
+
 ;// CONCATENATED MODULE: ./build/src/url-policy.js
 /**
  * Tokens must never travel in clear text, so service URLs must be https:// unless they point at
@@ -32175,14 +32356,20 @@ function isLoopbackHost(hostname) {
 
 
 
+
+
 /** Every input in action.yml; the rest of the code sees only {@link Settings}. */
 const INPUT_NAMES = [
     'tenant-id',
     'client-id',
     'client-secret',
+    'client-certificate',
+    'client-certificate-password',
     'access-token',
     'auth-method',
     'oidc-audience',
+    'cloud',
+    'region',
     'api-url',
     'authority-host',
     'scope',
@@ -32192,7 +32379,7 @@ const INPUT_NAMES = [
     'timeout-seconds',
     'max-retries'
 ];
-const AUTH_METHODS = ['auto', 'oidc', 'secret', 'token'];
+const AUTH_METHODS = ['auto', 'oidc', 'secret', 'certificate', 'token'];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const MAX_TIMEOUT_SECONDS = 600;
@@ -32200,34 +32387,43 @@ const MAX_RETRIES = 10;
 /** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
 function readSettings(env = process.env) {
     const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)]));
-    for (const secret of [raw['client-secret'], raw['access-token']]) {
-        if (secret) {
-            setSecret(secret);
-        }
+    for (const secret of secretFragments(raw)) {
+        setSecret(secret);
     }
-    return parseSettings(raw, env);
+    return parseSettings(raw, env, new Date());
+}
+/**
+ * What to mask. A multi-line value is masked line by line too, as the runner may log it a line at a
+ * time; the PEM armour lines are public and would only garble the log.
+ */
+function secretFragments(raw) {
+    const values = [raw['client-secret'], raw['access-token'], raw['client-certificate-password'], raw['client-certificate']];
+    const lines = raw['client-certificate']
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => line.length >= 8 && !line.startsWith('-----'));
+    return [...values, ...lines].filter(value => value.length > 0);
 }
 /** Validates raw inputs; throws {@link ConfigurationError} naming the input and the fix. */
-function parseSettings(raw, env) {
-    const clientSecret = raw['client-secret'];
-    const accessToken = raw['access-token'];
+function parseSettings(raw, env, now) {
+    const cloud = parseChoice('cloud', raw.cloud || 'commercial', CLOUDS);
+    const region = parseRegion(raw.region, cloud);
+    const endpoints = cloudEndpoints(cloud, region);
     const authMethod = resolveAuthMethod(parseChoice('auth-method', raw['auth-method'], AUTH_METHODS), raw);
     const needsApp = authMethod !== 'token';
     const tenantId = parseTenantId(raw['tenant-id'], needsApp, authMethod);
     const clientId = parseClientId(raw['client-id'], needsApp, authMethod);
-    if (authMethod === 'oidc') {
-        requireOidcEnvironment(env);
-    }
+    const credential = parseCredential(authMethod, raw, env, now);
     return {
-        authMethod,
+        credential,
         tenantId,
         clientId,
-        clientSecret,
-        accessToken,
         oidcAudience: parseRequired('oidc-audience', raw['oidc-audience'], 'api://AzureADTokenExchange'),
-        apiUrl: parseServiceUrl('api-url', raw['api-url'], 'https://api.securitycenter.microsoft.com'),
-        authorityHost: parseServiceUrl('authority-host', raw['authority-host'], 'https://login.microsoftonline.com'),
-        scope: parseScope(raw.scope),
+        cloud,
+        region,
+        apiUrl: parseServiceUrl('api-url', raw['api-url'] || endpoints.apiUrl, endpoints.apiUrl),
+        authorityHost: parseServiceUrl('authority-host', raw['authority-host'] || endpoints.authorityHost, endpoints.authorityHost),
+        scope: parseScope(raw.scope || endpoints.scope, endpoints.scope),
         minScore: parseOptionalNumber('min-score', raw['min-score']),
         failOnLowScore: parseBoolean('fail-on-low-score', raw['fail-on-low-score']),
         jobSummary: parseBoolean('job-summary', raw['job-summary']),
@@ -32240,6 +32436,8 @@ function resolveAuthMethod(method, raw) {
         case 'auto':
             if (raw['access-token'])
                 return 'token';
+            if (raw['client-certificate'])
+                return 'certificate';
             if (raw['client-secret'])
                 return 'secret';
             return 'oidc';
@@ -32254,9 +32452,39 @@ function resolveAuthMethod(method, raw) {
                     "(a secret that does not exist in this repository evaluates to empty), or use auth-method 'oidc'.");
             }
             return method;
+        case 'certificate':
+            if (!raw['client-certificate']) {
+                throw new ConfigurationError("auth-method is 'certificate' but client-certificate is empty. Pass client-certificate: " +
+                    '${{ secrets.AZURE_CLIENT_CERTIFICATE }} (PEM text with the private key and the certificate).');
+            }
+            return method;
         case 'oidc':
             return method;
     }
+}
+function parseCredential(method, raw, env, now) {
+    switch (method) {
+        case 'oidc':
+            requireOidcEnvironment(env);
+            return { method };
+        case 'secret':
+            return { method, clientSecret: raw['client-secret'] };
+        case 'certificate':
+            return { method, certificate: parseClientCertificate(raw['client-certificate'], raw['client-certificate-password'], now) };
+        case 'token':
+            return { method, accessToken: raw['access-token'] };
+    }
+}
+function parseRegion(value, cloud) {
+    if (!value) {
+        return undefined;
+    }
+    const region = parseChoice('region', value, REGIONS);
+    if (cloud !== 'commercial') {
+        throw new ConfigurationError(`Invalid region '${value}' with cloud '${cloud}': regions apply to the commercial cloud only. ` +
+            "Remove region, or set cloud to 'commercial'.");
+    }
+    return region;
 }
 function parseTenantId(value, required, method) {
     if (!value) {
@@ -32309,7 +32537,6 @@ function parseRequired(name, value, example) {
     return value;
 }
 function parseServiceUrl(name, value, example) {
-    parseRequired(name, value, example);
     let url;
     try {
         url = new URL(value);
@@ -32330,9 +32557,7 @@ function parseServiceUrl(name, value, example) {
     }
     return url.href.replace(/\/+$/, '');
 }
-function parseScope(value) {
-    const example = 'https://api.securitycenter.microsoft.com/.default';
-    parseRequired('scope', value, example);
+function parseScope(value, example) {
     if (!value.endsWith('/.default') || /\s/.test(value)) {
         throw new ConfigurationError(`Invalid scope '${value}'. Expected the API's application ID URI followed by /.default, such as ${example}: ` +
             'the client-credentials grant accepts only .default scopes.');
@@ -32394,8 +32619,10 @@ async function run() {
             gate: evaluateGate(reading.score, settings.minScore),
             enforced: settings.failOnLowScore,
             tenant: settings.tenantId,
+            cloud: settings.cloud,
+            region: settings.region,
             apiHost: new URL(settings.apiUrl).host,
-            authMethod: settings.authMethod
+            authMethod: settings.credential.method
         };
         for (const [name, value] of Object.entries(reportOutputs(report))) {
             setOutput(name, value);

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { describeBody, parseJson } from './body.js'
+import { signClientAssertion } from './certificate.js'
 import { ServiceError } from './errors.js'
 import type { Http, HttpResponse } from './http.js'
 import { decodeJwtClaims, isRecord } from './jwt.js'
@@ -107,13 +108,24 @@ export function describeTokenFailure(response: HttpResponse, assertion?: Present
 
 /** Obtains a bearer token for the Defender API by the method the settings chose. */
 export async function acquireAccessToken(settings: Settings, http: Http): Promise<string> {
-  switch (settings.authMethod) {
+  const { credential } = settings
+  switch (credential.method) {
     case 'token':
       core.info('Signing in: using the bearer token given in access-token.')
-      return settings.accessToken
+      return credential.accessToken
     case 'secret':
       core.info(`Signing in: client secret of app ${settings.clientId} in tenant ${settings.tenantId}.`)
-      return requestToken(settings, http, { client_secret: settings.clientSecret })
+      return requestToken(settings, http, { client_secret: credential.clientSecret })
+    case 'certificate': {
+      const { certificate } = credential
+      core.info(
+        `Signing in: certificate ${certificate.certificate.fingerprint256.replace(/:/g, '')} (SHA-256) of app ` +
+          `${settings.clientId} in tenant ${settings.tenantId}.`
+      )
+      const assertion = signClientAssertion(certificate, settings.clientId, tokenEndpoint(settings), new Date())
+      core.setSecret(assertion)
+      return requestToken(settings, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: assertion })
+    }
     case 'oidc': {
       core.info(`Signing in: GitHub OIDC federated credential of app ${settings.clientId} in tenant ${settings.tenantId}.`)
       const idToken = await requestGitHubIdToken(settings.oidcAudience)
@@ -139,13 +151,18 @@ async function requestGitHubIdToken(audience: string): Promise<string> {
   }
 }
 
+/** Entra ID's v2.0 token endpoint of the tenant; also the `aud` of a certificate assertion. */
+function tokenEndpoint(settings: Settings): string {
+  return `${settings.authorityHost}/${encodeURIComponent(settings.tenantId)}/oauth2/v2.0/token`
+}
+
 async function requestToken(
   settings: Settings,
   http: Http,
   credential: Record<string, string>,
   assertion?: PresentedAssertion
 ): Promise<string> {
-  const url = `${settings.authorityHost}/${encodeURIComponent(settings.tenantId)}/oauth2/v2.0/token`
+  const url = tokenEndpoint(settings)
   const form = new URLSearchParams({
     grant_type: 'client_credentials',
     client_id: settings.clientId,

@@ -55,13 +55,20 @@ export class Http {
     for (let retriesDone = 0; ; retriesDone++) {
       let response: HttpResponse | undefined
       let failure = ''
+      let hint = "Check the URL, the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), or raise timeout-seconds."
       let outcome: AttemptOutcome
       try {
         response = await this.attempt(request)
         outcome = { kind: 'response', status: response.status, retryAfter: headerValue(response.headers['retry-after']) }
       } catch (error) {
         failure = error instanceof Error ? error.message : String(error)
-        outcome = { kind: 'network-error' }
+        const untrusted = isCertificateError(error)
+        if (untrusted) {
+          hint =
+            "The server's TLS certificate is not trusted. If your network inspects TLS with a private CA, set " +
+            'NODE_EXTRA_CA_CERTS to the PEM file of that CA in the job environment.'
+        }
+        outcome = { kind: 'network-error', retryable: !untrusted }
       }
       const decision = decideRetry(this.policy, retriesDone, outcome, Date.now(), Math.random())
       if (!decision.retry) {
@@ -70,9 +77,7 @@ export class Http {
         }
         const attempts = retriesDone + 1
         throw new ServiceError(
-          `No answer from ${request.service} (${host}): ${failure}` +
-            `${attempts > 1 ? ` (${attempts} attempts)` : ''}. ` +
-            "Check the URL, the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), or raise timeout-seconds."
+          `No answer from ${request.service} (${host}): ${failure}${attempts > 1 ? ` (${attempts} attempts)` : ''}. ${hint}`
         )
       }
       const what = response ? `answered HTTP ${response.status}` : `did not answer (${failure})`
@@ -145,6 +150,24 @@ function readBody(message: IncomingMessage): Promise<string> {
       }
     })
   })
+}
+
+/** OpenSSL's verdicts on a peer certificate: retrying cannot help, trusting the right CA can. */
+const CERTIFICATE_ERROR_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID'
+])
+
+function isCertificateError(error: unknown): boolean {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined
+  return typeof code === 'string' && CERTIFICATE_ERROR_CODES.has(code)
 }
 
 export function headerValue(value: string | string[] | undefined): string | undefined {

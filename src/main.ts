@@ -21,8 +21,10 @@ export async function run(): Promise<void> {
       gate: evaluateGate(reading.score, settings.minScore),
       enforced: settings.failOnLowScore,
       tenant: settings.tenantId,
+      cloud: settings.cloud,
+      region: settings.region,
       apiHost: new URL(settings.apiUrl).host,
-      authMethod: settings.authMethod
+      authMethod: settings.credential.method
     }
     for (const [name, value] of Object.entries(reportOutputs(report))) {
       core.setOutput(name, value)

@@ -1,5 +1,6 @@
 import type { ScoreReading } from './defender.js'
 import { formatPoints, gatePassed, type GateOutcome } from './gate.js'
+import type { Cloud, Region } from './clouds.js'
 import type { AuthMethod } from './settings.js'
 
 /** Everything a run learned: the one model the outputs and the job summary are rendered from. */
@@ -10,6 +11,8 @@ export interface ScoreReport {
   enforced: boolean
   /** The tenant-id input; empty when an access token was given without one. */
   tenant: string
+  cloud: Cloud
+  region: Region | undefined
   /** Host of the Defender API that answered. */
   apiHost: string
   authMethod: AuthMethod
@@ -18,6 +21,7 @@ export interface ScoreReport {
 const AUTH_LABELS: Record<AuthMethod, string> = {
   oidc: 'GitHub OIDC federated credential',
   secret: 'client secret',
+  certificate: 'client certificate',
   token: 'access token given to the action'
 }
 
@@ -41,6 +45,7 @@ export function renderSummary(report: ScoreReport): string {
     ['Result', `${mark} ${verdict}`],
     ['Reported at', escapeCell(reading.time)],
     ['Tenant', report.tenant ? `\`${escapeCell(report.tenant)}\`` : 'not given'],
+    ['Cloud', report.region ? `${report.cloud} (region ${report.region})` : report.cloud],
     ['API host', `\`${escapeCell(report.apiHost)}\``],
     ['Signed in with', AUTH_LABELS[report.authMethod]]
   ]

@@ -15,7 +15,7 @@ export const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxBackoffMs: 30_000, maxRet
 /** What one attempt ended with. */
 export type AttemptOutcome =
   | { kind: 'response'; status: number; retryAfter?: string | undefined }
-  | { kind: 'network-error' }
+  | { kind: 'network-error'; retryable: boolean }
 
 export type RetryDecision =
   | { retry: false }
@@ -57,6 +57,9 @@ export function decideRetry(
   random: number
 ): RetryDecision {
   if (retriesDone >= policy.maxRetries) {
+    return { retry: false }
+  }
+  if (outcome.kind === 'network-error' && !outcome.retryable) {
     return { retry: false }
   }
   if (outcome.kind === 'response') {

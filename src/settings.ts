@@ -1,4 +1,6 @@
 import * as core from '@actions/core'
+import { parseClientCertificate, type ClientCertificate } from './certificate.js'
+import { cloudEndpoints, CLOUDS, REGIONS, type Cloud, type Region } from './clouds.js'
 import { ConfigurationError } from './errors.js'
 import { isLoopbackHost } from './url-policy.js'
 
@@ -7,9 +9,13 @@ export const INPUT_NAMES = [
   'tenant-id',
   'client-id',
   'client-secret',
+  'client-certificate',
+  'client-certificate-password',
   'access-token',
   'auth-method',
   'oidc-audience',
+  'cloud',
+  'region',
   'api-url',
   'authority-host',
   'scope',
@@ -23,24 +29,31 @@ export const INPUT_NAMES = [
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
 
-export const AUTH_METHODS = ['auto', 'oidc', 'secret', 'token'] as const
+export const AUTH_METHODS = ['auto', 'oidc', 'secret', 'certificate', 'token'] as const
 export type AuthMethodInput = (typeof AUTH_METHODS)[number]
 /** The credential actually used, once `auto` is resolved. */
 export type AuthMethod = Exclude<AuthMethodInput, 'auto'>
 
+/** The credential the access token is obtained with, once `auto` is resolved. */
+export type Credential =
+  | { method: 'oidc' }
+  | { method: 'secret'; clientSecret: string }
+  | { method: 'certificate'; certificate: ClientCertificate }
+  | { method: 'token'; accessToken: string }
+
 export interface Settings {
-  /** How the access token is obtained. */
-  authMethod: AuthMethod
+  /** How the access token is obtained (secrets masked as soon as read). */
+  credential: Credential
   /** Directory (tenant) ID or verified domain; empty only with `token`. */
   tenantId: string
   /** Application (client) ID of the Entra app registration; empty only with `token`. */
   clientId: string
-  /** Client secret for the `secret` flow (masked as soon as read). */
-  clientSecret: string
-  /** Bearer token supplied by the user for the `token` flow (masked as soon as read). */
-  accessToken: string
   /** Audience requested for GitHub's OIDC token. */
   oidcAudience: string
+  /** The Microsoft cloud, which picks the default hosts and scope. */
+  cloud: Cloud
+  /** Regional API host of the commercial cloud, if one was asked for. */
+  region: Region | undefined
   /** Defender API base URL, without a trailing slash. */
   apiUrl: string
   /** Entra ID authority host, without a trailing slash. */
@@ -67,37 +80,47 @@ const MAX_RETRIES = 10
 /** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, core.getInput(name)])) as RawInputs
-  for (const secret of [raw['client-secret'], raw['access-token']]) {
-    if (secret) {
-      core.setSecret(secret)
-    }
+  for (const secret of secretFragments(raw)) {
+    core.setSecret(secret)
   }
-  return parseSettings(raw, env)
+  return parseSettings(raw, env, new Date())
+}
+
+/**
+ * What to mask. A multi-line value is masked line by line too, as the runner may log it a line at a
+ * time; the PEM armour lines are public and would only garble the log.
+ */
+export function secretFragments(raw: RawInputs): string[] {
+  const values = [raw['client-secret'], raw['access-token'], raw['client-certificate-password'], raw['client-certificate']]
+  const lines = raw['client-certificate']
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line.length >= 8 && !line.startsWith('-----'))
+  return [...values, ...lines].filter(value => value.length > 0)
 }
 
 /** Validates raw inputs; throws {@link ConfigurationError} naming the input and the fix. */
-export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv): Settings {
-  const clientSecret = raw['client-secret']
-  const accessToken = raw['access-token']
+export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date): Settings {
+  const cloud = parseChoice('cloud', raw.cloud || 'commercial', CLOUDS)
+  const region = parseRegion(raw.region, cloud)
+  const endpoints = cloudEndpoints(cloud, region)
   const authMethod = resolveAuthMethod(parseChoice('auth-method', raw['auth-method'], AUTH_METHODS), raw)
 
   const needsApp = authMethod !== 'token'
   const tenantId = parseTenantId(raw['tenant-id'], needsApp, authMethod)
   const clientId = parseClientId(raw['client-id'], needsApp, authMethod)
-  if (authMethod === 'oidc') {
-    requireOidcEnvironment(env)
-  }
+  const credential = parseCredential(authMethod, raw, env, now)
 
   return {
-    authMethod,
+    credential,
     tenantId,
     clientId,
-    clientSecret,
-    accessToken,
     oidcAudience: parseRequired('oidc-audience', raw['oidc-audience'], 'api://AzureADTokenExchange'),
-    apiUrl: parseServiceUrl('api-url', raw['api-url'], 'https://api.securitycenter.microsoft.com'),
-    authorityHost: parseServiceUrl('authority-host', raw['authority-host'], 'https://login.microsoftonline.com'),
-    scope: parseScope(raw.scope),
+    cloud,
+    region,
+    apiUrl: parseServiceUrl('api-url', raw['api-url'] || endpoints.apiUrl, endpoints.apiUrl),
+    authorityHost: parseServiceUrl('authority-host', raw['authority-host'] || endpoints.authorityHost, endpoints.authorityHost),
+    scope: parseScope(raw.scope || endpoints.scope, endpoints.scope),
     minScore: parseOptionalNumber('min-score', raw['min-score']),
     failOnLowScore: parseBoolean('fail-on-low-score', raw['fail-on-low-score']),
     jobSummary: parseBoolean('job-summary', raw['job-summary']),
@@ -110,6 +133,7 @@ function resolveAuthMethod(method: AuthMethodInput, raw: RawInputs): AuthMethod 
   switch (method) {
     case 'auto':
       if (raw['access-token']) return 'token'
+      if (raw['client-certificate']) return 'certificate'
       if (raw['client-secret']) return 'secret'
       return 'oidc'
     case 'token':
@@ -127,9 +151,45 @@ function resolveAuthMethod(method: AuthMethodInput, raw: RawInputs): AuthMethod 
         )
       }
       return method
+    case 'certificate':
+      if (!raw['client-certificate']) {
+        throw new ConfigurationError(
+          "auth-method is 'certificate' but client-certificate is empty. Pass client-certificate: " +
+            '${{ secrets.AZURE_CLIENT_CERTIFICATE }} (PEM text with the private key and the certificate).'
+        )
+      }
+      return method
     case 'oidc':
       return method
   }
+}
+
+function parseCredential(method: AuthMethod, raw: RawInputs, env: NodeJS.ProcessEnv, now: Date): Credential {
+  switch (method) {
+    case 'oidc':
+      requireOidcEnvironment(env)
+      return { method }
+    case 'secret':
+      return { method, clientSecret: raw['client-secret'] }
+    case 'certificate':
+      return { method, certificate: parseClientCertificate(raw['client-certificate'], raw['client-certificate-password'], now) }
+    case 'token':
+      return { method, accessToken: raw['access-token'] }
+  }
+}
+
+function parseRegion(value: string, cloud: Cloud): Region | undefined {
+  if (!value) {
+    return undefined
+  }
+  const region = parseChoice('region', value, REGIONS)
+  if (cloud !== 'commercial') {
+    throw new ConfigurationError(
+      `Invalid region '${value}' with cloud '${cloud}': regions apply to the commercial cloud only. ` +
+        "Remove region, or set cloud to 'commercial'."
+    )
+  }
+  return region
 }
 
 function parseTenantId(value: string, required: boolean, method: AuthMethod): string {
@@ -198,7 +258,6 @@ function parseRequired(name: InputName, value: string, example: string): string 
 }
 
 function parseServiceUrl(name: InputName, value: string, example: string): string {
-  parseRequired(name, value, example)
   let url: URL
   try {
     url = new URL(value)
@@ -221,9 +280,7 @@ function parseServiceUrl(name: InputName, value: string, example: string): strin
   return url.href.replace(/\/+$/, '')
 }
 
-function parseScope(value: string): string {
-  const example = 'https://api.securitycenter.microsoft.com/.default'
-  parseRequired('scope', value, example)
+function parseScope(value: string, example: string): string {
   if (!value.endsWith('/.default') || /\s/.test(value)) {
     throw new ConfigurationError(
       `Invalid scope '${value}'. Expected the API's application ID URI followed by /.default, such as ${example}: ` +

@@ -7,51 +7,16 @@ import { describe, it } from 'node:test'
 import {
   annotations,
   errorAnnotations,
+  issuedTokens,
   maskedValues,
   oidcRun,
-  runAction,
+  onlyError,
+  runSwept as run,
   secretInputs,
   visibleText,
-  type ActionRun,
-  type RunOptions
+  withSim
 } from './harness.js'
-import { aadError, DEFAULT_AUDIENCE, json, Simulator } from './sim/simulator.js'
-
-async function withSim(test: (sim: Simulator) => Promise<void>): Promise<void> {
-  const sim = await Simulator.start()
-  try {
-    await test(sim)
-  } finally {
-    await sim.close()
-  }
-}
-
-/** Runs the action and checks that no secret the simulator knows of reached anything visible. */
-async function run(sim: Simulator, options: RunOptions, extraSecrets: string[] = []): Promise<ActionRun> {
-  const result = await runAction(options)
-  const visible = visibleText(result)
-  const issued = sim.requestsTo('entra').length > 0 ? issuedTokens(sim) : []
-  for (const secret of [sim.app.secret ?? '', sim.oidcRequestToken, ...issued, ...extraSecrets]) {
-    assert.ok(secret.length > 8)
-    assert.ok(!visible.includes(secret), `a secret leaked into the logs, outputs or summary:\n${result.stdout}`)
-  }
-  return result
-}
-
-/** Tokens the action received: from the API's Authorization headers. */
-function issuedTokens(sim: Simulator): string[] {
-  return sim
-    .requestsTo('api')
-    .map(request => request.authorization?.replace(/^Bearer /, '') ?? '')
-    .filter(token => token.length > 0)
-}
-
-function onlyError(result: ActionRun): string {
-  const errors = errorAnnotations(result)
-  assert.equal(errors.length, 1, `expected exactly one ::error:: line, got:\n${result.stdout}`)
-  assert.doesNotMatch(result.stdout + result.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace outside debug lines')
-  return errors[0] ?? ''
-}
+import { aadError, DEFAULT_AUDIENCE, json, type Simulator } from './sim/simulator.js'
 
 describe('sign-in and score', () => {
   it('signs in with a client secret, reads the score, passes the gate and reports it', () =>
@@ -207,7 +172,7 @@ describe('input validation happens before any request', () => {
     ['client-id', { 'client-id': 'my-app' }, /^Invalid client-id 'my-app'\. Expected the application \(client\) ID/],
     ['missing client-id', { 'client-id': '' }, /^Missing client-id: auth-method 'secret' needs it/],
     ['missing tenant-id', { 'tenant-id': '' }, /^Missing tenant-id: auth-method 'secret' needs it/],
-    ['auth-method', { 'auth-method': 'magic' }, /^Invalid auth-method 'magic'\. Expected one of: auto, oidc, secret, token\.$/],
+    ['auth-method', { 'auth-method': 'magic' }, /^Invalid auth-method 'magic'\. Expected one of: auto, oidc, secret, certificate, token\.$/],
     ['token without access-token', { 'auth-method': 'token' }, /^auth-method is 'token' but access-token is empty/],
     ['secret without client-secret', { 'auth-method': 'secret', 'client-secret': '' }, /^auth-method is 'secret' but client-secret is empty/],
     ['api-url over plain http', { 'api-url': 'http://api.securitycenter.microsoft.com' }, /^Invalid api-url 'http:\/\/api\.securitycenter\.microsoft\.com'\. Expected an https:\/\/ URL .*clear text/],

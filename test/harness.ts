@@ -2,13 +2,14 @@
  * Runs the bundled action as the GitHub runner does: a separate `node dist/index.js` process with
  * INPUT_* variables (action.yml defaults filled in), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
  */
+import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import type { Simulator } from './sim/simulator.js'
+import { Simulator, type SimulatorOptions } from './sim/simulator.js'
 
 /** The repository root (this file runs from build/test/). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -192,4 +193,49 @@ export function visibleText(run: ActionRun): string {
     .filter(line => !line.startsWith('::add-mask::'))
     .join('\n')
   return [logs, run.summary, ...Object.values(run.outputs)].join('\n')
+}
+
+/** Runs a test against a fresh simulator, closed afterwards whatever happens. */
+export async function withSim(test: (sim: Simulator) => Promise<void>, options?: SimulatorOptions): Promise<void> {
+  const sim = await Simulator.start(options)
+  try {
+    await test(sim)
+  } finally {
+    await sim.close()
+  }
+}
+
+/**
+ * Runs the action and sweeps everything it showed for every secret in play: the app's secret, the
+ * runner's OIDC request token, every credential and assertion sent to Entra ID, every bearer token
+ * sent to the API, and any the test adds (keys, user tokens).
+ */
+export async function runSwept(sim: Simulator, options: RunOptions, extraSecrets: string[] = []): Promise<ActionRun> {
+  const result = await runAction(options)
+  const visible = visibleText(result)
+  const sent = sim
+    .requestsTo('entra')
+    .flatMap(request => [request.form['client_secret'], request.form['client_assertion']])
+    .filter((value): value is string => value !== undefined)
+  for (const secret of [sim.app.secret ?? '', sim.oidcRequestToken, ...sent, ...issuedTokens(sim), ...extraSecrets]) {
+    assert.ok(secret.length >= 8, 'a planted secret is long enough to find')
+    assert.ok(!visible.includes(secret), `a secret leaked into the logs, outputs or summary:\n${result.stdout}`)
+  }
+  return result
+}
+
+/** Bearer tokens the action sent to the Defender API. */
+export function issuedTokens(sim: Simulator): string[] {
+  return sim
+    .requestsTo('api')
+    .map(request => request.authorization?.replace(/^Bearer /, '') ?? '')
+    .filter(token => token.length > 0)
+}
+
+/** The one ::error:: line a failed run must end with; and no stack trace anywhere but debug lines. */
+export function onlyError(result: ActionRun): string {
+  const errors = errorAnnotations(result)
+  assert.equal(errors.length, 1, `expected exactly one ::error:: line, got:\n${result.stdout}`)
+  assert.doesNotMatch(result.stdout + result.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace outside debug lines')
+  return errors[0] ?? ''
 }

@@ -15,12 +15,16 @@ const DEFAULTS: RawInputs = {
   'tenant-id': 'contoso.onmicrosoft.com',
   'client-id': '3b2e8f41-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
   'client-secret': '',
+  'client-certificate': '',
+  'client-certificate-password': '',
   'access-token': '',
   'auth-method': 'auto',
   'oidc-audience': 'api://AzureADTokenExchange',
-  'api-url': 'https://api.securitycenter.microsoft.com',
-  'authority-host': 'https://login.microsoftonline.com',
-  scope: 'https://api.securitycenter.microsoft.com/.default',
+  cloud: 'commercial',
+  region: '',
+  'api-url': '',
+  'authority-host': '',
+  scope: '',
   'min-score': '',
   'fail-on-low-score': 'true',
   'job-summary': 'true',
@@ -30,13 +34,13 @@ const DEFAULTS: RawInputs = {
 const OIDC_ENV = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://example/idtoken?x=1', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' }
 
 function settings(overrides: Partial<RawInputs>, env: NodeJS.ProcessEnv = OIDC_ENV) {
-  return parseSettings({ ...DEFAULTS, ...overrides }, env)
+  return parseSettings({ ...DEFAULTS, ...overrides }, env, new Date())
 }
 
 describe('settings', () => {
   it('reads the defaults as OIDC with no gate', () => {
     const parsed = settings({})
-    assert.equal(parsed.authMethod, 'oidc')
+    assert.equal(parsed.credential.method, 'oidc')
     assert.equal(parsed.minScore, undefined)
     assert.equal(parsed.timeoutMs, 30_000)
     assert.equal(parsed.maxRetries, 3)
@@ -44,10 +48,10 @@ describe('settings', () => {
   })
 
   it('resolves auto: token, then secret, then OIDC', () => {
-    assert.equal(settings({ 'access-token': 'a', 'client-secret': 's' }).authMethod, 'token')
-    assert.equal(settings({ 'client-secret': 's' }).authMethod, 'secret')
-    assert.equal(settings({}).authMethod, 'oidc')
-    assert.equal(settings({ 'auth-method': 'OIDC', 'client-secret': 's' }).authMethod, 'oidc')
+    assert.equal(settings({ 'access-token': 'a', 'client-secret': 's' }).credential.method, 'token')
+    assert.equal(settings({ 'client-secret': 's' }).credential.method, 'secret')
+    assert.equal(settings({}).credential.method, 'oidc')
+    assert.equal(settings({ 'auth-method': 'OIDC', 'client-secret': 's' }).credential.method, 'oidc')
   })
 
   it('does not need tenant-id nor client-id with an access token', () => {
@@ -101,7 +105,7 @@ describe('settings', () => {
 
   it('needs the OIDC environment only when OIDC is the method', () => {
     assert.throws(() => settings({}, {}), /id-token: write/)
-    assert.equal(settings({ 'client-secret': 's' }, {}).authMethod, 'secret')
+    assert.equal(settings({ 'client-secret': 's' }, {}).credential.method, 'secret')
   })
 })
 
@@ -126,9 +130,13 @@ describe('retry policy', () => {
     assert.deepEqual(decideRetry(policy, 0, { kind: 'response', status: 403 }, now, 0), { retry: false })
   })
 
+  it('never retries a permanent network failure (an untrusted certificate)', () => {
+    assert.deepEqual(decideRetry(policy, 0, { kind: 'network-error', retryable: false }, now, 0), { retry: false })
+  })
+
   it('stops after maxRetries', () => {
-    assert.equal(decideRetry(policy, 2, { kind: 'network-error' }, now, 0).retry, true)
-    assert.deepEqual(decideRetry(policy, 3, { kind: 'network-error' }, now, 0), { retry: false })
+    assert.equal(decideRetry(policy, 2, { kind: 'network-error', retryable: true }, now, 0).retry, true)
+    assert.deepEqual(decideRetry(policy, 3, { kind: 'network-error', retryable: true }, now, 0), { retry: false })
     assert.deepEqual(decideRetry({ ...policy, maxRetries: 0 }, 0, { kind: 'response', status: 503 }, now, 0), { retry: false })
   })
 
@@ -164,7 +172,7 @@ describe('retry policy', () => {
       delays.map(decision => (decision.retry ? decision.delayMs : -1)),
       [500, 1000, 2000, 4000, 8000, 15_000, 15_000]
     )
-    const highest = decideRetry(policy, 1, { kind: 'network-error' }, now, 0.999_999)
+    const highest = decideRetry(policy, 1, { kind: 'network-error', retryable: true }, now, 0.999_999)
     assert.ok(highest.retry && highest.delayMs === 2000)
   })
 })
@@ -261,6 +269,8 @@ describe('report', () => {
     gate: { status: 'fail', minScore: 400 },
     enforced: true,
     tenant: 'contoso.onmicrosoft.com',
+    cloud: 'commercial',
+    region: undefined,
     apiHost: 'api.securitycenter.microsoft.com',
     authMethod: 'secret'
   }

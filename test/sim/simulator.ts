@@ -4,13 +4,46 @@
  * It checks what it is sent as the real ones do (secrets, assertion signatures and claims, token
  * scope and roles) and records every request so tests can assert what the action did.
  */
-import { createSign, createVerify, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  constants,
+  createHash,
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  verify,
+  X509Certificate,
+  type KeyObject
+} from 'node:crypto'
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
 export const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange'
 export const DEFENDER_RESOURCE = 'https://api.securitycenter.microsoft.com'
+const GCC_RESOURCE = 'https://api-gcc.securitycenter.microsoft.us'
+const GOV_RESOURCE = 'https://api-gov.securitycenter.microsoft.us'
+
+/** The Defender API's resource (token audience) and the sign-in host that issues tokens for it, per cloud. */
+const RESOURCE_AUTHORITIES: ReadonlyMap<string, string> = new Map([
+  [DEFENDER_RESOURCE, 'login.microsoftonline.com'],
+  [GCC_RESOURCE, 'login.microsoftonline.com'],
+  [GOV_RESOURCE, 'login.microsoftonline.us']
+])
+
+/** Which resource a Defender API host serves; loopback and commercial hosts serve the commercial one. */
+function resourceOfApiHost(host: string): string {
+  const name = host.replace(/:\d+$/, '')
+  if (name === 'api-gcc.securitycenter.microsoft.us') return GCC_RESOURCE
+  if (name === 'api-gov.securitycenter.microsoft.us') return GOV_RESOURCE
+  return DEFENDER_RESOURCE
+}
+
+function isLoopback(host: string): boolean {
+  return /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host)
+}
 
 export interface FederatedCredential {
   issuer: string
@@ -22,6 +55,8 @@ export interface FederatedCredential {
 export interface SimApp {
   clientId: string
   secret?: string
+  /** Public certificates uploaded to the app (PEM). */
+  certificates: string[]
   federated: FederatedCredential[]
   /** Application permissions granted with admin consent, e.g. Score.Read.All. */
   roles: string[]
@@ -51,6 +86,11 @@ export interface RecordedRequest {
   status: number
 }
 
+export interface SimulatorOptions {
+  /** Serve Entra ID and the Defender API over HTTPS with this key and certificate. */
+  tls?: { keyPem: string; certificatePem: string }
+}
+
 export interface ScoreState {
   score: unknown
   time?: unknown
@@ -62,6 +102,7 @@ export class Simulator {
   readonly app: SimApp = {
     clientId: '3b2e8f41-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
     secret: `sim-secret~${randomBytes(12).toString('base64url')}`,
+    certificates: [],
     federated: [{ issuer: GITHUB_ISSUER, subject: 'repo:octo-org/octo-repo:ref:refs/heads/main', audience: DEFAULT_AUDIENCE }],
     roles: ['Score.Read.All']
   }
@@ -86,21 +127,31 @@ export class Simulator {
   private readonly issuedTokens = new Map<string, { clientId: string; audience: string; roles: string[] }>()
   private readonly servers: Server[] = []
   private readonly ports = new Map<ServiceName, number>()
+  private readonly seenAssertionIds = new Set<string>()
 
-  static async start(): Promise<Simulator> {
-    const simulator = new Simulator()
-    await Promise.all(
-      (['entra', 'api', 'oidc'] as const).map(service => simulator.listen(service))
-    )
+  private constructor(private readonly options: SimulatorOptions) {}
+
+  static async start(options: SimulatorOptions = {}): Promise<Simulator> {
+    const simulator = new Simulator(options)
+    await Promise.all((['entra', 'api', 'oidc'] as const).map(service => simulator.listen(service)))
     return simulator
   }
 
   get entraUrl(): string {
-    return `http://127.0.0.1:${this.ports.get('entra')}`
+    return `${this.scheme}://127.0.0.1:${this.ports.get('entra')}`
   }
 
   get apiUrl(): string {
-    return `http://127.0.0.1:${this.ports.get('api')}`
+    return `${this.scheme}://127.0.0.1:${this.ports.get('api')}`
+  }
+
+  /** The loopback port of a service, for a proxy's route table. */
+  port(service: ServiceName): number {
+    return this.ports.get(service) ?? 0
+  }
+
+  private get scheme(): 'http' | 'https' {
+    return this.options.tls ? 'https' : 'http'
   }
 
   /** What the runner puts in ACTIONS_ID_TOKEN_REQUEST_URL (core appends `&audience=`). */
@@ -142,11 +193,15 @@ export class Simulator {
   }
 
   private async listen(service: ServiceName): Promise<void> {
-    const server = createServer((request, response) => {
+    const listener: RequestListener = (request, response) => {
       this.handle(service, request, response).catch(error => {
         response.destroy(error instanceof Error ? error : new Error(String(error)))
       })
-    })
+    }
+    const { tls } = this.options
+    // GitHub's OIDC endpoint stays plain HTTP on loopback, as the runner's own URL may be.
+    const server =
+      tls && service !== 'oidc' ? createTlsServer({ key: tls.keyPem, cert: tls.certificatePem }, listener) : createServer(listener)
     this.servers.push(server)
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
     this.ports.set(service, (server.address() as AddressInfo).port)
@@ -199,6 +254,7 @@ export class Simulator {
 
   // ---- Entra ID v2.0 token endpoint ----
   private token(request: IncomingMessage, url: URL, form: Record<string, string>): Reply {
+    const host = request.headers.host ?? ''
     const match = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname)
     if (request.method !== 'POST' || !match) {
       return json(404, { error: 'not_found' })
@@ -222,10 +278,12 @@ export class Simulator {
       return aadError(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`)
     }
     const audience = scope.slice(0, -'/.default'.length)
-    if (audience !== DEFENDER_RESOURCE) {
+    const authority = RESOURCE_AUTHORITIES.get(audience)
+    if (!authority || (!isLoopback(host) && authority !== host.replace(/:\d+$/, ''))) {
       return aadError(400, 'invalid_resource', 500011, `The resource principal named ${audience} was not found in the tenant named ${tenant}.`)
     }
-    const credentialError = this.checkCredential(app, form)
+    const tokenEndpoint = `${this.scheme}://${host}${url.pathname}`
+    const credentialError = this.checkCredential(app, form, tokenEndpoint)
     if (credentialError) {
       return credentialError
     }
@@ -233,7 +291,7 @@ export class Simulator {
     return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken })
   }
 
-  private checkCredential(app: SimApp, form: Record<string, string>): Reply | undefined {
+  private checkCredential(app: SimApp, form: Record<string, string>, tokenEndpoint: string): Reply | undefined {
     if (form['client_secret'] !== undefined) {
       return form['client_secret'] === app.secret
         ? undefined
@@ -242,6 +300,10 @@ export class Simulator {
     const assertion = form['client_assertion']
     if (assertion === undefined || form['client_assertion_type'] !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
       return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+    }
+    const claims = decodeJwtPart(assertion, 1)
+    if (claims && claims['iss'] === app.clientId) {
+      return this.checkCertificateAssertion(app, assertion, tokenEndpoint)
     }
     const verified = verifyJwt(assertion, this.issuerKeys.publicKey)
     if (verified === 'malformed') {
@@ -274,12 +336,55 @@ export class Simulator {
     return undefined
   }
 
+  /** An assertion the app signed with its certificate: checked as Entra does. */
+  private checkCertificateAssertion(app: SimApp, assertion: string, tokenEndpoint: string): Reply | undefined {
+    const [headerPart = '', payloadPart = '', signaturePart = ''] = assertion.split('.')
+    const header = decodeJwtPart(assertion, 0)
+    const claims = decodeJwtPart(assertion, 1)
+    if (!header || !claims || !signaturePart) {
+      return aadError(400, 'invalid_client', 50027, 'JWT token is invalid or malformed.')
+    }
+    const thumbprint = header['x5t#S256']
+    const certificate = app.certificates
+      .map(pem => new X509Certificate(pem))
+      .find(candidate => createHash('sha256').update(candidate.raw).digest('base64url') === thumbprint)
+    if (!certificate) {
+      return aadError(401, 'invalid_client', 700027, `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${String(thumbprint)}']`)
+    }
+    const padding =
+      header['alg'] === 'PS256'
+        ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
+        : header['alg'] === 'RS256'
+          ? { padding: constants.RSA_PKCS1_PADDING }
+          : undefined
+    const signed = Buffer.from(`${headerPart}.${payloadPart}`)
+    if (!padding || !verify('sha256', signed, { key: certificate.publicKey, ...padding }, Buffer.from(signaturePart, 'base64url'))) {
+      return aadError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.')
+    }
+    const now = Date.now() / 1000
+    const { exp, nbf, jti } = claims
+    if (typeof exp !== 'number' || typeof nbf !== 'number' || exp < now || nbf > now + 300 || exp - nbf > 600) {
+      return aadError(400, 'invalid_client', 700024, 'Client assertion is not within its valid time range.')
+    }
+    if (claims['aud'] !== tokenEndpoint || claims['sub'] !== app.clientId || typeof jti !== 'string') {
+      return aadError(400, 'invalid_client', 50027, `JWT token is invalid or malformed: expected aud '${tokenEndpoint}', sub and iss the client id, and a jti.`)
+    }
+    if (this.seenAssertionIds.has(jti)) {
+      return aadError(400, 'invalid_client', 700025, 'Client assertion jti has already been used (replay).')
+    }
+    this.seenAssertionIds.add(jti)
+    if (new Date(certificate.validTo).getTime() < Date.now()) {
+      return aadError(401, 'invalid_client', 700027, 'Client assertion failed: the certificate has expired.')
+    }
+    return undefined
+  }
+
   // ---- Defender for Endpoint API ----
   private defender(request: IncomingMessage, url: URL): Reply {
     const requestId = randomUUID()
     const authorization = request.headers.authorization ?? ''
     const grant = authorization.startsWith('Bearer ') ? this.issuedTokens.get(authorization.slice(7)) : undefined
-    if (!grant || grant.audience !== DEFENDER_RESOURCE) {
+    if (!grant || grant.audience !== resourceOfApiHost(request.headers.host ?? '')) {
       return json(401, { error: { code: 'Unauthorized', message: 'Authorization has been denied for this request.', target: requestId } })
     }
     if (request.method !== 'GET' || url.pathname !== '/api/configurationScore') {
@@ -323,6 +428,15 @@ export function json(status: number, value: unknown, headers: Record<string, str
 /** The API's `time`: ISO 8601 with seven fractional digits, as Microsoft's examples show. */
 function apiTime(): string {
   return new Date().toISOString().replace('Z', '0000Z')
+}
+
+function decodeJwtPart(token: string, index: 0 | 1): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(token.split('.')[index] ?? '', 'base64url').toString('utf8'))
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function verifyJwt(token: string, key: KeyObject): Record<string, unknown> | 'malformed' | 'bad-signature' {
