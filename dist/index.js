@@ -12,7 +12,6 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -276,7 +275,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +283,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -312,29 +310,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +386,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +401,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28384,6 +28382,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
 /***/ 8611:
 /***/ ((module) => {
 
@@ -28545,6 +28550,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -28588,7 +28600,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -28597,6 +28609,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -28644,6 +28659,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -28660,11 +28697,74 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28739,7 +28839,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -28795,8 +28895,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -28810,10 +28910,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -28829,7 +28929,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -29532,7 +29632,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -29794,7 +29894,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -29817,7 +29917,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -29913,7 +30013,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -30117,7 +30217,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -30144,7 +30244,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -30637,13 +30737,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -30934,7 +31034,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -31273,8 +31373,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -31455,7 +31555,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -31523,7 +31623,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -31610,6 +31710,21 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./build/src/badge.js
+
+
+/** Writes the SVG badge with shields.io's own renderer, so it looks like every other badge. */
+async function writeBadge(path, badge) {
+    // Imported only when a badge is asked for: its font-width tables are most of its weight (~0.9 MB).
+    const { makeBadge } = await __nccwpck_require__.e(/* import() */ 833).then(__nccwpck_require__.bind(__nccwpck_require__, 8833));
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(path, makeBadge({ label: badge.label, message: badge.message, color: badge.color }), 'utf8');
+}
+
 ;// CONCATENATED MODULE: ./build/src/body.js
 const SNIPPET_CHARS = 200;
 /**
@@ -31659,6 +31774,11 @@ function failureMessage(error) {
     const detail = error instanceof Error ? error.message : String(error);
     return `Unexpected error in the action: ${detail}. Please report it with the log of this step (re-run with debug logging for more).`;
 }
+/** The `code` of a Node.js system or TLS error (ENOENT, ECONNRESET, CERT_HAS_EXPIRED ...). */
+function errorCode(error) {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    return typeof code === 'string' ? code : undefined;
+}
 
 ;// CONCATENATED MODULE: ./build/src/jwt.js
 /**
@@ -31688,22 +31808,58 @@ function isRecord(value) {
 
 
 const SCORE_PATH = '/api/configurationScore';
-async function fetchConfigurationScore(http, apiUrl, token) {
+const EXPOSURE_PATH = '/api/exposureScore';
+const RECOMMENDATIONS_PATH = '/api/recommendations';
+/**
+ * Sends every request at once, so the extras never lengthen the critical path. The score must be
+ * read; an extra that fails only warns, unless a gate (max-exposure-score) depends on it.
+ */
+async function readDefender(http, settings, token) {
+    const { apiUrl } = settings;
     info(`Reading the device secure score from ${new URL(apiUrl).host}.`);
+    const [score, exposure, recommendations] = await Promise.allSettled([
+        getJson(http, apiUrl, token, SCORE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, SCORE_PATH)),
+        settings.includeExposureScore
+            ? getJson(http, apiUrl, token, EXPOSURE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, EXPOSURE_PATH))
+            : undefined,
+        settings.recommendations > 0
+            ? getJson(http, apiUrl, token, RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All').then(response => topRecommendations(parseRecommendations(response), settings.recommendations))
+            : undefined
+    ]);
+    if (score.status === 'rejected') {
+        throw score.reason;
+    }
+    if (exposure.status === 'rejected' && settings.maxExposureScore !== undefined) {
+        throw exposure.reason;
+    }
+    return {
+        score: score.value,
+        exposure: settledOrWarn(exposure, 'Exposure score skipped'),
+        recommendations: settledOrWarn(recommendations, 'Top recommendations skipped')
+    };
+}
+function settledOrWarn(result, what) {
+    if (result.status === 'fulfilled') {
+        return result.value;
+    }
+    warning(`${what}: ${failureMessage(result.reason)}`);
+    return undefined;
+}
+async function getJson(http, apiUrl, token, path, permission) {
     const response = await http.send({
         service: 'the Defender API',
         method: 'GET',
-        url: `${apiUrl}${SCORE_PATH}`,
+        url: `${apiUrl}${path}`,
         headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }
     });
     if (response.status !== 200) {
-        throw new ServiceError(describeApiFailure(SCORE_PATH, response, 'Score.Read.All'));
+        throw new ServiceError(describeApiFailure(path, response, permission));
     }
-    return parseScoreResponse(response);
+    return response;
 }
 /** Accepts only the documented `{ time, score }` object; anything else is an error that says what came back. */
-function parseScoreResponse(response) {
-    const what = `The Defender API answered GET ${SCORE_PATH} with HTTP ${response.status}`;
+function parseScoreResponse(response, path) {
+    const what = `The Defender API answered GET ${path} with HTTP ${response.status}`;
     const json = parseJson(response.body);
     if (!isRecord(json)) {
         throw new ServiceError(`${what} but not with the documented JSON object { "time": ..., "score": ... } ` +
@@ -31717,6 +31873,36 @@ function parseScoreResponse(response) {
         throw new ServiceError(`${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time.`);
     }
     return { score, time };
+}
+/** Reads the OData collection `{ "value": [...] }`; items without a name are left out. */
+function parseRecommendations(response) {
+    const json = parseJson(response.body);
+    const items = isRecord(json) ? json['value'] : undefined;
+    if (!Array.isArray(items)) {
+        throw new ServiceError(`The Defender API answered GET ${RECOMMENDATIONS_PATH} with HTTP ${response.status} but not with the documented ` +
+            `{ "value": [...] } collection (${describeBody(response.body, response.headers)}).`);
+    }
+    const text = (value) => (typeof value === 'string' ? value : '');
+    const count = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+    return items.filter(isRecord).flatMap(item => {
+        const name = text(item['recommendationName']);
+        return name
+            ? [
+                {
+                    name,
+                    category: text(item['recommendationCategory']),
+                    product: text(item['productName']),
+                    configScoreImpact: count(item['configScoreImpact']) ?? 0,
+                    exposedMachines: count(item['exposedMachinesCount']),
+                    totalMachines: count(item['totalMachineCount'])
+                }
+            ]
+            : [];
+    });
+}
+/** The `count` recommendations that would raise the score most; ties keep the API's order. */
+function topRecommendations(items, count) {
+    return [...items].sort((a, b) => b.configScoreImpact - a.configScoreImpact).slice(0, count);
 }
 /** The message for a non-200 answer: Microsoft's code, message and request id, and what to do. */
 function describeApiFailure(path, response, permission) {
@@ -32012,33 +32198,135 @@ async function requestToken(settings, http, credential, assertion) {
 }
 
 ;// CONCATENATED MODULE: ./build/src/gate.js
-function evaluateGate(score, minScore) {
-    if (minScore === undefined) {
-        return { status: 'no-gate' };
+function evaluateChecks(facts) {
+    const checks = [];
+    const { score, minScore, exposure, maxExposureScore, previous, maxDrop } = facts;
+    if (minScore !== undefined) {
+        const passed = score >= minScore;
+        checks.push({
+            input: 'min-score',
+            limit: minScore,
+            value: score,
+            passed,
+            message: passed
+                ? `Device secure score ${formatPoints(score)} meets the threshold min-score ${formatPoints(minScore)}.`
+                : `Device secure score ${formatPoints(score)} is below the threshold min-score ${formatPoints(minScore)} (short by ${formatPoints(minScore - score)} points).`
+        });
     }
-    return { status: score >= minScore ? 'pass' : 'fail', minScore };
-}
-function gatePassed(gate) {
-    return gate.status !== 'fail';
-}
-/** One sentence for the log and, on failure, the annotation. */
-function gateMessage(score, gate) {
-    switch (gate.status) {
-        case 'no-gate':
-            return `Device secure score is ${score} points (no min-score set, so no threshold to check).`;
-        case 'pass':
-            return `Device secure score ${score} meets the threshold min-score ${gate.minScore}.`;
-        case 'fail':
-            return `Device secure score ${score} is below the threshold min-score ${gate.minScore} (short by ${formatPoints(gate.minScore - score)} points).`;
+    if (maxExposureScore !== undefined && exposure !== undefined) {
+        const passed = exposure <= maxExposureScore;
+        const level = exposureLevel(exposure);
+        checks.push({
+            input: 'max-exposure-score',
+            limit: maxExposureScore,
+            value: exposure,
+            passed,
+            message: passed
+                ? `Exposure score ${formatPoints(exposure)} (${level}) is within max-exposure-score ${formatPoints(maxExposureScore)}.`
+                : `Exposure score ${formatPoints(exposure)} (${level}) is above the threshold max-exposure-score ${formatPoints(maxExposureScore)} (lower is better).`
+        });
     }
+    if (maxDrop !== undefined && previous !== undefined) {
+        const drop = previous.score - score;
+        const passed = drop <= maxDrop;
+        const readings = `from ${formatPoints(previous.score)} at ${previous.time} to ${formatPoints(score)} at ${facts.time}`;
+        checks.push({
+            input: 'max-drop',
+            limit: maxDrop,
+            value: drop,
+            passed,
+            message: passed
+                ? `Device secure score change is within max-drop ${formatPoints(maxDrop)} (${readings}).`
+                : `Device secure score fell by ${formatPoints(drop)} points, more than max-drop ${formatPoints(maxDrop)}: ${readings}.`
+        });
+    }
+    return checks;
+}
+function checksPassed(checks) {
+    return checks.every(check => check.passed);
+}
+/** Microsoft's bands: 0-29 low, 30-69 medium, 70-100 high. */
+function exposureLevel(exposure) {
+    return exposure < 30 ? 'low' : exposure < 70 ? 'medium' : 'high';
 }
 /** Points as people read them: whole numbers as is, fractions to two places. */
 function formatPoints(points) {
     return Number.isInteger(points) ? String(points) : points.toFixed(2).replace(/\.?0+$/, '');
 }
 
+;// CONCATENATED MODULE: ./build/src/history.js
+
+
+
+
+function parseHistory(text) {
+    const entries = [];
+    let unreadableLines = 0;
+    for (const line of text.split('\n')) {
+        if (line.trim() === '') {
+            continue;
+        }
+        const entry = toEntry(line);
+        if (entry) {
+            entries.push(entry);
+        }
+        else {
+            unreadableLines++;
+        }
+    }
+    return { entries, unreadableLines, needsNewline: text.length > 0 && !text.endsWith('\n') };
+}
+function toEntry(line) {
+    let value;
+    try {
+        value = JSON.parse(line);
+    }
+    catch {
+        return undefined;
+    }
+    if (!isRecord(value)) {
+        return undefined;
+    }
+    const { time, score, exposure, tenant, apiHost } = value;
+    const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure));
+    if (typeof time !== 'string' || typeof score !== 'number' || !Number.isFinite(score) || !validExposure) {
+        return undefined;
+    }
+    return {
+        time,
+        score,
+        exposure: typeof exposure === 'number' ? exposure : null,
+        tenant: typeof tenant === 'string' ? tenant : '',
+        apiHost: typeof apiHost === 'string' ? apiHost : ''
+    };
+}
+/** The same tenant's earlier readings, as the summary and the max-drop check see them. */
+function viewHistory(entries, current, keep) {
+    const sameTenant = entries.filter(entry => entry.tenant === current.tenant);
+    return {
+        previous: sameTenant.at(-1),
+        recent: [...sameTenant.slice(-(keep - 1)), current]
+    };
+}
+async function loadHistory(path) {
+    try {
+        return { kind: 'loaded', file: parseHistory(await (0,promises_namespaceObject.readFile)(path, 'utf8')) };
+    }
+    catch (error) {
+        if (errorCode(error) === 'ENOENT') {
+            return { kind: 'loaded', file: { entries: [], unreadableLines: 0, needsNewline: false } };
+        }
+        return { kind: 'unreadable', reason: error instanceof Error ? error.message : String(error) };
+    }
+}
+/** Appends, never rewrites: whatever the file held, corrupt lines included, stays. */
+async function appendHistory(path, entry, needsNewline) {
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    await (0,promises_namespaceObject.appendFile)(path, `${needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`, 'utf8');
+}
+
 ;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./build/src/retry.js
 const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxBackoffMs: 30_000, maxRetryAfterMs: 60_000 };
 /** 429 (throttled) and 5xx are transient; any other status is an answer and is never retried. */
@@ -32159,7 +32447,7 @@ class Http {
             }
             info(`${request.service} ${what}; retrying in ${(decision.delayMs / 1000).toFixed(1)} s ` +
                 `(retry ${retriesDone + 1} of ${this.policy.maxRetries}).`);
-            await (0,promises_namespaceObject.setTimeout)(decision.delayMs);
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(decision.delayMs);
         }
     }
     dispose() {
@@ -32230,71 +32518,250 @@ const CERTIFICATE_ERROR_CODES = new Set([
     'ERR_TLS_CERT_ALTNAME_INVALID'
 ]);
 function isCertificateError(error) {
-    const code = error instanceof Error && 'code' in error ? error.code : undefined;
-    return typeof code === 'string' && CERTIFICATE_ERROR_CODES.has(code);
+    return CERTIFICATE_ERROR_CODES.has(errorCode(error) ?? '');
 }
 function headerValue(value) {
     return Array.isArray(value) ? value[0] : value;
 }
 
+;// CONCATENATED MODULE: ./build/src/pull-request.js
+
+
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/**
+ * Keeps one comment on the pull request up to date: finds it by its hidden marker, updates it in
+ * place, or creates it. Returns its URL; undefined when skipped or refused. It never fails the run:
+ * a fork's pull request gets a read-only token, and that must not turn a gate red.
+ */
+async function upsertPullRequestComment(access, marker, body) {
+    // Imported only when commenting is asked for: Octokit is a large part of the bundle.
+    const { context, getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const number = context.payload.pull_request?.number;
+    if (!PULL_REQUEST_EVENTS.includes(context.eventName) || typeof number !== 'number') {
+        info(`comment-on-pr: skipped, this run's event is '${context.eventName || 'unknown'}', not a pull request.`);
+        return undefined;
+    }
+    try {
+        const octokit = getOctokit(access.token, { baseUrl: access.apiUrl });
+        const { owner, repo } = context.repo;
+        let existing;
+        for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+            owner,
+            repo,
+            issue_number: number,
+            per_page: 100
+        })) {
+            existing = page.data.find(comment => comment.body?.includes(marker));
+            if (existing) {
+                break;
+            }
+        }
+        const { data } = existing
+            ? await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body })
+            : await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
+        info(`${existing ? 'Updated' : 'Created'} the comment on pull request #${number}: ${data.html_url}`);
+        return data.html_url;
+    }
+    catch (error) {
+        const status = error instanceof Error && 'status' in error ? error.status : undefined;
+        const detail = error instanceof Error ? error.message : String(error);
+        const hint = status === 403 || status === 404
+            ? " The token cannot write here: pull requests from forks get a read-only token; otherwise give the job 'permissions: pull-requests: write'."
+            : '';
+        warning(`Could not comment on pull request #${number}${typeof status === 'number' ? ` (HTTP ${status})` : errorCode(error) ? ` (${errorCode(error)})` : ''}: ${detail}.${hint}`);
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/src/report.js
 
+/** Finds this action's comment among a pull request's comments; one per tenant. */
+function commentMarker(report) {
+    return `<!-- defender-secure-score-action tenant=${report.tenant || 'unspecified'} -->`;
+}
 const AUTH_LABELS = {
     oidc: 'GitHub OIDC federated credential',
     secret: 'client secret',
     certificate: 'client certificate',
     token: 'access token given to the action'
 };
+const CHECK_LABELS = {
+    'min-score': 'Score',
+    'max-exposure-score': 'Exposure score',
+    'max-drop': 'Fall since the previous reading'
+};
+const SPARKS = '▁▂▃▄▅▆▇█';
+function scoreDelta(report) {
+    const previous = report.history?.previous;
+    return previous ? report.reading.score - previous.score : undefined;
+}
 function reportOutputs(report) {
+    const minScore = report.checks.find(check => check.input === 'min-score');
+    const delta = scoreDelta(report);
     return {
         score: String(report.reading.score),
         'score-time': report.reading.time,
-        'min-score': report.gate.status === 'no-gate' ? '' : String(report.gate.minScore),
-        passed: String(gatePassed(report.gate))
+        'min-score': minScore ? String(minScore.limit) : '',
+        passed: String(checksPassed(report.checks)),
+        'exposure-score': report.exposure ? String(report.exposure.score) : '',
+        'previous-score': report.history?.previous ? String(report.history.previous.score) : '',
+        'score-delta': delta === undefined ? '' : formatPoints(delta),
+        'badge-json': JSON.stringify({ schemaVersion: 1, ...badgeSpec(report) })
     };
+}
+/** Green when every check passed, red when one failed, grey when there was nothing to check (lightgrey: shields' grey is the label's colour). */
+function badgeSpec(report) {
+    const color = report.checks.length === 0 ? 'lightgrey' : checksPassed(report.checks) ? 'green' : 'red';
+    return { label: 'device secure score', message: formatPoints(report.reading.score), color };
+}
+/** A shields.io static badge: an image URL that needs no hosting. */
+function staticBadgeUrl(badge) {
+    const part = (text) => encodeURIComponent(text.replace(/-/g, '--').replace(/_/g, '__'));
+    return `https://img.shields.io/badge/${part(badge.label)}-${part(badge.message)}-${badge.color}`;
 }
 /** Markdown for the job summary. */
 function renderSummary(report) {
-    const { reading, gate } = report;
-    const score = formatPoints(reading.score);
-    const [mark, verdict] = verdictOf(report);
-    const rows = [
-        ['Score', `**${score}** points`],
-        ['Threshold (`min-score`)', gate.status === 'no-gate' ? 'none set' : `${formatPoints(gate.minScore)} points`],
-        ['Result', `${mark} ${verdict}`],
-        ['Reported at', escapeCell(reading.time)],
-        ['Tenant', report.tenant ? `\`${escapeCell(report.tenant)}\`` : 'not given'],
-        ['Cloud', report.region ? `${report.cloud} (region ${report.region})` : report.cloud],
-        ['API host', `\`${escapeCell(report.apiHost)}\``],
-        ['Signed in with', AUTH_LABELS[report.authMethod]]
-    ];
+    return [...overview(report), ...recommendationsSection(report), ...historySection(report), ...footnote()].join('\n');
+}
+/** Markdown for the sticky pull-request comment: the same facts, with the badge on top. */
+function renderComment(report, runUrl) {
+    const badge = badgeSpec(report);
     return [
-        `## ${mark} Device secure score: ${score} points`,
+        commentMarker(report),
+        `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
         '',
+        ...overview(report),
+        ...recommendationsSection(report),
+        ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
+        ...footnote()
+    ].join('\n');
+}
+/** One line for the log when nothing failed. */
+function outcomeMessage(report) {
+    if (report.checks.length === 0) {
+        return `Device secure score is ${formatPoints(report.reading.score)} points (no min-score set, so no threshold to check).`;
+    }
+    return report.checks.map(check => check.message).join(' ');
+}
+function overview(report) {
+    const [mark, verdict] = verdictOf(report);
+    return [
+        `## ${mark} Device secure score: ${formatPoints(report.reading.score)} points`,
+        '',
+        verdict,
+        '',
+        ...checksTable(report),
         '| | |',
         '|---|---|',
-        ...rows.map(([name, value]) => `| ${name} | ${value} |`),
+        ...detailRows(report).map(([name, value]) => `| ${name} | ${value} |`),
+        ''
+    ];
+}
+function verdictOf(report) {
+    const { checks } = report;
+    const failed = checks.filter(check => !check.passed);
+    if (checks.length === 0) {
+        return ['ℹ️', 'No threshold set: the score is reported, nothing is checked.'];
+    }
+    if (failed.length === 0) {
+        return ['✅', checks.length === 1 ? 'The check passed.' : `All ${checks.length} checks passed.`];
+    }
+    const count = `${failed.length} of ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} failed`;
+    return report.enforced ? ['❌', `${count}.`] : ['⚠️', `${count} (a warning only: fail-on-low-score is false).`];
+}
+function checksTable(report) {
+    if (report.checks.length === 0) {
+        return [];
+    }
+    const rows = report.checks.map(check => {
+        const limit = `${check.input === 'min-score' ? 'at least' : 'at most'} ${formatPoints(check.limit)}`;
+        const result = check.passed ? '✅ passed' : report.enforced ? '❌ failed' : '⚠️ failed (warning)';
+        return `| ${CHECK_LABELS[check.input]} (\`${check.input}\`) | ${limit} | ${formatPoints(check.value)} | ${result} |`;
+    });
+    return ['| Check | Limit | Value | Result |', '|---|---|---|---|', ...rows, ''];
+}
+function detailRows(report) {
+    const rows = [['Score', `**${formatPoints(report.reading.score)}** points${describeDelta(report)}`]];
+    if (report.exposure) {
+        const exposure = report.exposure.score;
+        rows.push(['Exposure score', `${formatPoints(exposure)}, ${exposureLevel(exposure)} (0-29 low, 30-69 medium, 70-100 high; lower is better)`]);
+    }
+    rows.push(['Reported at', escapeCell(report.reading.time)], ['Tenant', report.tenant ? `\`${escapeCell(report.tenant)}\`` : 'not given'], ['Cloud', report.region ? `${report.cloud} (region ${report.region})` : report.cloud], ['API host', `\`${escapeCell(report.apiHost)}\``], ['Signed in with', AUTH_LABELS[report.authMethod]]);
+    return rows;
+}
+function describeDelta(report) {
+    const previous = report.history?.previous;
+    const delta = scoreDelta(report);
+    if (!previous || delta === undefined) {
+        return report.history ? ' (first reading of this tenant)' : '';
+    }
+    const change = delta === 0 ? 'unchanged' : delta > 0 ? `up ${formatPoints(delta)}` : `down ${formatPoints(-delta)}`;
+    return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${escapeCell(previous.time)})`;
+}
+function recommendationsSection(report) {
+    const items = report.recommendations;
+    if (!items) {
+        return [];
+    }
+    if (items.length === 0) {
+        return ['### Top recommendations', '', 'The API listed no security recommendations.', ''];
+    }
+    const rows = items.map((item, index) => {
+        const devices = item.exposedMachines === undefined ? '' : `${item.exposedMachines}${item.totalMachines === undefined ? '' : ` of ${item.totalMachines}`}`;
+        return `| ${index + 1} | ${escapeCell(item.name)} | ${escapeCell(item.category)} | +${formatPoints(item.configScoreImpact)} | ${devices} |`;
+    });
+    return [
+        `### Top ${items.length} recommendations by score impact`,
         '',
+        '| # | Recommendation | Category | Score impact (points) | Exposed devices |',
+        '|---|---|---|---|---|',
+        ...rows,
+        ''
+    ];
+}
+function historySection(report) {
+    const recent = report.history?.recent;
+    if (!recent || recent.length < 2) {
+        return [];
+    }
+    const scores = recent.map(entry => entry.score);
+    const first = scores[0] ?? 0;
+    const last = scores.at(-1) ?? 0;
+    const rows = recent.map((entry, index) => {
+        const before = recent[index - 1];
+        const change = before ? signed(entry.score - before.score) : '';
+        return `| ${escapeCell(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`;
+    });
+    return [
+        `### Last ${recent.length} readings`,
+        '',
+        `Trend: \`${sparkline(scores)}\` ${formatPoints(first)} → ${formatPoints(last)} (${signed(last - first)})`,
+        '',
+        '| Time | Score | Change | Exposure |',
+        '|---|---|---|---|',
+        ...rows,
+        ''
+    ];
+}
+function footnote() {
+    return [
         '<sub>Microsoft Defender for Endpoint reports the score in points with no documented maximum (higher is better); ' +
             'the time is when the API answered, not when the score was computed.</sub>',
         ''
-    ].join('\n');
+    ];
 }
-function verdictOf(report) {
-    const { gate, reading } = report;
-    switch (gate.status) {
-        case 'no-gate':
-            return ['ℹ️', 'no threshold set'];
-        case 'pass':
-            return ['✅', `passed (${formatPoints(reading.score - gate.minScore)} points above the threshold)`];
-        case 'fail': {
-            const short = `${formatPoints(gate.minScore - reading.score)} points below the threshold`;
-            return report.enforced ? ['❌', `failed (${short})`] : ['⚠️', `below the threshold, warning only (${short})`];
-        }
-    }
+function sparkline(values) {
+    const low = Math.min(...values);
+    const high = Math.max(...values);
+    return values
+        .map(value => SPARKS[high === low ? 3 : Math.round(((value - low) / (high - low)) * (SPARKS.length - 1))])
+        .join('');
+}
+function signed(value) {
+    return value > 0 ? `+${formatPoints(value)}` : formatPoints(value);
 }
 function escapeCell(text) {
-    return text.replace(/[|`<>]/g, character => `&#${character.charCodeAt(0)};`);
+    return text.replace(/[|`<>\n]/g, character => (character === '\n' ? ' ' : `&#${character.charCodeAt(0)};`));
 }
 
 ;// CONCATENATED MODULE: ./build/src/clouds.js
@@ -32358,6 +32825,7 @@ function isLoopbackHost(hostname) {
 
 
 
+
 /** Every input in action.yml; the rest of the code sees only {@link Settings}. */
 const INPUT_NAMES = [
     'tenant-id',
@@ -32375,6 +32843,14 @@ const INPUT_NAMES = [
     'scope',
     'min-score',
     'fail-on-low-score',
+    'include-exposure-score',
+    'max-exposure-score',
+    'recommendations',
+    'history-file',
+    'max-drop',
+    'badge-file',
+    'comment-on-pr',
+    'github-token',
     'job-summary',
     'timeout-seconds',
     'max-retries'
@@ -32384,6 +32860,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const MAX_TIMEOUT_SECONDS = 600;
 const MAX_RETRIES = 10;
+const MAX_RECOMMENDATIONS = 50;
 /** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
 function readSettings(env = process.env) {
     const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)]));
@@ -32397,7 +32874,13 @@ function readSettings(env = process.env) {
  * time; the PEM armour lines are public and would only garble the log.
  */
 function secretFragments(raw) {
-    const values = [raw['client-secret'], raw['access-token'], raw['client-certificate-password'], raw['client-certificate']];
+    const values = [
+        raw['client-secret'],
+        raw['access-token'],
+        raw['client-certificate-password'],
+        raw['client-certificate'],
+        raw['github-token']
+    ];
     const lines = raw['client-certificate']
         .split(/\r?\n/)
         .map(line => line.trim())
@@ -32414,6 +32897,9 @@ function parseSettings(raw, env, now) {
     const tenantId = parseTenantId(raw['tenant-id'], needsApp, authMethod);
     const clientId = parseClientId(raw['client-id'], needsApp, authMethod);
     const credential = parseCredential(authMethod, raw, env, now);
+    const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+    const maxExposureScore = parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50);
+    const commentOnPr = parseBoolean('comment-on-pr', raw['comment-on-pr']);
     return {
         credential,
         tenantId,
@@ -32424,11 +32910,18 @@ function parseSettings(raw, env, now) {
         apiUrl: parseServiceUrl('api-url', raw['api-url'] || endpoints.apiUrl, endpoints.apiUrl),
         authorityHost: parseServiceUrl('authority-host', raw['authority-host'] || endpoints.authorityHost, endpoints.authorityHost),
         scope: parseScope(raw.scope || endpoints.scope, endpoints.scope),
-        minScore: parseOptionalNumber('min-score', raw['min-score']),
+        minScore: parseOptionalNumber('min-score', raw['min-score'], 400),
         failOnLowScore: parseBoolean('fail-on-low-score', raw['fail-on-low-score']),
+        includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || maxExposureScore !== undefined,
+        maxExposureScore,
+        recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
+        historyFile: parseOptionalPath('history-file', raw['history-file'], workspace),
+        maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
+        badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
+        pullRequestComment: commentOnPr ? parsePullRequestComment(raw['github-token'], env) : undefined,
         jobSummary: parseBoolean('job-summary', raw['job-summary']),
         timeoutMs: parseTimeoutSeconds(raw['timeout-seconds']) * 1000,
-        maxRetries: parseMaxRetries(raw['max-retries'])
+        maxRetries: parseCount('max-retries', raw['max-retries'], MAX_RETRIES, 3)
     };
 }
 function resolveAuthMethod(method, raw) {
@@ -32474,6 +32967,29 @@ function parseCredential(method, raw, env, now) {
         case 'token':
             return { method, accessToken: raw['access-token'] };
     }
+}
+function parsePullRequestComment(token, env) {
+    if (!token) {
+        throw new ConfigurationError('comment-on-pr is true but github-token is empty. Leave github-token at its default (${{ github.token }}) ' +
+            "and give the job 'permissions: pull-requests: write', or set comment-on-pr to false.");
+    }
+    const apiUrl = env['GITHUB_API_URL'] || 'https://api.github.com';
+    return { token, apiUrl: parseServiceUrl('GITHUB_API_URL', apiUrl, 'https://api.github.com') };
+}
+function parseOptionalPath(name, value, workspace) {
+    if (!value) {
+        return undefined;
+    }
+    if (value.includes('\0') || /[\\/]$/.test(value)) {
+        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a file path relative to the workspace, such as .github/secure-score/${name === 'badge-file' ? 'badge.svg' : 'history.jsonl'}.`);
+    }
+    return (0,external_node_path_namespaceObject.isAbsolute)(value) ? value : (0,external_node_path_namespaceObject.resolve)(workspace, value);
+}
+function parseCount(name, value, max, example) {
+    if (!/^\d+$/.test(value) || Number(value) > max) {
+        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a whole number from 0 to ${max}, such as ${example}.`);
+    }
+    return Number(value);
 }
 function parseRegion(value, cloud) {
     if (!value) {
@@ -32564,13 +33080,13 @@ function parseScope(value, example) {
     }
     return value;
 }
-function parseOptionalNumber(name, value) {
+function parseOptionalNumber(name, value, example) {
     if (!value) {
         return undefined;
     }
     const number = Number(value);
     if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(number)) {
-        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a non-negative number of points such as 400, or leave it empty for no threshold.`);
+        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a non-negative number of points such as ${example}, or leave it empty for no threshold.`);
     }
     return number;
 }
@@ -32589,12 +33105,6 @@ function parseTimeoutSeconds(value) {
     }
     return seconds;
 }
-function parseMaxRetries(value) {
-    if (!/^\d+$/.test(value) || Number(value) > MAX_RETRIES) {
-        throw new ConfigurationError(`Invalid max-retries '${value}'. Expected a whole number from 0 to ${MAX_RETRIES}, such as 3.`);
-    }
-    return Number(value);
-}
 
 ;// CONCATENATED MODULE: ./build/src/main.js
 
@@ -32606,22 +33116,46 @@ function parseMaxRetries(value) {
 
 
 
-/** The action: settings -> token -> score -> outputs and summary -> gate. */
+
+
+
+/** Readings shown in the summary's trend, this run's included. */
+const RECENT_READINGS = 10;
+/** The action: settings -> token -> readings -> outputs, summary, history, badge, comment -> checks. */
 async function run() {
     let http;
     try {
         const settings = readSettings();
         http = new Http(settings.timeoutMs, { maxRetries: settings.maxRetries, ...DEFAULT_BACKOFF });
         const token = await acquireAccessToken(settings, http);
-        const reading = await fetchConfigurationScore(http, settings.apiUrl, token);
+        const readings = await readDefender(http, settings, token);
+        const current = {
+            time: readings.score.time,
+            score: readings.score.score,
+            exposure: readings.exposure?.score ?? null,
+            tenant: settings.tenantId,
+            apiHost: new URL(settings.apiUrl).host
+        };
+        const history = settings.historyFile ? await recordHistory(settings.historyFile, current) : undefined;
         const report = {
-            reading,
-            gate: evaluateGate(reading.score, settings.minScore),
+            reading: readings.score,
+            exposure: readings.exposure,
+            recommendations: readings.recommendations,
+            history,
+            checks: evaluateChecks({
+                score: current.score,
+                time: current.time,
+                minScore: settings.minScore,
+                exposure: readings.exposure?.score,
+                maxExposureScore: settings.maxExposureScore,
+                previous: history?.previous,
+                maxDrop: settings.maxDrop
+            }),
             enforced: settings.failOnLowScore,
             tenant: settings.tenantId,
             cloud: settings.cloud,
             region: settings.region,
-            apiHost: new URL(settings.apiUrl).host,
+            apiHost: current.apiHost,
             authMethod: settings.credential.method
         };
         for (const [name, value] of Object.entries(reportOutputs(report))) {
@@ -32630,16 +33164,8 @@ async function run() {
         if (settings.jobSummary) {
             await writeSummary(renderSummary(report));
         }
-        const message = gateMessage(reading.score, report.gate);
-        if (report.gate.status !== 'fail') {
-            info(message);
-        }
-        else if (settings.failOnLowScore) {
-            setFailed(message);
-        }
-        else {
-            warning(`${message} fail-on-low-score is false, so this is a warning.`);
-        }
+        await publish(settings, report);
+        concludeChecks(report);
     }
     catch (error) {
         if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
@@ -32650,6 +33176,63 @@ async function run() {
     finally {
         http?.dispose();
     }
+}
+/**
+ * Reads the earlier readings and appends this one. A file it cannot read is left alone (a warning),
+ * so a history is never replaced by less than it held.
+ */
+async function recordHistory(path, current) {
+    const loaded = await loadHistory(path);
+    if (loaded.kind === 'unreadable') {
+        warning(`history-file could not be read (${loaded.reason}); it is left untouched and this reading is not added.`);
+        return undefined;
+    }
+    const { file } = loaded;
+    if (file.unreadableLines > 0) {
+        warning(`history-file has ${file.unreadableLines} line(s) that are not readings; they are kept as they are and left out of the trend.`);
+    }
+    try {
+        await appendHistory(path, current, file.needsNewline);
+    }
+    catch (error) {
+        warning(`history-file could not be written (${failureMessage(error)}); this reading is not recorded.`);
+    }
+    return viewHistory(file.entries, current, RECENT_READINGS);
+}
+/** The optional extras: none of them may fail the run. */
+async function publish(settings, report) {
+    if (settings.badgeFile) {
+        try {
+            await writeBadge(settings.badgeFile, badgeSpec(report));
+            setOutput('badge-file', settings.badgeFile);
+        }
+        catch (error) {
+            warning(`badge-file could not be written: ${failureMessage(error)}`);
+        }
+    }
+    if (settings.pullRequestComment) {
+        const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, runUrl()));
+        if (url) {
+            setOutput('comment-url', url);
+        }
+    }
+}
+function concludeChecks(report) {
+    if (checksPassed(report.checks)) {
+        info(outcomeMessage(report));
+        return;
+    }
+    const failures = report.checks.filter(check => !check.passed).map(check => check.message);
+    if (report.enforced) {
+        setFailed(failures.join('\n'));
+    }
+    else {
+        warning(`${failures.join('\n')}\nfail-on-low-score is false, so this is a warning.`);
+    }
+}
+function runUrl() {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
+    return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined;
 }
 async function writeSummary(markdown) {
     if (!process.env['GITHUB_STEP_SUMMARY']) {

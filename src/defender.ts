@@ -1,10 +1,13 @@
 import * as core from '@actions/core'
 import { describeBody, parseJson } from './body.js'
-import { ServiceError } from './errors.js'
+import { failureMessage, ServiceError } from './errors.js'
 import type { Http, HttpResponse } from './http.js'
 import { isRecord } from './jwt.js'
+import type { Settings } from './settings.js'
 
 export const SCORE_PATH = '/api/configurationScore'
+export const EXPOSURE_PATH = '/api/exposureScore'
+export const RECOMMENDATIONS_PATH = '/api/recommendations'
 
 /** One reading of the device secure score, as the API reported it. */
 export interface ScoreReading {
@@ -14,23 +17,80 @@ export interface ScoreReading {
   time: string
 }
 
-export async function fetchConfigurationScore(http: Http, apiUrl: string, token: string): Promise<ScoreReading> {
+/** A security recommendation, as the summary lists the ones that would raise the score most. */
+export interface Recommendation {
+  name: string
+  category: string
+  product: string
+  /** Points the device secure score would gain. */
+  configScoreImpact: number
+  exposedMachines: number | undefined
+  totalMachines: number | undefined
+}
+
+/** What one run read from the API; the extras are undefined when not asked for or not available. */
+export interface DefenderReadings {
+  score: ScoreReading
+  exposure: ScoreReading | undefined
+  /** The top recommendations by score impact, as many as asked for. */
+  recommendations: Recommendation[] | undefined
+}
+
+/**
+ * Sends every request at once, so the extras never lengthen the critical path. The score must be
+ * read; an extra that fails only warns, unless a gate (max-exposure-score) depends on it.
+ */
+export async function readDefender(http: Http, settings: Settings, token: string): Promise<DefenderReadings> {
+  const { apiUrl } = settings
   core.info(`Reading the device secure score from ${new URL(apiUrl).host}.`)
+  const [score, exposure, recommendations] = await Promise.allSettled([
+    getJson(http, apiUrl, token, SCORE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, SCORE_PATH)),
+    settings.includeExposureScore
+      ? getJson(http, apiUrl, token, EXPOSURE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, EXPOSURE_PATH))
+      : undefined,
+    settings.recommendations > 0
+      ? getJson(http, apiUrl, token, RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All').then(response =>
+          topRecommendations(parseRecommendations(response), settings.recommendations)
+        )
+      : undefined
+  ])
+  if (score.status === 'rejected') {
+    throw score.reason
+  }
+  if (exposure.status === 'rejected' && settings.maxExposureScore !== undefined) {
+    throw exposure.reason
+  }
+  return {
+    score: score.value,
+    exposure: settledOrWarn(exposure, 'Exposure score skipped'),
+    recommendations: settledOrWarn(recommendations, 'Top recommendations skipped')
+  }
+}
+
+function settledOrWarn<T>(result: PromiseSettledResult<T | undefined>, what: string): T | undefined {
+  if (result.status === 'fulfilled') {
+    return result.value
+  }
+  core.warning(`${what}: ${failureMessage(result.reason)}`)
+  return undefined
+}
+
+async function getJson(http: Http, apiUrl: string, token: string, path: string, permission: string): Promise<HttpResponse> {
   const response = await http.send({
     service: 'the Defender API',
     method: 'GET',
-    url: `${apiUrl}${SCORE_PATH}`,
+    url: `${apiUrl}${path}`,
     headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }
   })
   if (response.status !== 200) {
-    throw new ServiceError(describeApiFailure(SCORE_PATH, response, 'Score.Read.All'))
+    throw new ServiceError(describeApiFailure(path, response, permission))
   }
-  return parseScoreResponse(response)
+  return response
 }
 
 /** Accepts only the documented `{ time, score }` object; anything else is an error that says what came back. */
-export function parseScoreResponse(response: HttpResponse): ScoreReading {
-  const what = `The Defender API answered GET ${SCORE_PATH} with HTTP ${response.status}`
+export function parseScoreResponse(response: HttpResponse, path: string): ScoreReading {
+  const what = `The Defender API answered GET ${path} with HTTP ${response.status}`
   const json = parseJson(response.body)
   if (!isRecord(json)) {
     throw new ServiceError(
@@ -46,6 +106,40 @@ export function parseScoreResponse(response: HttpResponse): ScoreReading {
     throw new ServiceError(`${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time.`)
   }
   return { score, time }
+}
+
+/** Reads the OData collection `{ "value": [...] }`; items without a name are left out. */
+export function parseRecommendations(response: HttpResponse): Recommendation[] {
+  const json = parseJson(response.body)
+  const items = isRecord(json) ? json['value'] : undefined
+  if (!Array.isArray(items)) {
+    throw new ServiceError(
+      `The Defender API answered GET ${RECOMMENDATIONS_PATH} with HTTP ${response.status} but not with the documented ` +
+        `{ "value": [...] } collection (${describeBody(response.body, response.headers)}).`
+    )
+  }
+  const text = (value: unknown): string => (typeof value === 'string' ? value : '')
+  const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined)
+  return items.filter(isRecord).flatMap(item => {
+    const name = text(item['recommendationName'])
+    return name
+      ? [
+          {
+            name,
+            category: text(item['recommendationCategory']),
+            product: text(item['productName']),
+            configScoreImpact: count(item['configScoreImpact']) ?? 0,
+            exposedMachines: count(item['exposedMachinesCount']),
+            totalMachines: count(item['totalMachineCount'])
+          }
+        ]
+      : []
+  })
+}
+
+/** The `count` recommendations that would raise the score most; ties keep the API's order. */
+export function topRecommendations(items: Recommendation[], count: number): Recommendation[] {
+  return [...items].sort((a, b) => b.configScoreImpact - a.configScoreImpact).slice(0, count)
 }
 
 /** The message for a non-200 answer: Microsoft's code, message and request id, and what to do. */

@@ -24,3 +24,9 @@ export function failureMessage(error: unknown): string {
   const detail = error instanceof Error ? error.message : String(error)
   return `Unexpected error in the action: ${detail}. Please report it with the log of this step (re-run with debug logging for more).`
 }
+
+/** The `code` of a Node.js system or TLS error (ENOENT, ECONNRESET, CERT_HAS_EXPIRED ...). */
+export function errorCode(error: unknown): string | undefined {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined
+  return typeof code === 'string' ? code : undefined
+}

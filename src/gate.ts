@@ -1,29 +1,81 @@
-/** The threshold decision; pure. */
-export type GateOutcome =
-  | { status: 'no-gate' }
-  | { status: 'pass' | 'fail'; minScore: number }
+/** The checks a run can fail: pure decisions over what was read. */
+export type CheckInput = 'min-score' | 'max-exposure-score' | 'max-drop'
 
-export function evaluateGate(score: number, minScore: number | undefined): GateOutcome {
-  if (minScore === undefined) {
-    return { status: 'no-gate' }
-  }
-  return { status: score >= minScore ? 'pass' : 'fail', minScore }
+export interface Check {
+  input: CheckInput
+  /** The input's value. */
+  limit: number
+  /** What was compared with it: the score, the exposure score, or the fall since the last reading. */
+  value: number
+  passed: boolean
+  /** One sentence for the log, and the annotation when it fails. */
+  message: string
 }
 
-export function gatePassed(gate: GateOutcome): boolean {
-  return gate.status !== 'fail'
+export interface GateFacts {
+  score: number
+  time: string
+  minScore: number | undefined
+  exposure: number | undefined
+  maxExposureScore: number | undefined
+  previous: { score: number; time: string } | undefined
+  maxDrop: number | undefined
 }
 
-/** One sentence for the log and, on failure, the annotation. */
-export function gateMessage(score: number, gate: GateOutcome): string {
-  switch (gate.status) {
-    case 'no-gate':
-      return `Device secure score is ${score} points (no min-score set, so no threshold to check).`
-    case 'pass':
-      return `Device secure score ${score} meets the threshold min-score ${gate.minScore}.`
-    case 'fail':
-      return `Device secure score ${score} is below the threshold min-score ${gate.minScore} (short by ${formatPoints(gate.minScore - score)} points).`
+export function evaluateChecks(facts: GateFacts): Check[] {
+  const checks: Check[] = []
+  const { score, minScore, exposure, maxExposureScore, previous, maxDrop } = facts
+  if (minScore !== undefined) {
+    const passed = score >= minScore
+    checks.push({
+      input: 'min-score',
+      limit: minScore,
+      value: score,
+      passed,
+      message: passed
+        ? `Device secure score ${formatPoints(score)} meets the threshold min-score ${formatPoints(minScore)}.`
+        : `Device secure score ${formatPoints(score)} is below the threshold min-score ${formatPoints(minScore)} (short by ${formatPoints(minScore - score)} points).`
+    })
   }
+  if (maxExposureScore !== undefined && exposure !== undefined) {
+    const passed = exposure <= maxExposureScore
+    const level = exposureLevel(exposure)
+    checks.push({
+      input: 'max-exposure-score',
+      limit: maxExposureScore,
+      value: exposure,
+      passed,
+      message: passed
+        ? `Exposure score ${formatPoints(exposure)} (${level}) is within max-exposure-score ${formatPoints(maxExposureScore)}.`
+        : `Exposure score ${formatPoints(exposure)} (${level}) is above the threshold max-exposure-score ${formatPoints(maxExposureScore)} (lower is better).`
+    })
+  }
+  if (maxDrop !== undefined && previous !== undefined) {
+    const drop = previous.score - score
+    const passed = drop <= maxDrop
+    const readings = `from ${formatPoints(previous.score)} at ${previous.time} to ${formatPoints(score)} at ${facts.time}`
+    checks.push({
+      input: 'max-drop',
+      limit: maxDrop,
+      value: drop,
+      passed,
+      message: passed
+        ? `Device secure score change is within max-drop ${formatPoints(maxDrop)} (${readings}).`
+        : `Device secure score fell by ${formatPoints(drop)} points, more than max-drop ${formatPoints(maxDrop)}: ${readings}.`
+    })
+  }
+  return checks
+}
+
+export function checksPassed(checks: Check[]): boolean {
+  return checks.every(check => check.passed)
+}
+
+export type ExposureLevel = 'low' | 'medium' | 'high'
+
+/** Microsoft's bands: 0-29 low, 30-69 medium, 70-100 high. */
+export function exposureLevel(exposure: number): ExposureLevel {
+  return exposure < 30 ? 'low' : exposure < 70 ? 'medium' : 'high'
 }
 
 /** Points as people read them: whole numbers as is, fractions to two places. */

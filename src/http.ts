@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { HttpClient } from '@actions/http-client'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ServiceError } from './errors.js'
+import { errorCode, ServiceError } from './errors.js'
 import { decideRetry, type AttemptOutcome, type RetryPolicy } from './retry.js'
 
 export interface HttpRequest {
@@ -166,8 +166,7 @@ const CERTIFICATE_ERROR_CODES = new Set([
 ])
 
 function isCertificateError(error: unknown): boolean {
-  const code = error instanceof Error && 'code' in error ? error.code : undefined
-  return typeof code === 'string' && CERTIFICATE_ERROR_CODES.has(code)
+  return CERTIFICATE_ERROR_CODES.has(errorCode(error) ?? '')
 }
 
 export function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,13 +1,22 @@
-import type { ScoreReading } from './defender.js'
-import { formatPoints, gatePassed, type GateOutcome } from './gate.js'
+/**
+ * The one model of a run and every rendering of it: outputs, job summary, pull-request comment and
+ * badge. They share these functions, so they cannot tell different stories.
+ */
 import type { Cloud, Region } from './clouds.js'
+import type { Recommendation, ScoreReading } from './defender.js'
+import { checksPassed, exposureLevel, formatPoints, type Check } from './gate.js'
+import type { HistoryView } from './history.js'
 import type { AuthMethod } from './settings.js'
 
-/** Everything a run learned: the one model the outputs and the job summary are rendered from. */
 export interface ScoreReport {
   reading: ScoreReading
-  gate: GateOutcome
-  /** false when fail-on-low-score is off: a failed gate only warns. */
+  exposure: ScoreReading | undefined
+  /** Top recommendations by score impact; undefined when not asked for or not available. */
+  recommendations: Recommendation[] | undefined
+  /** Earlier readings of the same tenant; undefined without history-file. */
+  history: HistoryView | undefined
+  checks: Check[]
+  /** false when fail-on-low-score is off: failed checks only warn. */
   enforced: boolean
   /** The tenant-id input; empty when an access token was given without one. */
   tenant: string
@@ -18,6 +27,17 @@ export interface ScoreReport {
   authMethod: AuthMethod
 }
 
+export interface BadgeSpec {
+  label: string
+  message: string
+  color: 'green' | 'red' | 'lightgrey'
+}
+
+/** Finds this action's comment among a pull request's comments; one per tenant. */
+export function commentMarker(report: ScoreReport): string {
+  return `<!-- defender-secure-score-action tenant=${report.tenant || 'unspecified'} -->`
+}
+
 const AUTH_LABELS: Record<AuthMethod, string> = {
   oidc: 'GitHub OIDC federated credential',
   secret: 'client secret',
@@ -25,57 +45,206 @@ const AUTH_LABELS: Record<AuthMethod, string> = {
   token: 'access token given to the action'
 }
 
+const CHECK_LABELS: Record<Check['input'], string> = {
+  'min-score': 'Score',
+  'max-exposure-score': 'Exposure score',
+  'max-drop': 'Fall since the previous reading'
+}
+
+const SPARKS = '▁▂▃▄▅▆▇█'
+
+export function scoreDelta(report: ScoreReport): number | undefined {
+  const previous = report.history?.previous
+  return previous ? report.reading.score - previous.score : undefined
+}
+
 export function reportOutputs(report: ScoreReport): Record<string, string> {
+  const minScore = report.checks.find(check => check.input === 'min-score')
+  const delta = scoreDelta(report)
   return {
     score: String(report.reading.score),
     'score-time': report.reading.time,
-    'min-score': report.gate.status === 'no-gate' ? '' : String(report.gate.minScore),
-    passed: String(gatePassed(report.gate))
+    'min-score': minScore ? String(minScore.limit) : '',
+    passed: String(checksPassed(report.checks)),
+    'exposure-score': report.exposure ? String(report.exposure.score) : '',
+    'previous-score': report.history?.previous ? String(report.history.previous.score) : '',
+    'score-delta': delta === undefined ? '' : formatPoints(delta),
+    'badge-json': JSON.stringify({ schemaVersion: 1, ...badgeSpec(report) })
   }
+}
+
+/** Green when every check passed, red when one failed, grey when there was nothing to check (lightgrey: shields' grey is the label's colour). */
+export function badgeSpec(report: ScoreReport): BadgeSpec {
+  const color = report.checks.length === 0 ? 'lightgrey' : checksPassed(report.checks) ? 'green' : 'red'
+  return { label: 'device secure score', message: formatPoints(report.reading.score), color }
+}
+
+/** A shields.io static badge: an image URL that needs no hosting. */
+export function staticBadgeUrl(badge: BadgeSpec): string {
+  const part = (text: string): string => encodeURIComponent(text.replace(/-/g, '--').replace(/_/g, '__'))
+  return `https://img.shields.io/badge/${part(badge.label)}-${part(badge.message)}-${badge.color}`
 }
 
 /** Markdown for the job summary. */
 export function renderSummary(report: ScoreReport): string {
-  const { reading, gate } = report
-  const score = formatPoints(reading.score)
+  return [...overview(report), ...recommendationsSection(report), ...historySection(report), ...footnote()].join('\n')
+}
+
+/** Markdown for the sticky pull-request comment: the same facts, with the badge on top. */
+export function renderComment(report: ScoreReport, runUrl: string | undefined): string {
+  const badge = badgeSpec(report)
+  return [
+    commentMarker(report),
+    `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
+    '',
+    ...overview(report),
+    ...recommendationsSection(report),
+    ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
+    ...footnote()
+  ].join('\n')
+}
+
+/** One line for the log when nothing failed. */
+export function outcomeMessage(report: ScoreReport): string {
+  if (report.checks.length === 0) {
+    return `Device secure score is ${formatPoints(report.reading.score)} points (no min-score set, so no threshold to check).`
+  }
+  return report.checks.map(check => check.message).join(' ')
+}
+
+function overview(report: ScoreReport): string[] {
   const [mark, verdict] = verdictOf(report)
-  const rows: Array<[string, string]> = [
-    ['Score', `**${score}** points`],
-    ['Threshold (`min-score`)', gate.status === 'no-gate' ? 'none set' : `${formatPoints(gate.minScore)} points`],
-    ['Result', `${mark} ${verdict}`],
-    ['Reported at', escapeCell(reading.time)],
+  return [
+    `## ${mark} Device secure score: ${formatPoints(report.reading.score)} points`,
+    '',
+    verdict,
+    '',
+    ...checksTable(report),
+    '| | |',
+    '|---|---|',
+    ...detailRows(report).map(([name, value]) => `| ${name} | ${value} |`),
+    ''
+  ]
+}
+
+function verdictOf(report: ScoreReport): [string, string] {
+  const { checks } = report
+  const failed = checks.filter(check => !check.passed)
+  if (checks.length === 0) {
+    return ['ℹ️', 'No threshold set: the score is reported, nothing is checked.']
+  }
+  if (failed.length === 0) {
+    return ['✅', checks.length === 1 ? 'The check passed.' : `All ${checks.length} checks passed.`]
+  }
+  const count = `${failed.length} of ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} failed`
+  return report.enforced ? ['❌', `${count}.`] : ['⚠️', `${count} (a warning only: fail-on-low-score is false).`]
+}
+
+function checksTable(report: ScoreReport): string[] {
+  if (report.checks.length === 0) {
+    return []
+  }
+  const rows = report.checks.map(check => {
+    const limit = `${check.input === 'min-score' ? 'at least' : 'at most'} ${formatPoints(check.limit)}`
+    const result = check.passed ? '✅ passed' : report.enforced ? '❌ failed' : '⚠️ failed (warning)'
+    return `| ${CHECK_LABELS[check.input]} (\`${check.input}\`) | ${limit} | ${formatPoints(check.value)} | ${result} |`
+  })
+  return ['| Check | Limit | Value | Result |', '|---|---|---|---|', ...rows, '']
+}
+
+function detailRows(report: ScoreReport): Array<[string, string]> {
+  const rows: Array<[string, string]> = [['Score', `**${formatPoints(report.reading.score)}** points${describeDelta(report)}`]]
+  if (report.exposure) {
+    const exposure = report.exposure.score
+    rows.push(['Exposure score', `${formatPoints(exposure)}, ${exposureLevel(exposure)} (0-29 low, 30-69 medium, 70-100 high; lower is better)`])
+  }
+  rows.push(
+    ['Reported at', escapeCell(report.reading.time)],
     ['Tenant', report.tenant ? `\`${escapeCell(report.tenant)}\`` : 'not given'],
     ['Cloud', report.region ? `${report.cloud} (region ${report.region})` : report.cloud],
     ['API host', `\`${escapeCell(report.apiHost)}\``],
     ['Signed in with', AUTH_LABELS[report.authMethod]]
-  ]
+  )
+  return rows
+}
+
+function describeDelta(report: ScoreReport): string {
+  const previous = report.history?.previous
+  const delta = scoreDelta(report)
+  if (!previous || delta === undefined) {
+    return report.history ? ' (first reading of this tenant)' : ''
+  }
+  const change = delta === 0 ? 'unchanged' : delta > 0 ? `up ${formatPoints(delta)}` : `down ${formatPoints(-delta)}`
+  return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${escapeCell(previous.time)})`
+}
+
+function recommendationsSection(report: ScoreReport): string[] {
+  const items = report.recommendations
+  if (!items) {
+    return []
+  }
+  if (items.length === 0) {
+    return ['### Top recommendations', '', 'The API listed no security recommendations.', '']
+  }
+  const rows = items.map((item, index) => {
+    const devices = item.exposedMachines === undefined ? '' : `${item.exposedMachines}${item.totalMachines === undefined ? '' : ` of ${item.totalMachines}`}`
+    return `| ${index + 1} | ${escapeCell(item.name)} | ${escapeCell(item.category)} | +${formatPoints(item.configScoreImpact)} | ${devices} |`
+  })
   return [
-    `## ${mark} Device secure score: ${score} points`,
+    `### Top ${items.length} recommendations by score impact`,
     '',
-    '| | |',
-    '|---|---|',
-    ...rows.map(([name, value]) => `| ${name} | ${value} |`),
+    '| # | Recommendation | Category | Score impact (points) | Exposed devices |',
+    '|---|---|---|---|---|',
+    ...rows,
+    ''
+  ]
+}
+
+function historySection(report: ScoreReport): string[] {
+  const recent = report.history?.recent
+  if (!recent || recent.length < 2) {
+    return []
+  }
+  const scores = recent.map(entry => entry.score)
+  const first = scores[0] ?? 0
+  const last = scores.at(-1) ?? 0
+  const rows = recent.map((entry, index) => {
+    const before = recent[index - 1]
+    const change = before ? signed(entry.score - before.score) : ''
+    return `| ${escapeCell(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`
+  })
+  return [
+    `### Last ${recent.length} readings`,
     '',
+    `Trend: \`${sparkline(scores)}\` ${formatPoints(first)} → ${formatPoints(last)} (${signed(last - first)})`,
+    '',
+    '| Time | Score | Change | Exposure |',
+    '|---|---|---|---|',
+    ...rows,
+    ''
+  ]
+}
+
+function footnote(): string[] {
+  return [
     '<sub>Microsoft Defender for Endpoint reports the score in points with no documented maximum (higher is better); ' +
       'the time is when the API answered, not when the score was computed.</sub>',
     ''
-  ].join('\n')
+  ]
 }
 
-function verdictOf(report: ScoreReport): [string, string] {
-  const { gate, reading } = report
-  switch (gate.status) {
-    case 'no-gate':
-      return ['ℹ️', 'no threshold set']
-    case 'pass':
-      return ['✅', `passed (${formatPoints(reading.score - gate.minScore)} points above the threshold)`]
-    case 'fail': {
-      const short = `${formatPoints(gate.minScore - reading.score)} points below the threshold`
-      return report.enforced ? ['❌', `failed (${short})`] : ['⚠️', `below the threshold, warning only (${short})`]
-    }
-  }
+export function sparkline(values: number[]): string {
+  const low = Math.min(...values)
+  const high = Math.max(...values)
+  return values
+    .map(value => SPARKS[high === low ? 3 : Math.round(((value - low) / (high - low)) * (SPARKS.length - 1))])
+    .join('')
+}
+
+function signed(value: number): string {
+  return value > 0 ? `+${formatPoints(value)}` : formatPoints(value)
 }
 
 function escapeCell(text: string): string {
-  return text.replace(/[|`<>]/g, character => `&#${character.charCodeAt(0)};`)
+  return text.replace(/[|`<>\n]/g, character => (character === '\n' ? ' ' : `&#${character.charCodeAt(0)};`))
 }

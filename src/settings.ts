@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { parseClientCertificate, type ClientCertificate } from './certificate.js'
 import { cloudEndpoints, CLOUDS, REGIONS, type Cloud, type Region } from './clouds.js'
+import { isAbsolute, resolve } from 'node:path'
 import { ConfigurationError } from './errors.js'
 import { isLoopbackHost } from './url-policy.js'
 
@@ -21,6 +22,14 @@ export const INPUT_NAMES = [
   'scope',
   'min-score',
   'fail-on-low-score',
+  'include-exposure-score',
+  'max-exposure-score',
+  'recommendations',
+  'history-file',
+  'max-drop',
+  'badge-file',
+  'comment-on-pr',
+  'github-token',
   'job-summary',
   'timeout-seconds',
   'max-retries'
@@ -62,8 +71,22 @@ export interface Settings {
   scope: string
   /** Lowest passing score; undefined means no gate. */
   minScore: number | undefined
-  /** false turns a score below `minScore` into a warning. */
+  /** false turns a failed check (score, exposure, drop) into a warning. */
   failOnLowScore: boolean
+  /** Whether to read the exposure score (asked for, or needed by `maxExposureScore`). */
+  includeExposureScore: boolean
+  /** Highest passing exposure score (lower is better); undefined means no gate. */
+  maxExposureScore: number | undefined
+  /** How many top recommendations to show; 0 skips the request. */
+  recommendations: number
+  /** Absolute path of the JSON Lines file of earlier readings, if kept. */
+  historyFile: string | undefined
+  /** Largest allowed fall of the score since the previous reading; undefined means no gate. */
+  maxDrop: number | undefined
+  /** Absolute path to write the SVG badge to, if asked. */
+  badgeFile: string | undefined
+  /** Where and how to keep the sticky pull-request comment, if asked. */
+  pullRequestComment: { token: string; apiUrl: string } | undefined
   /** Whether to write the job summary. */
   jobSummary: boolean
   /** Time allowed for each HTTP request, in milliseconds. */
@@ -76,6 +99,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
 const MAX_TIMEOUT_SECONDS = 600
 const MAX_RETRIES = 10
+const MAX_RECOMMENDATIONS = 50
 
 /** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -91,7 +115,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
  * time; the PEM armour lines are public and would only garble the log.
  */
 export function secretFragments(raw: RawInputs): string[] {
-  const values = [raw['client-secret'], raw['access-token'], raw['client-certificate-password'], raw['client-certificate']]
+  const values = [
+    raw['client-secret'],
+    raw['access-token'],
+    raw['client-certificate-password'],
+    raw['client-certificate'],
+    raw['github-token']
+  ]
   const lines = raw['client-certificate']
     .split(/\r?\n/)
     .map(line => line.trim())
@@ -110,6 +140,9 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
   const tenantId = parseTenantId(raw['tenant-id'], needsApp, authMethod)
   const clientId = parseClientId(raw['client-id'], needsApp, authMethod)
   const credential = parseCredential(authMethod, raw, env, now)
+  const workspace = env['GITHUB_WORKSPACE'] || process.cwd()
+  const maxExposureScore = parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50)
+  const commentOnPr = parseBoolean('comment-on-pr', raw['comment-on-pr'])
 
   return {
     credential,
@@ -121,11 +154,18 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
     apiUrl: parseServiceUrl('api-url', raw['api-url'] || endpoints.apiUrl, endpoints.apiUrl),
     authorityHost: parseServiceUrl('authority-host', raw['authority-host'] || endpoints.authorityHost, endpoints.authorityHost),
     scope: parseScope(raw.scope || endpoints.scope, endpoints.scope),
-    minScore: parseOptionalNumber('min-score', raw['min-score']),
+    minScore: parseOptionalNumber('min-score', raw['min-score'], 400),
     failOnLowScore: parseBoolean('fail-on-low-score', raw['fail-on-low-score']),
+    includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || maxExposureScore !== undefined,
+    maxExposureScore,
+    recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
+    historyFile: parseOptionalPath('history-file', raw['history-file'], workspace),
+    maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
+    badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
+    pullRequestComment: commentOnPr ? parsePullRequestComment(raw['github-token'], env) : undefined,
     jobSummary: parseBoolean('job-summary', raw['job-summary']),
     timeoutMs: parseTimeoutSeconds(raw['timeout-seconds']) * 1000,
-    maxRetries: parseMaxRetries(raw['max-retries'])
+    maxRetries: parseCount('max-retries', raw['max-retries'], MAX_RETRIES, 3)
   }
 }
 
@@ -176,6 +216,34 @@ function parseCredential(method: AuthMethod, raw: RawInputs, env: NodeJS.Process
     case 'token':
       return { method, accessToken: raw['access-token'] }
   }
+}
+
+function parsePullRequestComment(token: string, env: NodeJS.ProcessEnv): { token: string; apiUrl: string } {
+  if (!token) {
+    throw new ConfigurationError(
+      'comment-on-pr is true but github-token is empty. Leave github-token at its default (${{ github.token }}) ' +
+        "and give the job 'permissions: pull-requests: write', or set comment-on-pr to false."
+    )
+  }
+  const apiUrl = env['GITHUB_API_URL'] || 'https://api.github.com'
+  return { token, apiUrl: parseServiceUrl('GITHUB_API_URL', apiUrl, 'https://api.github.com') }
+}
+
+function parseOptionalPath(name: InputName, value: string, workspace: string): string | undefined {
+  if (!value) {
+    return undefined
+  }
+  if (value.includes('\0') || /[\\/]$/.test(value)) {
+    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a file path relative to the workspace, such as .github/secure-score/${name === 'badge-file' ? 'badge.svg' : 'history.jsonl'}.`)
+  }
+  return isAbsolute(value) ? value : resolve(workspace, value)
+}
+
+function parseCount(name: InputName, value: string, max: number, example: number): number {
+  if (!/^\d+$/.test(value) || Number(value) > max) {
+    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a whole number from 0 to ${max}, such as ${example}.`)
+  }
+  return Number(value)
 }
 
 function parseRegion(value: string, cloud: Cloud): Region | undefined {
@@ -257,7 +325,7 @@ function parseRequired(name: InputName, value: string, example: string): string 
   return value
 }
 
-function parseServiceUrl(name: InputName, value: string, example: string): string {
+function parseServiceUrl(name: InputName | 'GITHUB_API_URL', value: string, example: string): string {
   let url: URL
   try {
     url = new URL(value)
@@ -290,14 +358,14 @@ function parseScope(value: string, example: string): string {
   return value
 }
 
-function parseOptionalNumber(name: InputName, value: string): number | undefined {
+function parseOptionalNumber(name: InputName, value: string, example: number): number | undefined {
   if (!value) {
     return undefined
   }
   const number = Number(value)
   if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(number)) {
     throw new ConfigurationError(
-      `Invalid ${name} '${value}'. Expected a non-negative number of points such as 400, or leave it empty for no threshold.`
+      `Invalid ${name} '${value}'. Expected a non-negative number of points such as ${example}, or leave it empty for no threshold.`
     )
   }
   return number
@@ -320,9 +388,4 @@ function parseTimeoutSeconds(value: string): number {
   return seconds
 }
 
-function parseMaxRetries(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > MAX_RETRIES) {
-    throw new ConfigurationError(`Invalid max-retries '${value}'. Expected a whole number from 0 to ${MAX_RETRIES}, such as 3.`)
-  }
-  return Number(value)
-}
+

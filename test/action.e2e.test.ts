@@ -16,7 +16,18 @@ import {
   visibleText,
   withSim
 } from './harness.js'
-import { aadError, DEFAULT_AUDIENCE, json, type Simulator } from './sim/simulator.js'
+import { aadError, DEFAULT_AUDIENCE, json, type Reply, type Simulator } from './sim/simulator.js'
+
+const SCORE_PATH = '/api/configurationScore'
+
+/** Scripted answers for the score request only (the extras are requested at the same time). */
+function onScore(...replies: Reply[]): Reply[] {
+  return replies.map(reply => ({ ...reply, path: SCORE_PATH }))
+}
+
+function scoreRequests(sim: Simulator) {
+  return sim.requestsTo('api', SCORE_PATH)
+}
 
 describe('sign-in and score', () => {
   it('signs in with a client secret, reads the score, passes the gate and reports it', () =>
@@ -33,7 +44,7 @@ describe('sign-in and score', () => {
       assert.equal(tokenRequest?.form['grant_type'], 'client_credentials')
       assert.equal(tokenRequest?.form['scope'], 'https://api.securitycenter.microsoft.com/.default')
       assert.equal(tokenRequest?.form['client_secret'], sim.app.secret)
-      assert.equal(sim.requestsTo('api').length, 1)
+      assert.equal(scoreRequests(sim).length, 1)
       assert.equal(sim.requestsTo('oidc').length, 0)
 
       const [token] = issuedTokens(sim)
@@ -41,9 +52,8 @@ describe('sign-in and score', () => {
       assert.ok(masked.includes(sim.app.secret ?? ''), 'the client secret is masked')
       assert.ok(token && masked.includes(token), 'the access token is masked')
 
-      assert.match(result.summary, /## ✅ Device secure score: 340 points/)
-      assert.match(result.summary, /\| Threshold \(`min-score`\) \| 300 points \|/)
-      assert.match(result.summary, /passed \(40 points above the threshold\)/)
+      assert.match(result.summary, /## ✅ Device secure score: 340 points\n\nThe check passed\./)
+      assert.match(result.summary, /\| Score \(`min-score`\) \| at least 300 \| 340 \| ✅ passed \|/)
       assert.match(result.summary, new RegExp(`\\| Tenant \\| \`${sim.tenantId}\` \\|`))
       assert.match(result.summary, /\| API host \| `127\.0\.0\.1:\d+` \|/)
       assert.doesNotMatch(result.summary, /%/, 'the score is points, never a percentage')
@@ -67,7 +77,7 @@ describe('sign-in and score', () => {
       assert.ok(maskedValues(result).includes(idToken), 'the GitHub ID token is masked')
       assert.ok(!visibleText(result).includes(idToken))
       assert.match(result.summary, /GitHub OIDC federated credential/)
-      assert.match(result.summary, /no threshold set/)
+      assert.match(result.summary, /No threshold set: the score is reported, nothing is checked\./)
     }))
 
   it('passes a custom oidc-audience to GitHub', () =>
@@ -147,8 +157,8 @@ describe('threshold gate', () => {
       assert.equal(result.outputs['passed'], 'false')
       assert.equal(result.outputs['score'], '340')
       assert.equal(result.outputs['min-score'], '400')
-      assert.match(result.summary, /## ❌ Device secure score: 340 points/)
-      assert.match(result.summary, /failed \(60 points below the threshold\)/)
+      assert.match(result.summary, /## ❌ Device secure score: 340 points\n\n1 of 1 check failed\./)
+      assert.match(result.summary, /\| Score \(`min-score`\) \| at least 400 \| 340 \| ❌ failed \|/)
     }))
 
   it('only warns below min-score when fail-on-low-score is false', () =>
@@ -157,9 +167,9 @@ describe('threshold gate', () => {
       assert.equal(result.exitCode, 0, result.stdout)
       assert.deepEqual(errorAnnotations(result), [])
       const [warning] = annotations(result, 'warning')
-      assert.match(warning ?? '', /^Device secure score 340 is below the threshold min-score 400 .*fail-on-low-score is false/)
+      assert.match(warning ?? "", /^Device secure score 340 is below the threshold min-score 400 [\s\S]*fail-on-low-score is false/)
       assert.equal(result.outputs['passed'], 'false')
-      assert.match(result.summary, /⚠️ below the threshold, warning only/)
+      assert.match(result.summary, /## ⚠️ Device secure score: 340 points\n\n1 of 1 check failed \(a warning only: fail-on-low-score is false\)\./)
     }))
 })
 
@@ -227,7 +237,7 @@ describe('Entra ID errors', () => {
       assert.match(error, /^Entra ID refused the token request \(HTTP 401, AADSTS7000215 invalid_client\): AADSTS7000215: Invalid client secret provided/)
       assert.match(error, /Trace ID: [0-9a-f-]{36}/)
       assert.match(error, /\nFix: The client-secret is wrong: use the secret's Value .*not its Secret ID/)
-      assert.equal(sim.requestsTo('api').length, 0)
+      assert.equal(scoreRequests(sim).length, 0)
       assert.ok(maskedValues(result).includes(wrong))
     }))
 
@@ -328,12 +338,12 @@ describe('Defender API errors', () => {
 
   it('retries 429 honouring Retry-After in seconds, reusing the token', () =>
     withSim(async sim => {
-      sim.script.api.push(
+      sim.script.api.push(...onScore(
         json(429, { error: { code: 'TooManyRequests', message: 'Slow down', target: 'r1' } }, { 'Retry-After': '1' })
-      )
+      ))
       const result = await run(sim, { inputs: secretInputs(sim) })
       assert.equal(result.exitCode, 0, result.stdout)
-      const [first, second] = sim.requestsTo('api')
+      const [first, second] = scoreRequests(sim)
       assert.ok(first && second)
       assert.ok(second.receivedAt - first.answeredAt >= 950, 'waited the second Retry-After asked for')
       assert.equal(sim.requestsTo('entra').length, 1, 'one token for all attempts')
@@ -343,10 +353,10 @@ describe('Defender API errors', () => {
   it('honours Retry-After given as an HTTP date', () =>
     withSim(async sim => {
       const inTwoSeconds = new Date(Date.now() + 2000).toUTCString()
-      sim.script.api.push({ status: 503, headers: { 'Retry-After': inTwoSeconds }, body: '' })
+      sim.script.api.push(...onScore({ status: 503, headers: { 'Retry-After': inTwoSeconds }, body: '' }))
       const result = await run(sim, { inputs: secretInputs(sim) })
       assert.equal(result.exitCode, 0, result.stdout)
-      const [first, second] = sim.requestsTo('api')
+      const [first, second] = scoreRequests(sim)
       assert.ok(first && second)
       assert.ok(second.receivedAt - first.answeredAt >= 700, 'waited until about the date given')
     }))
@@ -354,20 +364,20 @@ describe('Defender API errors', () => {
   it('gives up after max-retries and says what the last answer was', () =>
     withSim(async sim => {
       for (let index = 0; index < 3; index++) {
-        sim.script.api.push(json(503, { error: { code: 'ServiceUnavailable', message: 'Try later', target: `r${index}` } }, { 'Retry-After': '0' }))
+        sim.script.api.push(...onScore(json(503, { error: { code: 'ServiceUnavailable', message: 'Try later', target: `r${index}` } }, { 'Retry-After': '0' })))
       }
       const result = await run(sim, { inputs: { ...secretInputs(sim), 'max-retries': '2' } })
       assert.equal(result.exitCode, 1)
-      assert.equal(sim.requestsTo('api').length, 3)
+      assert.equal(scoreRequests(sim).length, 3)
       assert.match(onlyError(result), /HTTP 503, ServiceUnavailable: Try later \(request id r2\)\)\.\nFix: the Defender API is having trouble/)
     }))
 
   it('backs off exponentially when a 5xx gives no Retry-After', () =>
     withSim(async sim => {
-      sim.script.api.push({ status: 502, body: 'bad gateway' })
+      sim.script.api.push(...onScore({ status: 502, body: 'bad gateway' }))
       const result = await run(sim, { inputs: secretInputs(sim) })
       assert.equal(result.exitCode, 0, result.stdout)
-      const [first, second] = sim.requestsTo('api')
+      const [first, second] = scoreRequests(sim)
       assert.ok(first && second)
       const waited = second.receivedAt - first.answeredAt
       assert.ok(waited >= 450 && waited < 2000, `first backoff is 0.5 to 1 s, was ${waited} ms`)
@@ -376,10 +386,10 @@ describe('Defender API errors', () => {
   for (const status of [400, 401, 403, 404]) {
     it(`never retries HTTP ${status}`, () =>
       withSim(async sim => {
-        sim.script.api.push(json(status, { error: { code: 'Nope', message: 'no', target: 'r' } }))
+        sim.script.api.push(...onScore(json(status, { error: { code: 'Nope', message: 'no', target: 'r' } })))
         const result = await run(sim, { inputs: secretInputs(sim) })
         assert.equal(result.exitCode, 1)
-        assert.equal(sim.requestsTo('api').length, 1)
+        assert.equal(scoreRequests(sim).length, 1)
       }))
   }
 
@@ -397,7 +407,7 @@ describe('Defender API errors', () => {
       withSim(async sim => {
         const body = shape()
         if ('raw' in body) {
-          sim.script.api.push({ status: 200, headers: { 'Content-Type': body.type }, body: body.raw })
+          sim.script.api.push(...onScore({ status: 200, headers: { 'Content-Type': body.type }, body: body.raw }))
         } else {
           sim.score = body
         }
@@ -410,7 +420,7 @@ describe('Defender API errors', () => {
 
   it('times out a request that gets no answer, retries, and ends with a clear message', () =>
     withSim(async sim => {
-      sim.script.api.push({ status: 200, delayMs: 30_000 }, { status: 200, delayMs: 30_000 })
+      sim.script.api.push(...onScore({ status: 200, delayMs: 30_000 }, { status: 200, delayMs: 30_000 }))
       const result = await run(sim, { inputs: { ...secretInputs(sim), 'timeout-seconds': '0.5', 'max-retries': '1' }, killAfterMs: 15_000 })
       assert.equal(result.exitCode, 1)
       assert.match(onlyError(result), /^No answer from the Defender API \(127\.0\.0\.1:\d+\): no complete answer within 0\.5 s \(timeout-seconds\) \(2 attempts\)\./)

@@ -6,6 +6,7 @@ import { parseClientCertificate, signClientAssertion } from '../src/certificate.
 import { cloudEndpoints, CLOUDS, REGIONS } from '../src/clouds.js'
 import { ConfigurationError } from '../src/errors.js'
 import { parseSettings, secretFragments, type RawInputs } from '../src/settings.js'
+import { rawInputs } from './harness.js'
 import { createAppCertificate, type Pem } from './sim/pki.js'
 
 const NOW = new Date()
@@ -137,26 +138,7 @@ describe('clouds and regions', () => {
 })
 
 describe('settings for clouds and certificates', () => {
-  const base: RawInputs = {
-    'tenant-id': 'contoso.onmicrosoft.us',
-    'client-id': '3b2e8f41-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
-    'client-secret': 's3cret-value',
-    'client-certificate': '',
-    'client-certificate-password': '',
-    'access-token': '',
-    'auth-method': 'auto',
-    'oidc-audience': 'api://AzureADTokenExchange',
-    cloud: 'commercial',
-    region: '',
-    'api-url': '',
-    'authority-host': '',
-    scope: '',
-    'min-score': '',
-    'fail-on-low-score': 'true',
-    'job-summary': 'true',
-    'timeout-seconds': '30',
-    'max-retries': '3'
-  }
+  const base = rawInputs({ 'tenant-id': 'contoso.onmicrosoft.us', 'client-secret': 's3cret-value' })
   const parse = (overrides: Partial<RawInputs>) => parseSettings({ ...base, ...overrides }, {}, NOW)
 
   it('takes hosts and scope from the cloud, each overridable', () => {

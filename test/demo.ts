@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the action's main job end to end with no Microsoft account. It starts the local
  * simulator (Entra ID, the Defender API, GitHub's OIDC issuer), runs the bundled dist/index.js as
- * the runner would, signing in with GitHub OIDC and gating on min-score 300, and prints what a
+ * the runner would, signing in with GitHub OIDC and gating on min-score 300 (with the exposure score
+ * and the top recommendations), and prints what a
  * workflow would see: the step log, the outputs and the job summary.
  */
 import { oidcRun, runAction } from './harness.js'
@@ -10,12 +11,15 @@ import { Simulator } from './sim/simulator.js'
 const sim = await Simulator.start()
 try {
   const options = oidcRun(sim)
-  const run = await runAction({ ...options, inputs: { ...options.inputs, 'min-score': '300' } })
+  const run = await runAction({ ...options, inputs: { ...options.inputs, 'min-score': '300', 'include-exposure-score': 'true' } })
   const log = run.stdout
     .split('\n')
     .filter(line => line && !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
   const section = (title: string): void => console.log(`\n----- ${title} -----`)
-  console.log('Simulated tenant, app and Defender API on 127.0.0.1; signing in with GitHub OIDC; min-score 300.')
+  console.log(
+    'Simulated tenant, app and Defender API on 127.0.0.1; signing in with GitHub OIDC; min-score 300, ' +
+      'with the exposure score and the top recommendations.'
+  )
   section('step log')
   console.log(log.join('\n'))
   section('outputs')

@@ -89,7 +89,7 @@ describe('clouds and regions, through a proxy', () => {
       withProxiedSim(async (sim, proxy) => {
         const result = await run(sim, proxiedRun(sim, proxy, inputs))
         assert.equal(result.exitCode, 0, result.stdout)
-        assert.deepEqual(proxy.connects, [`${signInHost}:443`, `${apiHost}:443`])
+        assert.deepEqual(proxy.targets(), [`${signInHost}:443`, `${apiHost}:443`])
         const [tokenRequest] = sim.requestsTo('entra')
         assert.equal(tokenRequest?.host, signInHost)
         assert.equal(tokenRequest?.path, `/${sim.tenantId}/oauth2/v2.0/token`)
@@ -112,7 +112,7 @@ describe('clouds and regions, through a proxy', () => {
         })
       )
       assert.equal(result.exitCode, 0, result.stdout)
-      assert.deepEqual(proxy.hosts(), ['login.microsoftonline.com', 'api-gcc.securitycenter.microsoft.us'])
+      assert.deepEqual(proxy.targets(), ['login.microsoftonline.com:443', 'api-gcc.securitycenter.microsoft.us:443'])
     }))
 
   it('fails at sign-in with a hint when the scope is of another cloud', () =>
@@ -137,7 +137,8 @@ describe('proxy settings and private CAs', () => {
     withProxiedSim(async (sim, proxy) => {
       const proxied = await run(sim, proxiedRun(sim, proxy, { 'api-url': 'https://defender.sim.invalid' }))
       assert.equal(proxied.exitCode, 0, proxied.stdout)
-      assert.deepEqual(proxy.hosts(), ['login.microsoftonline.com', 'defender.sim.invalid'])
+      assert.deepEqual(proxy.targets(), ['login.microsoftonline.com:443', 'defender.sim.invalid:443'])
+      proxy.connects.length = 0
 
       // The .invalid name never resolves (RFC 6761): going direct can only fail, and proves the bypass.
       const bypassed = await run(
@@ -145,7 +146,7 @@ describe('proxy settings and private CAs', () => {
         proxiedRun(sim, proxy, { 'api-url': 'https://defender.sim.invalid', 'max-retries': '0', 'timeout-seconds': '10' }, { NO_PROXY: 'localhost,.sim.invalid' })
       )
       assert.equal(bypassed.exitCode, 1)
-      assert.deepEqual(proxy.hosts(), ['login.microsoftonline.com', 'defender.sim.invalid', 'login.microsoftonline.com'])
+      assert.deepEqual(proxy.targets(), ['login.microsoftonline.com:443'])
       assert.match(onlyError(bypassed), /^No answer from the Defender API \(defender\.sim\.invalid\): getaddrinfo /)
     }))
 

@@ -4,11 +4,13 @@
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { INPUT_NAMES, type RawInputs } from '../src/settings.js'
 import { Simulator, type SimulatorOptions } from './sim/simulator.js'
 
 /** The repository root (this file runs from build/test/). */
@@ -23,6 +25,19 @@ export interface ActionMetadata {
 
 export async function readActionMetadata(): Promise<ActionMetadata> {
   return parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as ActionMetadata
+}
+
+/** Raw inputs as the runner would pass them for a workflow that sets only `overrides` (and an app). */
+export function rawInputs(overrides: Partial<RawInputs> = {}): RawInputs {
+  const metadata = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionMetadata
+  const defaults = Object.fromEntries(INPUT_NAMES.map(name => [name, metadata.inputs[name]?.default ?? ''])) as RawInputs
+  return {
+    ...defaults,
+    'tenant-id': 'contoso.onmicrosoft.com',
+    'client-id': '3b2e8f41-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
+    'github-token': 'ghs_unit-test-token',
+    ...overrides
+  }
 }
 
 export interface ActionRun {
@@ -41,6 +56,12 @@ export interface RunOptions {
   env?: Record<string, string | undefined>
   /** Kill the process after this long, so a hang fails the test instead of stalling the suite. */
   killAfterMs?: number
+  /** The event that triggered the run: GITHUB_EVENT_NAME and the payload at GITHUB_EVENT_PATH. */
+  event?: { name: string; payload: Record<string, unknown> }
+  /** What `${{ github.token }}` evaluates to in input defaults. */
+  githubToken?: string
+  /** GITHUB_WORKSPACE; the test owns it (runs may share it). A fresh, discarded one by default. */
+  workspace?: string
 }
 
 /** The runner's name for an input's variable: INPUT_ + upper case, spaces to underscores. */
@@ -59,14 +80,22 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     PATH: process.env['PATH'] ?? '',
     HOME: workDir,
     GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workDir,
+    GITHUB_WORKSPACE: options.workspace ?? workDir,
     RUNNER_TEMP: workDir,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile
   }
   for (const [name, input] of Object.entries(metadata.inputs)) {
-    env[inputVariable(name)] = input.default ?? ''
+    // The runner evaluates expressions in defaults; github.token is the only one action.yml uses.
+    env[inputVariable(name)] = (input.default ?? '').replace('${{ github.token }}', options.githubToken ?? '')
   }
+  if (options.event) {
+    const eventFile = join(workDir, 'event.json')
+    await writeFile(eventFile, JSON.stringify(options.event.payload))
+    env['GITHUB_EVENT_NAME'] = options.event.name
+    env['GITHUB_EVENT_PATH'] = eventFile
+  }
+
   for (const [name, value] of Object.entries(options.inputs ?? {})) {
     env[inputVariable(name)] = value
   }
@@ -207,7 +236,7 @@ export async function withSim(test: (sim: Simulator) => Promise<void>, options?:
 
 /**
  * Runs the action and sweeps everything it showed for every secret in play: the app's secret, the
- * runner's OIDC request token, every credential and assertion sent to Entra ID, every bearer token
+ * runner's OIDC request token, the GitHub token, every credential and assertion sent to Entra ID, every bearer token
  * sent to the API, and any the test adds (keys, user tokens).
  */
 export async function runSwept(sim: Simulator, options: RunOptions, extraSecrets: string[] = []): Promise<ActionRun> {
@@ -217,7 +246,7 @@ export async function runSwept(sim: Simulator, options: RunOptions, extraSecrets
     .requestsTo('entra')
     .flatMap(request => [request.form['client_secret'], request.form['client_assertion']])
     .filter((value): value is string => value !== undefined)
-  for (const secret of [sim.app.secret ?? '', sim.oidcRequestToken, ...sent, ...issuedTokens(sim), ...extraSecrets]) {
+  for (const secret of [sim.app.secret ?? '', sim.oidcRequestToken, sim.githubToken, ...sent, ...issuedTokens(sim), ...extraSecrets]) {
     assert.ok(secret.length >= 8, 'a planted secret is long enough to find')
     assert.ok(!visible.includes(secret), `a secret leaked into the logs, outputs or summary:\n${result.stdout}`)
   }

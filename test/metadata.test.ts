@@ -18,13 +18,32 @@ describe('action metadata', () => {
 
   it('declares the outputs the action sets, and runs the bundle on node24', async () => {
     const metadata = await readActionMetadata()
-    assert.deepEqual(Object.keys(metadata.outputs), ['score', 'score-time', 'min-score', 'passed'])
+    assert.deepEqual(Object.keys(metadata.outputs), [
+      'score',
+      'score-time',
+      'min-score',
+      'passed',
+      'exposure-score',
+      'previous-score',
+      'score-delta',
+      'badge-file',
+      'badge-json',
+      'comment-url'
+    ])
     assert.deepEqual(metadata.runs, { using: 'node24', main: 'dist/index.js' })
   })
 
   it('has its inputs and outputs documented in the README as action.yml says (npm run docs)', async () => {
     const readme = await readFile(README, 'utf8')
     assert.equal(readme, withActionReference(readme, await readActionMetadata()), 'README is stale: run npm run docs')
+  })
+
+  it('shows every example workflow in the README exactly as in examples/', async () => {
+    const readme = await readFile(README, 'utf8')
+    for (const file of ['build-step.yml', 'scheduled-compliance.yml', 'pr-comment.yml']) {
+      const example = await readFile(join(ROOT, 'examples', file), 'utf8')
+      assert.ok(readme.includes(`\`\`\`yaml\n${example}\`\`\``), `README shows examples/${file} as it is`)
+    }
   })
 
   it('gives the two set-up commands in the README, and CI runs the same test command', async () => {

@@ -1,40 +1,21 @@
 /** Unit tests of the pure decisions: settings, retry policy, gate, error descriptions, rendering. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { describeApiFailure, parseScoreResponse } from '../src/defender.js'
+import { describeApiFailure, parseRecommendations, parseScoreResponse, topRecommendations } from '../src/defender.js'
 import { describeTokenFailure, parseEntraError, presentedAssertion } from '../src/entra.js'
 import { ConfigurationError, failureMessage, ServiceError } from '../src/errors.js'
-import { evaluateGate, formatPoints, gateMessage } from '../src/gate.js'
-import { renderSummary, reportOutputs, type ScoreReport } from '../src/report.js'
+import { evaluateChecks, exposureLevel, formatPoints, type GateFacts } from '../src/gate.js'
+import { badgeSpec, renderComment, renderSummary, reportOutputs, sparkline, staticBadgeUrl, type ScoreReport } from '../src/report.js'
 import { decideRetry, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../src/retry.js'
 import { parseSettings, type RawInputs } from '../src/settings.js'
+import { parseHistory, viewHistory, type HistoryEntry } from '../src/history.js'
 import { isLoopbackHost } from '../src/url-policy.js'
-import { parseOutputFile } from './harness.js'
+import { parseOutputFile, rawInputs } from './harness.js'
 
-const DEFAULTS: RawInputs = {
-  'tenant-id': 'contoso.onmicrosoft.com',
-  'client-id': '3b2e8f41-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
-  'client-secret': '',
-  'client-certificate': '',
-  'client-certificate-password': '',
-  'access-token': '',
-  'auth-method': 'auto',
-  'oidc-audience': 'api://AzureADTokenExchange',
-  cloud: 'commercial',
-  region: '',
-  'api-url': '',
-  'authority-host': '',
-  scope: '',
-  'min-score': '',
-  'fail-on-low-score': 'true',
-  'job-summary': 'true',
-  'timeout-seconds': '30',
-  'max-retries': '3'
-}
 const OIDC_ENV = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://example/idtoken?x=1', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' }
 
 function settings(overrides: Partial<RawInputs>, env: NodeJS.ProcessEnv = OIDC_ENV) {
-  return parseSettings({ ...DEFAULTS, ...overrides }, env, new Date())
+  return parseSettings(rawInputs(overrides), env, new Date())
 }
 
 describe('settings', () => {
@@ -177,19 +158,80 @@ describe('retry policy', () => {
   })
 })
 
-describe('gate', () => {
-  it('passes at or above the threshold and fails below it', () => {
-    assert.deepEqual(evaluateGate(340, undefined), { status: 'no-gate' })
-    assert.deepEqual(evaluateGate(340, 340), { status: 'pass', minScore: 340 })
-    assert.deepEqual(evaluateGate(339.99, 340), { status: 'fail', minScore: 340 })
+describe('checks', () => {
+  const facts: GateFacts = {
+    score: 340,
+    time: '2026-11-24T00:00:00Z',
+    minScore: undefined,
+    exposure: undefined,
+    maxExposureScore: undefined,
+    previous: undefined,
+    maxDrop: undefined
+  }
+
+  it('checks nothing without thresholds', () => {
+    assert.deepEqual(evaluateChecks(facts), [])
+    assert.deepEqual(evaluateChecks({ ...facts, maxDrop: 5 }), [], 'max-drop needs a previous reading')
+    assert.deepEqual(evaluateChecks({ ...facts, maxExposureScore: 5 }), [], 'max-exposure-score needs an exposure reading')
   })
 
-  it('says score and threshold in its messages', () => {
-    assert.equal(gateMessage(339.5, { status: 'fail', minScore: 340 }), 'Device secure score 339.5 is below the threshold min-score 340 (short by 0.5 points).')
-    assert.match(gateMessage(340, { status: 'no-gate' }), /no min-score set/)
+  it('passes at or above min-score and fails below it, naming both', () => {
+    assert.equal(evaluateChecks({ ...facts, minScore: 340 })[0]?.passed, true)
+    const [failed] = evaluateChecks({ ...facts, score: 339.5, minScore: 340 })
+    assert.equal(failed?.passed, false)
+    assert.equal(failed?.message, 'Device secure score 339.5 is below the threshold min-score 340 (short by 0.5 points).')
+  })
+
+  it('fails an exposure score above max-exposure-score (lower is better)', () => {
+    assert.equal(evaluateChecks({ ...facts, exposure: 50, maxExposureScore: 50 })[0]?.passed, true)
+    const [failed] = evaluateChecks({ ...facts, exposure: 72, maxExposureScore: 50 })
+    assert.equal(failed?.message, 'Exposure score 72 (high) is above the threshold max-exposure-score 50 (lower is better).')
+  })
+
+  it('fails a fall larger than max-drop, naming both readings', () => {
+    const previous = { score: 365, time: '2026-11-20T00:00:00Z' }
+    assert.equal(evaluateChecks({ ...facts, previous, maxDrop: 25 })[0]?.passed, true)
+    assert.equal(evaluateChecks({ ...facts, score: 400, previous, maxDrop: 0 })[0]?.passed, true, 'a rise never fails')
+    const [failed] = evaluateChecks({ ...facts, previous, maxDrop: 10 })
+    assert.equal(
+      failed?.message,
+      'Device secure score fell by 25 points, more than max-drop 10: from 365 at 2026-11-20T00:00:00Z to 340 at 2026-11-24T00:00:00Z.'
+    )
+  })
+
+  it('bands exposure as Microsoft does and formats points', () => {
+    assert.deepEqual([0, 29, 29.9, 30, 69, 70, 100].map(exposureLevel), ['low', 'low', 'low', 'medium', 'medium', 'high', 'high'])
     assert.equal(formatPoints(1 / 3), '0.33')
     assert.equal(formatPoints(2.5), '2.5')
     assert.equal(formatPoints(7), '7')
+  })
+})
+
+describe('history', () => {
+  const entry = (score: number, tenant = 't1', time = `2026-11-${10 + score}T00:00:00Z`): HistoryEntry => ({
+    time,
+    score,
+    exposure: null,
+    tenant,
+    apiHost: 'h'
+  })
+
+  it('reads JSON lines, counting the ones that are not readings', () => {
+    const text = [JSON.stringify(entry(1)), '{broken', '', JSON.stringify({ score: 'x', time: 't' }), '[1]', JSON.stringify({ ...entry(2), exposure: 40 })].join('\n')
+    const file = parseHistory(text)
+    assert.deepEqual(file.entries.map(item => [item.score, item.exposure]), [[1, null], [2, 40]])
+    assert.equal(file.unreadableLines, 3)
+    assert.equal(file.needsNewline, true)
+    assert.equal(parseHistory('').needsNewline, false)
+    assert.equal(parseHistory(`${JSON.stringify(entry(1))}\n`).needsNewline, false)
+  })
+
+  it('compares with the previous reading of the same tenant only', () => {
+    const entries = [entry(1), entry(2, 't2'), entry(3), entry(4, 't2')]
+    const view = viewHistory(entries, entry(5), 3)
+    assert.equal(view.previous?.score, 3)
+    assert.deepEqual(view.recent.map(item => item.score), [1, 3, 5])
+    assert.equal(viewHistory([], entry(5), 10).previous, undefined)
   })
 })
 
@@ -240,7 +282,7 @@ describe('Defender responses', () => {
   const ok = (body: string) => ({ status: 200, headers: { 'content-type': 'application/json' }, body })
 
   it('accepts the documented object', () => {
-    assert.deepEqual(parseScoreResponse(ok('{"@odata.context":"x","time":"2019-12-03T09:15:58.1665846Z","score":340}')), {
+    assert.deepEqual(parseScoreResponse(ok('{"@odata.context":"x","time":"2019-12-03T09:15:58.1665846Z","score":340}'), '/api/configurationScore'), {
       score: 340,
       time: '2019-12-03T09:15:58.1665846Z'
     })
@@ -248,8 +290,24 @@ describe('Defender responses', () => {
 
   it('refuses anything else as a ServiceError', () => {
     for (const body of ['', 'null', '"340"', '{}', '{"score":NaN}', '{"score":1e999,"time":"2019-12-03T09:15:58Z"}', '{"score":340}', '{"score":340,"time":5}']) {
-      assert.throws(() => parseScoreResponse(ok(body)), ServiceError, body)
+      assert.throws(() => parseScoreResponse(ok(body), '/api/exposureScore'), { name: 'ServiceError', message: /GET \/api\/exposureScore/ }, body)
     }
+  })
+
+  it('reads recommendations leniently and ranks them by score impact', () => {
+    const body = JSON.stringify({
+      value: [
+        { recommendationName: 'Low', configScoreImpact: 1, recommendationCategory: 'Accounts' },
+        { recommendationName: 'High', configScoreImpact: 9, exposedMachinesCount: 3, totalMachineCount: 10 },
+        { configScoreImpact: 99 },
+        'junk',
+        { recommendationName: 'No impact' }
+      ]
+    })
+    const items = parseRecommendations(ok(body))
+    assert.deepEqual(items.map(item => [item.name, item.configScoreImpact]), [['Low', 1], ['High', 9], ['No impact', 0]])
+    assert.deepEqual(topRecommendations(items, 2).map(item => item.name), ['High', 'Low'])
+    assert.throws(() => parseRecommendations(ok('{"items":[]}')), /not with the documented \{ "value": \[\.\.\.\] \} collection/)
   })
 
   it('describes API errors with code, message, request id and a hint', () => {
@@ -266,7 +324,10 @@ describe('Defender responses', () => {
 describe('report', () => {
   const report: ScoreReport = {
     reading: { score: 340, time: '2019-12-03T09:15:58.1665846Z' },
-    gate: { status: 'fail', minScore: 400 },
+    exposure: undefined,
+    recommendations: undefined,
+    history: undefined,
+    checks: [{ input: 'min-score', limit: 400, value: 340, passed: false, message: 'below' }],
     enforced: true,
     tenant: 'contoso.onmicrosoft.com',
     cloud: 'commercial',
@@ -276,22 +337,73 @@ describe('report', () => {
   }
 
   it('renders outputs', () => {
-    assert.deepEqual(reportOutputs(report), { score: '340', 'score-time': '2019-12-03T09:15:58.1665846Z', 'min-score': '400', passed: 'false' })
-    assert.deepEqual(reportOutputs({ ...report, gate: { status: 'no-gate' } }), {
+    assert.deepEqual(reportOutputs(report), {
       score: '340',
       'score-time': '2019-12-03T09:15:58.1665846Z',
-      'min-score': '',
-      passed: 'true'
+      'min-score': '400',
+      passed: 'false',
+      'exposure-score': '',
+      'previous-score': '',
+      'score-delta': '',
+      'badge-json': '{"schemaVersion":1,"label":"device secure score","message":"340","color":"red"}'
     })
+    const unchecked = reportOutputs({ ...report, checks: [] })
+    assert.equal(unchecked['min-score'], '')
+    assert.equal(unchecked['passed'], 'true')
   })
 
-  it('renders the summary with verdict, threshold and where it came from', () => {
+  it('colours the badge by the checks and builds a shields.io URL', () => {
+    assert.deepEqual(badgeSpec(report), { label: 'device secure score', message: '340', color: 'red' })
+    assert.equal(badgeSpec({ ...report, checks: [] }).color, 'lightgrey')
+    assert.equal(badgeSpec({ ...report, checks: [{ ...report.checks[0]!, passed: true }] }).color, 'green')
+    assert.equal(
+      staticBadgeUrl({ label: 'device secure-score_x', message: '412.5', color: 'green' }),
+      'https://img.shields.io/badge/device%20secure--score__x-412.5-green'
+    )
+  })
+
+  it('renders the summary with verdict, checks and where it came from', () => {
     const summary = renderSummary(report)
-    assert.match(summary, /^## ❌ Device secure score: 340 points\n/)
-    assert.match(summary, /\| Result \| ❌ failed \(60 points below the threshold\) \|/)
+    assert.match(summary, /^## ❌ Device secure score: 340 points\n\n1 of 1 check failed\.\n/)
+    assert.match(summary, /\| Score \(`min-score`\) \| at least 400 \| 340 \| ❌ failed \|/)
     assert.match(summary, /\| API host \| `api\.securitycenter\.microsoft\.com` \|/)
     assert.match(summary, /\| Signed in with \| client secret \|/)
-    assert.match(renderSummary({ ...report, enforced: false }), /⚠️ below the threshold, warning only/)
+    assert.match(renderSummary({ ...report, enforced: false }), /⚠️ failed \(warning\)/)
+    assert.doesNotMatch(summary, /%/, 'points, never a percentage')
+  })
+
+  it('lists recommendations, exposure and the trend', () => {
+    const history = {
+      previous: { time: 'T2', score: 330, exposure: 40, tenant: 't', apiHost: 'h' },
+      recent: [
+        { time: 'T1', score: 300, exposure: null, tenant: 't', apiHost: 'h' },
+        { time: 'T2', score: 330, exposure: 40, tenant: 't', apiHost: 'h' },
+        { time: 'T3', score: 340, exposure: 42, tenant: 't', apiHost: 'h' }
+      ]
+    }
+    const summary = renderSummary({
+      ...report,
+      exposure: { score: 42, time: 'T3' },
+      recommendations: [{ name: 'Enable | Firewall', category: 'Network', product: 'Windows', configScoreImpact: 3.5, exposedMachines: 2, totalMachines: 9 }],
+      history
+    })
+    assert.match(summary, /\| Exposure score \| 42, medium \(0-29 low/)
+    assert.match(summary, /\| 1 \| Enable &#124; Firewall \| Network \| \+3\.5 \| 2 of 9 \|/)
+    assert.match(summary, /\*\*340\*\* points, up 10 since the previous reading \(330 at T2\)/)
+    assert.match(summary, /Trend: `▁▆█` 300 → 340 \(\+40\)/)
+    assert.match(summary, /\| T3 \| 340 \| \+10 \| 42 \|/)
+  })
+
+  it('renders the comment from the same model, with marker and badge', () => {
+    const comment = renderComment(report, 'https://github.com/o/r/actions/runs/1')
+    assert.match(comment, /^<!-- defender-secure-score-action tenant=contoso\.onmicrosoft\.com -->\n!\[device secure score: 340\]\(https:\/\/img\.shields\.io\/badge\/device%20secure%20score-340-red\)/)
+    assert.ok(comment.includes(renderSummary(report).split('\n').slice(0, 8).join('\n')), 'same overview as the summary')
+    assert.match(comment, /\[this workflow run\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/1\)/)
+  })
+
+  it('draws a sparkline', () => {
+    assert.equal(sparkline([1, 2, 3, 4, 5, 6, 7, 8]), '▁▂▃▄▅▆▇█')
+    assert.equal(sparkline([5, 5]), '▄▄')
   })
 
   it('escapes table-breaking characters', () => {

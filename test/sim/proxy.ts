@@ -30,8 +30,9 @@ export class ConnectProxy {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
   }
 
-  hosts(): string[] {
-    return this.connects.map(target => target.replace(/:\d+$/, ''))
+  /** The distinct targets, in the order first asked for (concurrent requests may open several tunnels). */
+  targets(): string[] {
+    return [...new Set(this.connects)]
   }
 
   async close(): Promise<void> {

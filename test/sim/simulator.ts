@@ -69,9 +69,20 @@ export interface Reply {
   body?: string
   /** Extra delay before this answer, on top of the simulator's latency. */
   delayMs?: number
+  /** Only a request for this path takes this answer (requests may arrive in any order). */
+  path?: string
 }
 
-export type ServiceName = 'entra' | 'api' | 'oidc'
+export type ServiceName = 'entra' | 'api' | 'oidc' | 'github'
+
+/** An issue comment as GitHub's REST API returns it. */
+export interface SimComment {
+  id: number
+  issue: number
+  body: string
+  html_url: string
+  user: { login: string }
+}
 
 export interface RecordedRequest {
   service: ServiceName
@@ -80,6 +91,8 @@ export interface RecordedRequest {
   host: string
   /** Form fields of a token request. */
   form: Record<string, string>
+  /** Parsed JSON body (GitHub API writes). */
+  json: unknown
   authorization: string | undefined
   receivedAt: number
   answeredAt: number
@@ -104,10 +117,25 @@ export class Simulator {
     secret: `sim-secret~${randomBytes(12).toString('base64url')}`,
     certificates: [],
     federated: [{ issuer: GITHUB_ISSUER, subject: 'repo:octo-org/octo-repo:ref:refs/heads/main', audience: DEFAULT_AUDIENCE }],
-    roles: ['Score.Read.All']
+    roles: ['Score.Read.All', 'SecurityRecommendation.Read.All']
   }
   /** What the Defender API reports; tests may set any shape, valid or not. */
   score: ScoreState = { score: 340 }
+  /** What GET /api/exposureScore reports. */
+  exposure: ScoreState = { score: 42 }
+  /** The items of GET /api/recommendations. */
+  recommendations: unknown[] = [
+    { id: 'sca-1', recommendationName: 'Turn on Microsoft Defender Firewall', recommendationCategory: 'Network', productName: 'windows_10', configScoreImpact: 2.5, exposedMachinesCount: 12, totalMachineCount: 40 },
+    { id: 'sca-2', recommendationName: 'Enable Local Admin password management', recommendationCategory: 'Accounts', productName: 'windows_10', configScoreImpact: 7.25, exposedMachinesCount: 30, totalMachineCount: 40 },
+    { id: 'sca-3', recommendationName: 'Update Google Chrome', recommendationCategory: 'Application', productName: 'chrome', configScoreImpact: 0, exposedMachinesCount: 3, totalMachineCount: 40 },
+    { id: 'sca-4', recommendationName: 'Block Office applications from creating child processes', recommendationCategory: 'Security controls', productName: 'office', configScoreImpact: 4, exposedMachinesCount: 25, totalMachineCount: 40 }
+  ]
+  /** The token GitHub's REST API accepts (the job's github.token). */
+  readonly githubToken = `ghs_sim${randomBytes(15).toString('base64url')}`
+  /** Like a fork's pull request: the token may read but every write gets 403. */
+  githubReadOnly = false
+  readonly comments: SimComment[] = []
+  private nextCommentId = 1000
   /** Claims GitHub puts in the job's ID token (the audience comes from the request). */
   oidcClaims: Record<string, unknown> = {
     iss: GITHUB_ISSUER,
@@ -116,7 +144,7 @@ export class Simulator {
     ref: 'refs/heads/main'
   }
   /** Answers to give before normal handling, first in first out, per service. */
-  readonly script: Record<ServiceName, Reply[]> = { entra: [], api: [], oidc: [] }
+  readonly script: Record<ServiceName, Reply[]> = { entra: [], api: [], oidc: [], github: [] }
   /** Delay added to every answer. */
   latencyMs = 0
   readonly requests: RecordedRequest[] = []
@@ -133,7 +161,7 @@ export class Simulator {
 
   static async start(options: SimulatorOptions = {}): Promise<Simulator> {
     const simulator = new Simulator(options)
-    await Promise.all((['entra', 'api', 'oidc'] as const).map(service => simulator.listen(service)))
+    await Promise.all((['entra', 'api', 'oidc', 'github'] as const).map(service => simulator.listen(service)))
     return simulator
   }
 
@@ -143,6 +171,11 @@ export class Simulator {
 
   get apiUrl(): string {
     return `${this.scheme}://127.0.0.1:${this.ports.get('api')}`
+  }
+
+  /** What the runner puts in GITHUB_API_URL. */
+  get githubApiUrl(): string {
+    return `http://127.0.0.1:${this.ports.get('github')}`
   }
 
   /** The loopback port of a service, for a proxy's route table. */
@@ -160,7 +193,7 @@ export class Simulator {
   }
 
   /** A token the Defender API accepts, as if the user had obtained it elsewhere. */
-  issueAccessToken(roles: string[] = ['Score.Read.All'], audience = DEFENDER_RESOURCE): string {
+  issueAccessToken(roles: string[] = this.app.roles, audience = DEFENDER_RESOURCE): string {
     const token = `sim-at.${randomBytes(24).toString('base64url')}`
     this.issuedTokens.set(token, { clientId: this.app.clientId, audience, roles })
     return token
@@ -176,8 +209,8 @@ export class Simulator {
     return `${signingInput}.${signature}`
   }
 
-  requestsTo(service: ServiceName): RecordedRequest[] {
-    return this.requests.filter(request => request.service === service)
+  requestsTo(service: ServiceName, path?: string): RecordedRequest[] {
+    return this.requests.filter(request => request.service === service && (path === undefined || request.path.split('?')[0] === path))
   }
 
   async close(): Promise<void> {
@@ -199,9 +232,9 @@ export class Simulator {
       })
     }
     const { tls } = this.options
-    // GitHub's OIDC endpoint stays plain HTTP on loopback, as the runner's own URL may be.
+    // GitHub's endpoints stay plain HTTP on loopback: only Microsoft's hosts are proxied in tests.
     const server =
-      tls && service !== 'oidc' ? createTlsServer({ key: tls.keyPem, cert: tls.certificatePem }, listener) : createServer(listener)
+      tls && (service === 'entra' || service === 'api') ? createTlsServer({ key: tls.keyPem, cert: tls.certificatePem }, listener) : createServer(listener)
     this.servers.push(server)
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
     this.ports.set(service, (server.address() as AddressInfo).port)
@@ -214,8 +247,11 @@ export class Simulator {
     const form = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')
       ? Object.fromEntries(new URLSearchParams(body))
       : {}
-    const scripted = this.script[service].shift()
-    const reply = scripted ?? this.answer(service, request, url, form)
+    const json = request.headers['content-type']?.startsWith('application/json') ? parseJsonBody(body) : undefined
+    const queue = this.script[service]
+    const index = queue.findIndex(reply => reply.path === undefined || reply.path === url.pathname)
+    const scripted = index < 0 ? undefined : queue.splice(index, 1)[0]
+    const reply = scripted ?? this.answer(service, request, url, form, json)
     await delay(this.latencyMs + (reply.delayMs ?? 0))
     this.requests.push({
       service,
@@ -223,6 +259,7 @@ export class Simulator {
       path: url.pathname + url.search,
       host: request.headers.host ?? '',
       form,
+      json,
       authorization: request.headers.authorization,
       receivedAt,
       answeredAt: Date.now(),
@@ -232,7 +269,7 @@ export class Simulator {
     response.end(reply.body ?? '')
   }
 
-  private answer(service: ServiceName, request: IncomingMessage, url: URL, form: Record<string, string>): Reply {
+  private answer(service: ServiceName, request: IncomingMessage, url: URL, form: Record<string, string>, body: unknown): Reply {
     switch (service) {
       case 'entra':
         return this.token(request, url, form)
@@ -240,7 +277,56 @@ export class Simulator {
         return this.defender(request, url)
       case 'oidc':
         return this.githubIdToken(request, url)
+      case 'github':
+        return this.githubRest(request, url, body)
     }
+  }
+
+  // ---- GitHub's REST API: issue comments ----
+  private githubRest(request: IncomingMessage, url: URL, body: unknown): Reply {
+    const authorization = request.headers.authorization ?? ''
+    if (authorization !== `token ${this.githubToken}` && authorization !== `Bearer ${this.githubToken}`) {
+      return json(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' })
+    }
+    const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname)
+    const one = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname)
+    const write = request.method === 'POST' || request.method === 'PATCH'
+    if (write && this.githubReadOnly) {
+      return json(403, {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+        status: '403'
+      })
+    }
+    const text = typeof body === 'object' && body !== null && 'body' in body && typeof body.body === 'string' ? body.body : undefined
+    if (list && request.method === 'GET') {
+      const perPage = Number(url.searchParams.get('per_page') ?? 30)
+      const page = Number(url.searchParams.get('page') ?? 1)
+      const all = this.comments.filter(comment => comment.issue === Number(list[1]))
+      const headers: Record<string, string> = {}
+      if (page * perPage < all.length) {
+        const next = new URL(url.pathname, this.githubApiUrl)
+        next.searchParams.set('per_page', String(perPage))
+        next.searchParams.set('page', String(page + 1))
+        headers['Link'] = `<${next.href}>; rel="next"`
+      }
+      return json(200, all.slice((page - 1) * perPage, page * perPage), headers)
+    }
+    if (list && request.method === 'POST' && text !== undefined) {
+      const id = this.nextCommentId++
+      const comment = { id, issue: Number(list[1]), body: text, html_url: `https://github.com/octo-org/octo-repo/pull/${list[1]}#issuecomment-${id}`, user: { login: 'github-actions[bot]' } }
+      this.comments.push(comment)
+      return json(201, comment)
+    }
+    const existing = one ? this.comments.find(comment => comment.id === Number(one[1])) : undefined
+    if (one && request.method === 'PATCH' && text !== undefined) {
+      if (!existing) {
+        return json(404, { message: 'Not Found', status: '404' })
+      }
+      existing.body = text
+      return json(200, existing)
+    }
+    return json(404, { message: 'Not Found', status: '404' })
   }
 
   // ---- GitHub's OIDC token endpoint ----
@@ -387,23 +473,34 @@ export class Simulator {
     if (!grant || grant.audience !== resourceOfApiHost(request.headers.host ?? '')) {
       return json(401, { error: { code: 'Unauthorized', message: 'Authorization has been denied for this request.', target: requestId } })
     }
-    if (request.method !== 'GET' || url.pathname !== '/api/configurationScore') {
+    const endpoints: Record<string, { role: string; body: () => unknown }> = {
+      '/api/configurationScore': {
+        role: 'Score.Read.All',
+        body: () => ({ '@odata.context': `${url.origin}/api/$metadata#ConfigurationScore/$entity`, time: apiTime(), ...this.score })
+      },
+      '/api/exposureScore': {
+        role: 'Score.Read.All',
+        body: () => ({ '@odata.context': `${url.origin}/api/$metadata#ExposureScore/$entity`, time: apiTime(), ...this.exposure })
+      },
+      '/api/recommendations': {
+        role: 'SecurityRecommendation.Read.All',
+        body: () => ({ '@odata.context': `${url.origin}/api/$metadata#Recommendations`, value: this.recommendations })
+      }
+    }
+    const endpoint = endpoints[url.pathname]
+    if (request.method !== 'GET' || !endpoint) {
       return json(404, { error: { code: 'NotFound', message: `No endpoint ${url.pathname}.`, target: requestId } })
     }
-    if (!grant.roles.includes('Score.Read.All')) {
+    if (!grant.roles.includes(endpoint.role)) {
       return json(403, {
         error: {
           code: 'Forbidden',
-          message: `The application does not have any of the required application permissions (Score.Read.All) to access the resource. Application roles: ${grant.roles.join(',') || 'none'}.`,
+          message: `The application does not have any of the required application permissions (${endpoint.role}) to access the resource. Application roles: ${grant.roles.join(',') || 'none'}.`,
           target: requestId
         }
       })
     }
-    return json(200, {
-      '@odata.context': `${url.origin}/api/$metadata#ConfigurationScore/$entity`,
-      time: apiTime(),
-      ...this.score
-    })
+    return json(200, endpoint.body())
   }
 }
 
@@ -428,6 +525,14 @@ export function json(status: number, value: unknown, headers: Record<string, str
 /** The API's `time`: ISO 8601 with seven fractional digits, as Microsoft's examples show. */
 function apiTime(): string {
   return new Date().toISOString().replace('Z', '0000Z')
+}
+
+function parseJsonBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
 }
 
 function decodeJwtPart(token: string, index: 0 | 1): Record<string, unknown> | undefined {

@@ -1,0 +1,11 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { BadgeSpec } from './report.js'
+
+/** Writes the SVG badge with shields.io's own renderer, so it looks like every other badge. */
+export async function writeBadge(path: string, badge: BadgeSpec): Promise<void> {
+  // Imported only when a badge is asked for: its font-width tables are most of its weight (~0.9 MB).
+  const { makeBadge } = await import('badge-maker')
+  await mkdir(dirname(path), { recursive: true })
+  await writeFile(path, makeBadge({ label: badge.label, message: badge.message, color: badge.color }), 'utf8')
+}
