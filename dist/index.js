@@ -29156,7 +29156,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class HttpClient {
+class lib_HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -29763,7 +29763,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class BearerCredentialHandler {
+class auth_BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -29821,13 +29821,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class OidcClient {
+class oidc_utils_OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -29846,7 +29846,7 @@ class OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = OidcClient.createHttpClient();
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -29865,13 +29865,13 @@ class OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = OidcClient.getIDTokenUrl();
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield OidcClient.getCall(id_token_url);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -31469,7 +31469,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function setSecret(secret) {
+function core_setSecret(secret) {
     command_issueCommand('add-mask', {}, secret);
 }
 /**
@@ -31591,7 +31591,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function debug(message) {
+function core_debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**
@@ -31857,20 +31857,23 @@ async function getJson(http, apiUrl, token, path, permission) {
     }
     return response;
 }
+/** A gate must not pass or fail on data it cannot trust, so an odd answer stops the run with this. */
+const UNEXPECTED_ANSWER_HINT = 'No gate was evaluated on it. Check that api-url is the Defender for Endpoint API; if it is, re-run the job, and ' +
+    'report the answer if it persists.';
 /** Accepts only the documented `{ time, score }` object; anything else is an error that says what came back. */
 function parseScoreResponse(response, path) {
     const what = `The Defender API answered GET ${path} with HTTP ${response.status}`;
     const json = parseJson(response.body);
     if (!isRecord(json)) {
         throw new ServiceError(`${what} but not with the documented JSON object { "time": ..., "score": ... } ` +
-            `(${describeBody(response.body, response.headers)}). Check api-url.`);
+            `(${describeBody(response.body, response.headers)}). ${UNEXPECTED_ANSWER_HINT}`);
     }
     const { score, time } = json;
     if (typeof score !== 'number' || !Number.isFinite(score) || score < 0) {
-        throw new ServiceError(`${what} but its score is ${JSON.stringify(score) ?? 'missing'}, not a non-negative number of points.`);
+        throw new ServiceError(`${what} but its score is ${JSON.stringify(score) ?? 'missing'}, not a non-negative number of points. ${UNEXPECTED_ANSWER_HINT}`);
     }
     if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) {
-        throw new ServiceError(`${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time.`);
+        throw new ServiceError(`${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time. ${UNEXPECTED_ANSWER_HINT}`);
     }
     return { score, time };
 }
@@ -32139,30 +32142,44 @@ async function acquireAccessToken(settings, http) {
             info(`Signing in: certificate ${certificate.certificate.fingerprint256.replace(/:/g, '')} (SHA-256) of app ` +
                 `${settings.clientId} in tenant ${settings.tenantId}.`);
             const assertion = signClientAssertion(certificate, settings.clientId, tokenEndpoint(settings), new Date());
-            setSecret(assertion);
+            core_setSecret(assertion);
             return requestToken(settings, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: assertion });
         }
         case 'oidc': {
             info(`Signing in: GitHub OIDC federated credential of app ${settings.clientId} in tenant ${settings.tenantId}.`);
-            const idToken = await requestGitHubIdToken(settings.oidcAudience);
+            const idToken = await requestGitHubIdToken(credential.idTokenRequest, settings.oidcAudience, http);
             const assertion = presentedAssertion(idToken);
             if (assertion) {
-                debug(`GitHub ID token: issuer '${assertion.issuer}', subject '${assertion.subject}', audience '${assertion.audience}'.`);
+                core_debug(`GitHub ID token: issuer '${assertion.issuer}', subject '${assertion.subject}', audience '${assertion.audience}'.`);
             }
             return requestToken(settings, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: idToken }, assertion);
         }
     }
 }
-async function requestGitHubIdToken(audience) {
-    try {
-        // core.getIDToken masks the token before returning it.
-        return await getIDToken(audience);
+/**
+ * Asks the runner's endpoint for the job's ID token, as core.getIDToken does, but through {@link Http}:
+ * core's client has no deadline, so an endpoint that stalls would hold the job until its timeout
+ * (6 hours by default); here it gets timeout-seconds, max-retries and the same messages as the rest.
+ */
+async function requestGitHubIdToken(request, audience, http) {
+    const url = new URL(request.url);
+    url.searchParams.set('audience', audience);
+    const response = await http.send({
+        service: "GitHub's OIDC token endpoint",
+        method: 'GET',
+        url: url.href,
+        headers: { Authorization: `Bearer ${request.bearer}`, Accept: 'application/json' }
+    });
+    const json = parseJson(response.body);
+    const idToken = response.status === 200 && isRecord(json) ? json['value'] : undefined;
+    if (typeof idToken !== 'string' || idToken.length === 0) {
+        // The body may hold the token itself: say what came back without echoing it.
+        const shape = isRecord(json) ? `an object with keys ${Object.keys(json).join(', ') || '(none)'}` : `not the documented JSON`;
+        throw new ServiceError(`GitHub did not issue an ID token for audience '${audience}' (HTTP ${response.status}, the body is ${shape}). ` +
+            "Check that the job has 'permissions: id-token: write'; if it has, GitHub may be having trouble: re-run the job.");
     }
-    catch (error) {
-        const detail = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
-        throw new ServiceError(`GitHub did not issue an ID token for audience '${audience}': ${detail}. ` +
-            "Check that the job has 'permissions: id-token: write'.");
-    }
+    core_setSecret(idToken);
+    return idToken;
 }
 /** Entra ID's v2.0 token endpoint of the tenant; also the `aud` of a certificate assertion. */
 function tokenEndpoint(settings) {
@@ -32193,7 +32210,7 @@ async function requestToken(settings, http, credential, assertion) {
         const shape = isRecord(json) ? `an object with keys ${Object.keys(json).join(', ') || '(none)'}` : 'not a JSON object';
         throw new ServiceError(`Entra ID answered the token request with HTTP 200 but no access_token (the body is ${shape}). Check authority-host.`);
     }
-    setSecret(token);
+    core_setSecret(token);
     return token;
 }
 
@@ -32398,7 +32415,7 @@ class Http {
     constructor(timeoutMs, policy) {
         this.timeoutMs = timeoutMs;
         this.policy = policy;
-        this.client = new HttpClient(USER_AGENT, [], {
+        this.client = new lib_HttpClient(USER_AGENT, [], {
             allowRetries: false,
             allowRedirects: false,
             keepAlive: true,
@@ -32478,12 +32495,15 @@ class Http {
         }
     }
 }
-/** Reads the whole body, failing (instead of hanging or crashing) on a reset, a truncation or a flood. */
+/**
+ * Reads the whole body, failing (instead of crashing) on a reset, a truncation or a flood. Node
+ * reports a connection closed before the promised length as an 'aborted' error; a body that stalls
+ * is the per-attempt deadline's to end.
+ */
 function readBody(message) {
     return new Promise((resolve, reject) => {
         const chunks = [];
         let size = 0;
-        let complete = false;
         message.on('data', (chunk) => {
             size += chunk.length;
             if (size > MAX_BODY_BYTES) {
@@ -32493,16 +32513,8 @@ function readBody(message) {
             }
             chunks.push(chunk);
         });
-        message.on('end', () => {
-            complete = true;
-            resolve(Buffer.concat(chunks).toString('utf8'));
-        });
+        message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
         message.on('error', error => reject(new Error(`the connection failed while reading the answer (${error.message})`)));
-        message.on('close', () => {
-            if (!complete) {
-                reject(new Error('the connection closed before the answer was complete'));
-            }
-        });
     });
 }
 /** OpenSSL's verdicts on a peer certificate: retrying cannot help, trusting the right CA can. */
@@ -32533,7 +32545,7 @@ const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
  * place, or creates it. Returns its URL; undefined when skipped or refused. It never fails the run:
  * a fork's pull request gets a read-only token, and that must not turn a gate red.
  */
-async function upsertPullRequestComment(access, marker, body) {
+async function upsertPullRequestComment(access, marker, body, timeoutMs) {
     // Imported only when commenting is asked for: Octokit is a large part of the bundle.
     const { context, getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const number = context.payload.pull_request?.number;
@@ -32541,8 +32553,15 @@ async function upsertPullRequestComment(access, marker, body) {
         info(`comment-on-pr: skipped, this run's event is '${context.eventName || 'unknown'}', not a pull request.`);
         return undefined;
     }
+    // Octokit sets no deadline of its own; one for all the calls keeps a stalled API from holding the job.
+    const deadline = AbortSignal.timeout(timeoutMs);
     try {
         const octokit = getOctokit(access.token, { baseUrl: access.apiUrl });
+        // Added in a hook, the one place every request passes (paginate drops per-call request options),
+        // and next to @actions/github's proxy-aware fetch rather than instead of it.
+        octokit.hook.before('request', options => {
+            options.request = { ...options.request, signal: deadline };
+        });
         const { owner, repo } = context.repo;
         let existing;
         for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
@@ -32563,6 +32582,11 @@ async function upsertPullRequestComment(access, marker, body) {
         return data.html_url;
     }
     catch (error) {
+        if (deadline.aborted) {
+            warning(`Could not comment on pull request #${number}: GitHub's API (${new URL(access.apiUrl).host}) did not answer within ` +
+                `${timeoutMs / 1000} s (timeout-seconds).`);
+            return undefined;
+        }
         const status = error instanceof Error && 'status' in error ? error.status : undefined;
         const detail = error instanceof Error ? error.message : String(error);
         const hint = status === 403 || status === 404
@@ -32818,6 +32842,10 @@ function isLoopbackHost(hostname) {
         octets[0] === '127' &&
         octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
 }
+/** Whether a bearer token may be sent to this URL: https://, or http:// to loopback. */
+function mayCarryTokens(url) {
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
 
 ;// CONCATENATED MODULE: ./build/src/settings.js
 
@@ -32865,7 +32893,11 @@ const MAX_RECOMMENDATIONS = 50;
 function readSettings(env = process.env) {
     const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)]));
     for (const secret of secretFragments(raw)) {
-        setSecret(secret);
+        core_setSecret(secret);
+    }
+    const runnerBearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+    if (runnerBearer) {
+        core_setSecret(runnerBearer);
     }
     return parseSettings(raw, env, new Date());
 }
@@ -32958,8 +32990,7 @@ function resolveAuthMethod(method, raw) {
 function parseCredential(method, raw, env, now) {
     switch (method) {
         case 'oidc':
-            requireOidcEnvironment(env);
-            return { method };
+            return { method, idTokenRequest: readIdTokenRequest(env) };
         case 'secret':
             return { method, clientSecret: raw['client-secret'] };
         case 'certificate':
@@ -33031,13 +33062,19 @@ function parseClientId(value, required, method) {
     }
     return value;
 }
-function requireOidcEnvironment(env) {
-    if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
+function readIdTokenRequest(env) {
+    const url = env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+    const bearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+    if (!url || !bearer) {
         throw new ConfigurationError('OIDC sign-in needs an ID token from GitHub, but ACTIONS_ID_TOKEN_REQUEST_URL is not set. ' +
             "Add 'permissions: id-token: write' to the job (with 'contents: read' if the job checks out code), " +
             'or pass client-secret to sign in with a secret instead. ' +
             'Pull requests from forks never get an ID token.');
     }
+    if (!URL.canParse(url) || !mayCarryTokens(new URL(url))) {
+        throw new ConfigurationError('ACTIONS_ID_TOKEN_REQUEST_URL, set by the runner, is not an https:// URL. Check the runner, or that no step overwrote it.');
+    }
+    return { url, bearer };
 }
 function parseChoice(name, value, choices) {
     const match = choices.find(choice => choice === value.toLowerCase());
@@ -33063,8 +33100,7 @@ function parseServiceUrl(name, value, example) {
     if (url.username || url.password) {
         throw new ConfigurationError(`Invalid ${name}: it must not contain a user name or password. Expected a URL such as ${example}.`);
     }
-    const cleartextAllowed = url.protocol === 'http:' && isLoopbackHost(url.hostname);
-    if (url.protocol !== 'https:' && !cleartextAllowed) {
+    if (!mayCarryTokens(url)) {
         throw new ConfigurationError(`Invalid ${name} '${value}'. Expected an https:// URL such as ${example}: tokens must not travel in clear text ` +
             '(http:// is accepted only for loopback hosts such as 127.0.0.1).');
     }
@@ -33169,7 +33205,7 @@ async function run() {
     }
     catch (error) {
         if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
-            debug(error.stack);
+            core_debug(error.stack);
         }
         setFailed(failureMessage(error));
     }
@@ -33211,7 +33247,7 @@ async function publish(settings, report) {
         }
     }
     if (settings.pullRequestComment) {
-        const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, runUrl()));
+        const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, runUrl()), settings.timeoutMs);
         if (url) {
             setOutput('comment-url', url);
         }

@@ -88,6 +88,11 @@ async function getJson(http: Http, apiUrl: string, token: string, path: string, 
   return response
 }
 
+/** A gate must not pass or fail on data it cannot trust, so an odd answer stops the run with this. */
+const UNEXPECTED_ANSWER_HINT =
+  'No gate was evaluated on it. Check that api-url is the Defender for Endpoint API; if it is, re-run the job, and ' +
+  'report the answer if it persists.'
+
 /** Accepts only the documented `{ time, score }` object; anything else is an error that says what came back. */
 export function parseScoreResponse(response: HttpResponse, path: string): ScoreReading {
   const what = `The Defender API answered GET ${path} with HTTP ${response.status}`
@@ -95,15 +100,19 @@ export function parseScoreResponse(response: HttpResponse, path: string): ScoreR
   if (!isRecord(json)) {
     throw new ServiceError(
       `${what} but not with the documented JSON object { "time": ..., "score": ... } ` +
-        `(${describeBody(response.body, response.headers)}). Check api-url.`
+        `(${describeBody(response.body, response.headers)}). ${UNEXPECTED_ANSWER_HINT}`
     )
   }
   const { score, time } = json
   if (typeof score !== 'number' || !Number.isFinite(score) || score < 0) {
-    throw new ServiceError(`${what} but its score is ${JSON.stringify(score) ?? 'missing'}, not a non-negative number of points.`)
+    throw new ServiceError(
+      `${what} but its score is ${JSON.stringify(score) ?? 'missing'}, not a non-negative number of points. ${UNEXPECTED_ANSWER_HINT}`
+    )
   }
   if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) {
-    throw new ServiceError(`${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time.`)
+    throw new ServiceError(
+      `${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time. ${UNEXPECTED_ANSWER_HINT}`
+    )
   }
   return { score, time }
 }

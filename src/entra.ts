@@ -4,7 +4,7 @@ import { signClientAssertion } from './certificate.js'
 import { ServiceError } from './errors.js'
 import type { Http, HttpResponse } from './http.js'
 import { decodeJwtClaims, isRecord } from './jwt.js'
-import type { Settings } from './settings.js'
+import type { IdTokenRequest, Settings } from './settings.js'
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
@@ -128,7 +128,7 @@ export async function acquireAccessToken(settings: Settings, http: Http): Promis
     }
     case 'oidc': {
       core.info(`Signing in: GitHub OIDC federated credential of app ${settings.clientId} in tenant ${settings.tenantId}.`)
-      const idToken = await requestGitHubIdToken(settings.oidcAudience)
+      const idToken = await requestGitHubIdToken(credential.idTokenRequest, settings.oidcAudience, http)
       const assertion = presentedAssertion(idToken)
       if (assertion) {
         core.debug(`GitHub ID token: issuer '${assertion.issuer}', subject '${assertion.subject}', audience '${assertion.audience}'.`)
@@ -138,17 +138,32 @@ export async function acquireAccessToken(settings: Settings, http: Http): Promis
   }
 }
 
-async function requestGitHubIdToken(audience: string): Promise<string> {
-  try {
-    // core.getIDToken masks the token before returning it.
-    return await core.getIDToken(audience)
-  } catch (error) {
-    const detail = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim()
+/**
+ * Asks the runner's endpoint for the job's ID token, as core.getIDToken does, but through {@link Http}:
+ * core's client has no deadline, so an endpoint that stalls would hold the job until its timeout
+ * (6 hours by default); here it gets timeout-seconds, max-retries and the same messages as the rest.
+ */
+async function requestGitHubIdToken(request: IdTokenRequest, audience: string, http: Http): Promise<string> {
+  const url = new URL(request.url)
+  url.searchParams.set('audience', audience)
+  const response = await http.send({
+    service: "GitHub's OIDC token endpoint",
+    method: 'GET',
+    url: url.href,
+    headers: { Authorization: `Bearer ${request.bearer}`, Accept: 'application/json' }
+  })
+  const json = parseJson(response.body)
+  const idToken = response.status === 200 && isRecord(json) ? json['value'] : undefined
+  if (typeof idToken !== 'string' || idToken.length === 0) {
+    // The body may hold the token itself: say what came back without echoing it.
+    const shape = isRecord(json) ? `an object with keys ${Object.keys(json).join(', ') || '(none)'}` : `not the documented JSON`
     throw new ServiceError(
-      `GitHub did not issue an ID token for audience '${audience}': ${detail}. ` +
-        "Check that the job has 'permissions: id-token: write'."
+      `GitHub did not issue an ID token for audience '${audience}' (HTTP ${response.status}, the body is ${shape}). ` +
+        "Check that the job has 'permissions: id-token: write'; if it has, GitHub may be having trouble: re-run the job."
     )
   }
+  core.setSecret(idToken)
+  return idToken
 }
 
 /** Entra ID's v2.0 token endpoint of the tenant; also the `aud` of a certificate assertion. */

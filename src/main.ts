@@ -104,7 +104,7 @@ async function publish(settings: Settings, report: ScoreReport): Promise<void> {
     }
   }
   if (settings.pullRequestComment) {
-    const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, runUrl()))
+    const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, runUrl()), settings.timeoutMs)
     if (url) {
       core.setOutput('comment-url', url)
     }

@@ -11,7 +11,8 @@ const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
 export async function upsertPullRequestComment(
   access: { token: string; apiUrl: string },
   marker: string,
-  body: string
+  body: string,
+  timeoutMs: number
 ): Promise<string | undefined> {
   // Imported only when commenting is asked for: Octokit is a large part of the bundle.
   const { context, getOctokit } = await import('@actions/github')
@@ -20,8 +21,15 @@ export async function upsertPullRequestComment(
     core.info(`comment-on-pr: skipped, this run's event is '${context.eventName || 'unknown'}', not a pull request.`)
     return undefined
   }
+  // Octokit sets no deadline of its own; one for all the calls keeps a stalled API from holding the job.
+  const deadline = AbortSignal.timeout(timeoutMs)
   try {
     const octokit = getOctokit(access.token, { baseUrl: access.apiUrl })
+    // Added in a hook, the one place every request passes (paginate drops per-call request options),
+    // and next to @actions/github's proxy-aware fetch rather than instead of it.
+    octokit.hook.before('request', options => {
+      options.request = { ...options.request, signal: deadline }
+    })
     const { owner, repo } = context.repo
     let existing: { id: number } | undefined
     for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
@@ -41,6 +49,13 @@ export async function upsertPullRequestComment(
     core.info(`${existing ? 'Updated' : 'Created'} the comment on pull request #${number}: ${data.html_url}`)
     return data.html_url
   } catch (error) {
+    if (deadline.aborted) {
+      core.warning(
+        `Could not comment on pull request #${number}: GitHub's API (${new URL(access.apiUrl).host}) did not answer within ` +
+          `${timeoutMs / 1000} s (timeout-seconds).`
+      )
+      return undefined
+    }
     const status = error instanceof Error && 'status' in error ? error.status : undefined
     const detail = error instanceof Error ? error.message : String(error)
     const hint =

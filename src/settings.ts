@@ -3,7 +3,7 @@ import { parseClientCertificate, type ClientCertificate } from './certificate.js
 import { cloudEndpoints, CLOUDS, REGIONS, type Cloud, type Region } from './clouds.js'
 import { isAbsolute, resolve } from 'node:path'
 import { ConfigurationError } from './errors.js'
-import { isLoopbackHost } from './url-policy.js'
+import { mayCarryTokens } from './url-policy.js'
 
 /** Every input in action.yml; the rest of the code sees only {@link Settings}. */
 export const INPUT_NAMES = [
@@ -45,10 +45,18 @@ export type AuthMethod = Exclude<AuthMethodInput, 'auto'>
 
 /** The credential the access token is obtained with, once `auto` is resolved. */
 export type Credential =
-  | { method: 'oidc' }
+  | { method: 'oidc'; idTokenRequest: IdTokenRequest }
   | { method: 'secret'; clientSecret: string }
   | { method: 'certificate'; certificate: ClientCertificate }
   | { method: 'token'; accessToken: string }
+
+/** Where the runner lets this job ask GitHub for an OIDC ID token (id-token: write). */
+export interface IdTokenRequest {
+  /** ACTIONS_ID_TOKEN_REQUEST_URL; the audience is appended as a query parameter. */
+  url: string
+  /** ACTIONS_ID_TOKEN_REQUEST_TOKEN, the runner's bearer for that URL. */
+  bearer: string
+}
 
 export interface Settings {
   /** How the access token is obtained (secrets masked as soon as read). */
@@ -106,6 +114,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, core.getInput(name)])) as RawInputs
   for (const secret of secretFragments(raw)) {
     core.setSecret(secret)
+  }
+  const runnerBearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']
+  if (runnerBearer) {
+    core.setSecret(runnerBearer)
   }
   return parseSettings(raw, env, new Date())
 }
@@ -207,8 +219,7 @@ function resolveAuthMethod(method: AuthMethodInput, raw: RawInputs): AuthMethod 
 function parseCredential(method: AuthMethod, raw: RawInputs, env: NodeJS.ProcessEnv, now: Date): Credential {
   switch (method) {
     case 'oidc':
-      requireOidcEnvironment(env)
-      return { method }
+      return { method, idTokenRequest: readIdTokenRequest(env) }
     case 'secret':
       return { method, clientSecret: raw['client-secret'] }
     case 'certificate':
@@ -299,8 +310,10 @@ function parseClientId(value: string, required: boolean, method: AuthMethod): st
   return value
 }
 
-function requireOidcEnvironment(env: NodeJS.ProcessEnv): void {
-  if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
+function readIdTokenRequest(env: NodeJS.ProcessEnv): IdTokenRequest {
+  const url = env['ACTIONS_ID_TOKEN_REQUEST_URL']
+  const bearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']
+  if (!url || !bearer) {
     throw new ConfigurationError(
       'OIDC sign-in needs an ID token from GitHub, but ACTIONS_ID_TOKEN_REQUEST_URL is not set. ' +
         "Add 'permissions: id-token: write' to the job (with 'contents: read' if the job checks out code), " +
@@ -308,6 +321,12 @@ function requireOidcEnvironment(env: NodeJS.ProcessEnv): void {
         'Pull requests from forks never get an ID token.'
     )
   }
+  if (!URL.canParse(url) || !mayCarryTokens(new URL(url))) {
+    throw new ConfigurationError(
+      'ACTIONS_ID_TOKEN_REQUEST_URL, set by the runner, is not an https:// URL. Check the runner, or that no step overwrote it.'
+    )
+  }
+  return { url, bearer }
 }
 
 function parseChoice<T extends string>(name: InputName, value: string, choices: readonly T[]): T {
@@ -335,8 +354,7 @@ function parseServiceUrl(name: InputName | 'GITHUB_API_URL', value: string, exam
   if (url.username || url.password) {
     throw new ConfigurationError(`Invalid ${name}: it must not contain a user name or password. Expected a URL such as ${example}.`)
   }
-  const cleartextAllowed = url.protocol === 'http:' && isLoopbackHost(url.hostname)
-  if (url.protocol !== 'https:' && !cleartextAllowed) {
+  if (!mayCarryTokens(url)) {
     throw new ConfigurationError(
       `Invalid ${name} '${value}'. Expected an https:// URL such as ${example}: tokens must not travel in clear text ` +
         '(http:// is accepted only for loopback hosts such as 127.0.0.1).'

@@ -14,3 +14,8 @@ export function isLoopbackHost(hostname: string): boolean {
     octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255)
   )
 }
+
+/** Whether a bearer token may be sent to this URL: https://, or http:// to loopback. */
+export function mayCarryTokens(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+}

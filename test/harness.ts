@@ -188,6 +188,21 @@ export function oidcRun(sim: Simulator): Pick<RunOptions, 'inputs' | 'env'> {
   }
 }
 
+/** The runner's environment for a run triggered by pull request #7, with GitHub's REST API in the simulator. */
+export function pullRequestRun(sim: Simulator, extra: Record<string, string> = {}): Omit<RunOptions, 'inputs'> {
+  return {
+    githubToken: sim.githubToken,
+    event: { name: 'pull_request', payload: { pull_request: { number: 7 }, repository: { name: 'octo-repo', owner: { login: 'octo-org' } } } },
+    env: {
+      GITHUB_API_URL: sim.githubApiUrl,
+      GITHUB_REPOSITORY: 'octo-org/octo-repo',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '4242',
+      ...extra
+    }
+  }
+}
+
 /** The `::error::` annotations, decoded as the runner shows them. */
 export function errorAnnotations(run: ActionRun): string[] {
   return annotations(run, 'error')

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { XMLValidator } from 'fast-xml-parser'
-import { annotations, onlyError, runSwept, secretInputs, withSim, type ActionRun, type RunOptions } from './harness.js'
+import { annotations, onlyError, pullRequestRun, runSwept, secretInputs, withSim, type ActionRun, type RunOptions } from './harness.js'
 import type { Simulator } from './sim/simulator.js'
 
 async function withWorkspace(test: (workspace: string) => Promise<void>): Promise<void> {
@@ -254,21 +254,9 @@ describe('badge', () => {
 })
 
 describe('pull-request comment', () => {
-  const pullRequest = (sim: Simulator, extra: Record<string, string> = {}): Omit<RunOptions, 'inputs'> => ({
-    githubToken: sim.githubToken,
-    event: { name: 'pull_request', payload: { pull_request: { number: 7 }, repository: { name: 'octo-repo', owner: { login: 'octo-org' } } } },
-    env: {
-      GITHUB_API_URL: sim.githubApiUrl,
-      GITHUB_REPOSITORY: 'octo-org/octo-repo',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_RUN_ID: '4242',
-      ...extra
-    }
-  })
-
   it('keeps exactly one comment, created then updated in place', () =>
     withSim(async sim => {
-      const first = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300', 'include-exposure-score': 'true' }, pullRequest(sim))
+      const first = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300', 'include-exposure-score': 'true' }, pullRequestRun(sim))
       assert.equal(first.exitCode, 0, first.stdout)
       assert.equal(sim.comments.length, 1)
       const [comment] = sim.comments
@@ -282,7 +270,7 @@ describe('pull-request comment', () => {
       assert.match(comment?.body ?? '', /\[this workflow run\]\(https:\/\/github\.com\/octo-org\/octo-repo\/actions\/runs\/4242\)/)
 
       sim.score = { score: 290 }
-      const second = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300' }, pullRequest(sim))
+      const second = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300' }, pullRequestRun(sim))
       assert.equal(second.exitCode, 1)
       assert.equal(sim.comments.length, 1, 'still one comment')
       assert.equal(sim.comments[0]?.id, comment?.id)
@@ -304,7 +292,7 @@ describe('pull-request comment', () => {
         sim.comments.push({ id: index + 1, issue: 7, body: `chatter ${index}`, html_url: `u${index}`, user: { login: 'someone' } })
       }
       sim.comments.push({ id: 500, issue: 7, body: '<!-- defender-secure-score-action tenant=72f988bf-86f1-41af-91ab-2d7cd011db47 -->\nold', html_url: 'mine', user: { login: 'github-actions[bot]' } })
-      const result = await run(sim, { 'comment-on-pr': 'true' }, pullRequest(sim))
+      const result = await run(sim, { 'comment-on-pr': 'true' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 0, result.stdout)
       assert.equal(sim.comments.length, 131)
       assert.match(sim.comments.at(-1)?.body ?? '', /Device secure score: 340 points/)
@@ -315,7 +303,7 @@ describe('pull-request comment', () => {
   it('warns, and still passes, when the token is read-only (a fork)', () =>
     withSim(async sim => {
       sim.githubReadOnly = true
-      const result = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300' }, pullRequest(sim))
+      const result = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 0, result.stdout)
       const [warning] = annotations(result, 'warning')
       assert.match(warning ?? '', /^Could not comment on pull request #7 \(HTTP 403\): Resource not accessible by integration/)
@@ -326,7 +314,7 @@ describe('pull-request comment', () => {
 
   it('skips, with an info line, on events other than pull requests', () =>
     withSim(async sim => {
-      const options = pullRequest(sim)
+      const options = pullRequestRun(sim)
       const result = await run(sim, { 'comment-on-pr': 'true' }, { ...options, event: { name: 'push', payload: { ref: 'refs/heads/main' } } })
       assert.equal(result.exitCode, 0, result.stdout)
       assert.match(result.stdout, /^comment-on-pr: skipped, this run's event is 'push', not a pull request\.$/m)
@@ -335,7 +323,7 @@ describe('pull-request comment', () => {
 
   it('needs a github-token, said before any request', () =>
     withSim(async sim => {
-      const result = await run(sim, { 'comment-on-pr': 'true', 'github-token': '' }, pullRequest(sim))
+      const result = await run(sim, { 'comment-on-pr': 'true', 'github-token': '' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 1)
       assert.match(onlyError(result), /^comment-on-pr is true but github-token is empty/)
       assert.equal(sim.requests.length, 0)
@@ -343,7 +331,7 @@ describe('pull-request comment', () => {
 
   it('refuses a clear-text GITHUB_API_URL that is not loopback', () =>
     withSim(async sim => {
-      const result = await run(sim, { 'comment-on-pr': 'true' }, pullRequest(sim, { GITHUB_API_URL: 'http://ghes.example.com/api/v3' }))
+      const result = await run(sim, { 'comment-on-pr': 'true' }, pullRequestRun(sim, { GITHUB_API_URL: 'http://ghes.example.com/api/v3' }))
       assert.equal(result.exitCode, 1)
       assert.match(onlyError(result), /^Invalid GITHUB_API_URL 'http:\/\/ghes\.example\.com\/api\/v3'\. Expected an https:\/\/ URL/)
       assert.equal(sim.requests.length, 0)

@@ -20,6 +20,12 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 
+/**
+ * Every secret the simulator hands out carries this mark, so a sweep finds even part of one that
+ * leaked (a prefix, a line of it), not only the whole value.
+ */
+export const PLANTED = 'PLANTED'
+
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
 export const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange'
 export const DEFENDER_RESOURCE = 'https://api.securitycenter.microsoft.com'
@@ -71,7 +77,17 @@ export interface Reply {
   delayMs?: number
   /** Only a request for this path takes this answer (requests may arrive in any order). */
   path?: string
+  /** Misbehave at the transport level instead of answering properly. */
+  fault?: TransportFault
 }
+
+/**
+ * How a broken server or middlebox fails: `hang` accepts the request and never answers;
+ * `stall-body` sends the headers and half the body, then nothing; `reset-mid-body` sends half the
+ * body, then resets the connection; `truncate` promises the whole body (Content-Length) but closes
+ * cleanly after half of it.
+ */
+export type TransportFault = 'hang' | 'stall-body' | 'reset-mid-body' | 'truncate'
 
 export type ServiceName = 'entra' | 'api' | 'oidc' | 'github'
 
@@ -114,7 +130,7 @@ export class Simulator {
   readonly tenantDomain = 'contoso.onmicrosoft.com'
   readonly app: SimApp = {
     clientId: '3b2e8f41-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
-    secret: `sim-secret~${randomBytes(12).toString('base64url')}`,
+    secret: `${PLANTED}-client-secret~${randomBytes(12).toString('base64url')}`,
     certificates: [],
     federated: [{ issuer: GITHUB_ISSUER, subject: 'repo:octo-org/octo-repo:ref:refs/heads/main', audience: DEFAULT_AUDIENCE }],
     roles: ['Score.Read.All', 'SecurityRecommendation.Read.All']
@@ -131,7 +147,7 @@ export class Simulator {
     { id: 'sca-4', recommendationName: 'Block Office applications from creating child processes', recommendationCategory: 'Security controls', productName: 'office', configScoreImpact: 4, exposedMachinesCount: 25, totalMachineCount: 40 }
   ]
   /** The token GitHub's REST API accepts (the job's github.token). */
-  readonly githubToken = `ghs_sim${randomBytes(15).toString('base64url')}`
+  readonly githubToken = `ghs_${PLANTED}${randomBytes(15).toString('base64url')}`
   /** Like a fork's pull request: the token may read but every write gets 403. */
   githubReadOnly = false
   readonly comments: SimComment[] = []
@@ -148,8 +164,10 @@ export class Simulator {
   /** Delay added to every answer. */
   latencyMs = 0
   readonly requests: RecordedRequest[] = []
+  /** Every access token and ID token handed out, for leak sweeps. */
+  readonly issuedSecrets: string[] = []
   /** The bearer the runner gives the action for GitHub's OIDC endpoint. */
-  readonly oidcRequestToken = `sim-runtime-${randomBytes(12).toString('base64url')}`
+  readonly oidcRequestToken = `${PLANTED}-runner-bearer-${randomBytes(12).toString('base64url')}`
 
   private readonly issuerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
   private readonly issuedTokens = new Map<string, { clientId: string; audience: string; roles: string[] }>()
@@ -194,8 +212,9 @@ export class Simulator {
 
   /** A token the Defender API accepts, as if the user had obtained it elsewhere. */
   issueAccessToken(roles: string[] = this.app.roles, audience = DEFENDER_RESOURCE): string {
-    const token = `sim-at.${randomBytes(24).toString('base64url')}`
+    const token = `${PLANTED}-access-token.${randomBytes(24).toString('base64url')}`
     this.issuedTokens.set(token, { clientId: this.app.clientId, audience, roles })
+    this.issuedSecrets.push(token)
     return token
   }
 
@@ -206,6 +225,7 @@ export class Simulator {
     const payload = { jti: randomUUID(), nbf: now, iat: now, exp: now + 300, ...claims }
     const signingInput = `${encodeJson(header)}.${encodeJson(payload)}`
     const signature = createSign('RSA-SHA256').update(signingInput).sign(key).toString('base64url')
+    this.issuedSecrets.push(`${signingInput}.${signature}`, signature)
     return `${signingInput}.${signature}`
   }
 
@@ -265,7 +285,12 @@ export class Simulator {
       answeredAt: Date.now(),
       status: reply.status
     })
-    response.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', ...reply.headers })
+    const headers = { 'Content-Type': 'application/json; charset=utf-8', ...reply.headers }
+    if (reply.fault) {
+      misbehave(reply.fault, response, reply.status, headers, reply.body ?? '')
+      return
+    }
+    response.writeHead(reply.status, headers)
     response.end(reply.body ?? '')
   }
 
@@ -501,6 +526,22 @@ export class Simulator {
       })
     }
     return json(200, endpoint.body())
+  }
+}
+
+/** Fails the way `fault` says; close() ends whatever is left hanging. */
+function misbehave(fault: TransportFault, response: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  if (fault === 'hang') {
+    return
+  }
+  const half = body.slice(0, Math.ceil(body.length / 2))
+  response.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) })
+  response.write(half)
+  if (fault === 'reset-mid-body') {
+    // Let the half body reach the client before the reset.
+    setTimeout(() => response.socket?.resetAndDestroy(), 50).unref()
+  } else if (fault === 'truncate') {
+    setTimeout(() => response.socket?.end(), 50).unref()
   }
 }
 
