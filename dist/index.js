@@ -32443,6 +32443,8 @@ class Http {
                 failure = error instanceof Error ? error.message : String(error);
                 const untrusted = isCertificateError(error);
                 if (untrusted) {
+                    // Node 24 appends advice to run node with --use-system-ca, which an action cannot do; ours replaces it.
+                    failure = failure.split(';')[0] ?? failure;
                     hint =
                         "The server's TLS certificate is not trusted. If your network inspects TLS with a private CA, set " +
                             'NODE_EXTRA_CA_CERTS to the PEM file of that CA in the job environment.';
