@@ -8,10 +8,15 @@ import { decideRetry, type AttemptOutcome, type RetryPolicy } from './retry.js'
 export interface HttpRequest {
   /** Who is asked, as users know it: "Entra ID", "the Defender API". */
   service: string
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PATCH'
   url: string
   headers: Record<string, string>
   body?: string
+  /**
+   * false for a request that must not be sent twice (creating a comment): a retry after an answer
+   * that was lost could create a second one.
+   */
+  retry?: boolean
 }
 
 export interface HttpResponse {
@@ -72,7 +77,8 @@ export class Http {
         }
         outcome = { kind: 'network-error', retryable: !untrusted }
       }
-      const decision = decideRetry(this.policy, retriesDone, outcome, Date.now(), Math.random())
+      const policy = request.retry === false ? { ...this.policy, maxRetries: 0 } : this.policy
+      const decision = decideRetry(policy, retriesDone, outcome, Date.now(), Math.random())
       if (!decision.retry) {
         if (response) {
           return response
@@ -91,7 +97,7 @@ export class Http {
       }
       core.info(
         `${request.service} ${what}; retrying in ${(decision.delayMs / 1000).toFixed(1)} s ` +
-          `(retry ${retriesDone + 1} of ${this.policy.maxRetries}).`
+          `(retry ${retriesDone + 1} of ${policy.maxRetries}).`
       )
       await sleep(decision.delayMs)
     }

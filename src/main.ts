@@ -57,7 +57,7 @@ export async function run(): Promise<void> {
     if (settings.jobSummary) {
       await writeSummary(renderSummary(report))
     }
-    await publish(settings, report)
+    await publish(settings, report, http)
     concludeChecks(report)
   } catch (error) {
     if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
@@ -94,7 +94,7 @@ async function recordHistory(path: string, current: HistoryEntry): Promise<Histo
 }
 
 /** The optional extras: none of them may fail the run. */
-async function publish(settings: Settings, report: ScoreReport): Promise<void> {
+async function publish(settings: Settings, report: ScoreReport, http: Http): Promise<void> {
   if (settings.badgeFile) {
     try {
       await writeBadge(settings.badgeFile, badgeSpec(report))
@@ -104,7 +104,7 @@ async function publish(settings: Settings, report: ScoreReport): Promise<void> {
     }
   }
   if (settings.pullRequestComment) {
-    const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, runUrl()), settings.timeoutMs)
+    const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, runUrl()), http)
     if (url) {
       core.setOutput('comment-url', url)
     }

@@ -58,6 +58,19 @@ export interface IdTokenRequest {
   bearer: string
 }
 
+/** Where the sticky comment goes: the token, and what the runner says about this run. */
+export interface PullRequestCommentTarget {
+  token: string
+  /** GITHUB_API_URL: api.github.com, or GitHub Enterprise Server's /api/v3. */
+  apiUrl: string
+  /** GITHUB_EVENT_NAME: only pull_request and pull_request_target runs are commented on. */
+  eventName: string
+  /** GITHUB_EVENT_PATH: the event payload, which holds the pull request's number. */
+  eventPath: string
+  /** GITHUB_REPOSITORY: owner/name. */
+  repository: string
+}
+
 export interface Settings {
   /** How the access token is obtained (secrets masked as soon as read). */
   credential: Credential
@@ -94,7 +107,7 @@ export interface Settings {
   /** Absolute path to write the SVG badge to, if asked. */
   badgeFile: string | undefined
   /** Where and how to keep the sticky pull-request comment, if asked. */
-  pullRequestComment: { token: string; apiUrl: string } | undefined
+  pullRequestComment: PullRequestCommentTarget | undefined
   /** Whether to write the job summary. */
   jobSummary: boolean
   /** Time allowed for each HTTP request, in milliseconds. */
@@ -229,7 +242,7 @@ function parseCredential(method: AuthMethod, raw: RawInputs, env: NodeJS.Process
   }
 }
 
-function parsePullRequestComment(token: string, env: NodeJS.ProcessEnv): { token: string; apiUrl: string } {
+function parsePullRequestComment(token: string, env: NodeJS.ProcessEnv): PullRequestCommentTarget {
   if (!token) {
     throw new ConfigurationError(
       'comment-on-pr is true but github-token is empty. Leave github-token at its default (${{ github.token }}) ' +
@@ -237,7 +250,13 @@ function parsePullRequestComment(token: string, env: NodeJS.ProcessEnv): { token
     )
   }
   const apiUrl = env['GITHUB_API_URL'] || 'https://api.github.com'
-  return { token, apiUrl: parseServiceUrl('GITHUB_API_URL', apiUrl, 'https://api.github.com') }
+  return {
+    token,
+    apiUrl: parseServiceUrl('GITHUB_API_URL', apiUrl, 'https://api.github.com'),
+    eventName: env['GITHUB_EVENT_NAME'] ?? '',
+    eventPath: env['GITHUB_EVENT_PATH'] ?? '',
+    repository: env['GITHUB_REPOSITORY'] ?? ''
+  }
 }
 
 function parseOptionalPath(name: InputName, value: string, workspace: string): string | undefined {

@@ -12,7 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { annotations, maskedValues, onlyError, runSwept as run, withSim, type RunOptions } from './harness.js'
+import { annotations, maskedValues, onlyError, pullRequestRun, runSwept as run, withSim, type RunOptions } from './harness.js'
 import { createAppCertificate, createCertificateAuthority, issueServerCertificate, type Pem } from './sim/pki.js'
 import { ConnectProxy } from './sim/proxy.js'
 import type { Simulator } from './sim/simulator.js'
@@ -25,6 +25,8 @@ const API_HOSTS = [
   ...['us', 'eu', 'uk', 'au', 'swa', 'ina', 'aea'].map(region => `${region}.api.security.microsoft.com`),
   'defender.sim.invalid'
 ]
+/** GitHub Enterprise Server's API, as GITHUB_API_URL names it on such a runner. */
+const GITHUB_API_HOST = 'github.sim.invalid'
 
 let workDir: string
 let caFile: string
@@ -35,7 +37,7 @@ before(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'secure-score-pki-'))
   const authority = await createCertificateAuthority()
   ;[serverTls, appCertificate] = await Promise.all([
-    issueServerCertificate(authority, [...SIGN_IN_HOSTS, ...API_HOSTS, 'localhost']),
+    issueServerCertificate(authority, [...SIGN_IN_HOSTS, ...API_HOSTS, GITHUB_API_HOST, 'localhost']),
     createAppCertificate()
   ])
   caFile = join(workDir, 'ca.pem')
@@ -49,7 +51,13 @@ async function withProxiedSim(test: (sim: Simulator, proxy: ConnectProxy) => Pro
   await withSim(
     async sim => {
       const proxy = await ConnectProxy.start(host =>
-        SIGN_IN_HOSTS.includes(host) ? sim.port('entra') : API_HOSTS.includes(host) ? sim.port('api') : undefined
+        SIGN_IN_HOSTS.includes(host)
+          ? sim.port('entra')
+          : API_HOSTS.includes(host)
+            ? sim.port('api')
+            : host === GITHUB_API_HOST
+              ? sim.port('github')
+              : undefined
       )
       try {
         await test(sim, proxy)
@@ -163,6 +171,17 @@ describe('proxy settings and private CAs', () => {
 
       const trusted = await run(sim, options)
       assert.equal(trusted.exitCode, 0, trusted.stdout)
+    }))
+
+  it("comments on the pull request through the proxy too (Octokit's own proxy-aware fetch)", () =>
+    withProxiedSim(async (sim, proxy) => {
+      const pullRequest = pullRequestRun(sim, { GITHUB_API_URL: `https://${GITHUB_API_HOST}/api/v3` })
+      const options = proxiedRun(sim, proxy, { 'comment-on-pr': 'true' })
+      const result = await run(sim, { ...pullRequest, inputs: options.inputs, env: { ...pullRequest.env, ...options.env } })
+      assert.equal(result.exitCode, 0, result.stdout)
+      assert.equal(annotations(result, 'warning').length, 0, result.stdout)
+      assert.equal(sim.comments.length, 1)
+      assert.ok(proxy.targets().includes(`${GITHUB_API_HOST}:443`), `GitHub's API was reached through the proxy: ${proxy.targets().join(', ')}`)
     }))
 
   it('reaches the HTTPS simulator on loopback directly, with the CA, without a proxy', () =>

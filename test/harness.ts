@@ -62,6 +62,8 @@ export interface RunOptions {
   githubToken?: string
   /** GITHUB_WORKSPACE; the test owns it (runs may share it). A fresh, discarded one by default. */
   workspace?: string
+  /** Options for node before the script, e.g. `--import` of a probe (the benchmark's memory runs). */
+  nodeArgs?: string[]
 }
 
 /** The runner's name for an input's variable: INPUT_ + upper case, spaces to underscores. */
@@ -107,13 +109,13 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     }
   }
   try {
-    const started = Date.now()
-    const { exitCode, stdout, stderr } = await spawnNode([ACTION_ENTRY], env, options.killAfterMs ?? 60_000)
+    const started = performance.now()
+    const { exitCode, stdout, stderr } = await spawnNode([...(options.nodeArgs ?? []), ACTION_ENTRY], env, options.killAfterMs ?? 60_000)
     return {
       exitCode,
       stdout,
       stderr,
-      durationMs: Date.now() - started,
+      durationMs: performance.now() - started,
       outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
       summary: await readFile(summaryFile, 'utf8')
     }
@@ -122,7 +124,8 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   }
 }
 
-function spawnNode(
+/** Runs node with `args` in exactly `env`; kills it after `killAfterMs`. */
+export function spawnNode(
   args: string[],
   env: Record<string, string>,
   killAfterMs: number

@@ -300,6 +300,19 @@ describe('pull-request comment', () => {
       assert.equal(result.outputs['comment-url'], 'mine')
     }))
 
+  it('retries reading the comments, but never creating one: a lost answer could mean a second comment', () =>
+    withSim(async sim => {
+      sim.script.github.push({ status: 503, headers: { 'Retry-After': '0' }, body: '{"message":"Service Unavailable"}' })
+      sim.script.github.push({ status: 200, body: '[]' }, { status: 502, body: '{"message":"Bad Gateway"}' })
+      const result = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300' }, pullRequestRun(sim))
+      assert.equal(result.exitCode, 0, result.stdout)
+      assert.deepEqual(
+        sim.requestsTo('github').map(request => `${request.method} ${request.status}`),
+        ['GET 503', 'GET 200', 'POST 502']
+      )
+      assert.match(annotations(result, 'warning')[0] ?? '', /^Could not comment on pull request #7 \(HTTP 502\): Bad Gateway\.$/)
+    }))
+
   it('warns, and still passes, when the token is read-only (a fork)', () =>
     withSim(async sim => {
       sim.githubReadOnly = true

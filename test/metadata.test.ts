@@ -54,4 +54,11 @@ describe('action metadata', () => {
     assert.match(ci, /^npm ci$/m)
     assert.match(ci, /^npm test$/m)
   })
+
+  it('keeps undici, and with it 935 KB and 28 ms of start-up, out of the bundle every run loads', async () => {
+    const bundle = await readFile(join(ROOT, 'dist', 'index.js'), 'utf8')
+    // llhttp is undici's HTTP parser; it is there only if undici is (see patches/ and npm run bench).
+    assert.ok(!bundle.includes('llhttp'), 'undici is back in dist/index.js: is patches/@actions+http-client+*.patch still applied?')
+    assert.ok(Buffer.byteLength(bundle) < 500 * 1024, `dist/index.js is ${Buffer.byteLength(bundle)} bytes`)
+  })
 })

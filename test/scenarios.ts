@@ -268,7 +268,7 @@ export const FAULTS: Scenario[] = [
       waitsMs: 0,
       base: sim => ({ ...pullRequestRun(sim), inputs: { ...secretInputs(sim), 'comment-on-pr': 'true' } }),
       error: /^$/,
-      warning: /^Could not comment on pull request #7: GitHub's API \(127\.0\.0\.1:\d+\) did not answer within 0\.5 s \(timeout-seconds\)\.$/
+      warning: /^Could not comment on pull request #7: No answer from GitHub's API \(127\.0\.0\.1:\d+\): no complete answer within 0\.5 s \(timeout-seconds\)\. /
     }),
     exitCode: 0
   }

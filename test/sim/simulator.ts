@@ -116,7 +116,7 @@ export interface RecordedRequest {
 }
 
 export interface SimulatorOptions {
-  /** Serve Entra ID and the Defender API over HTTPS with this key and certificate. */
+  /** Serve Entra ID, the Defender API and GitHub's REST API over HTTPS with this key and certificate. */
   tls?: { keyPem: string; certificatePem: string }
 }
 
@@ -193,7 +193,7 @@ export class Simulator {
 
   /** What the runner puts in GITHUB_API_URL. */
   get githubApiUrl(): string {
-    return `http://127.0.0.1:${this.ports.get('github')}`
+    return `${this.scheme}://127.0.0.1:${this.ports.get('github')}`
   }
 
   /** The loopback port of a service, for a proxy's route table. */
@@ -252,9 +252,8 @@ export class Simulator {
       })
     }
     const { tls } = this.options
-    // GitHub's endpoints stay plain HTTP on loopback: only Microsoft's hosts are proxied in tests.
-    const server =
-      tls && (service === 'entra' || service === 'api') ? createTlsServer({ key: tls.keyPem, cert: tls.certificatePem }, listener) : createServer(listener)
+    // The runner's OIDC endpoint stays plain HTTP on loopback; the services a proxy may stand in front of get TLS.
+    const server = tls && service !== 'oidc' ? createTlsServer({ key: tls.keyPem, cert: tls.certificatePem }, listener) : createServer(listener)
     this.servers.push(server)
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
     this.ports.set(service, (server.address() as AddressInfo).port)
@@ -313,8 +312,10 @@ export class Simulator {
     if (authorization !== `token ${this.githubToken}` && authorization !== `Bearer ${this.githubToken}`) {
       return json(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' })
     }
-    const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname)
-    const one = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname)
+    // GitHub Enterprise Server serves the same API under /api/v3.
+    const path = url.pathname.replace(/^\/api\/v3(?=\/)/, '')
+    const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path)
+    const one = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(path)
     const write = request.method === 'POST' || request.method === 'PATCH'
     if (write && this.githubReadOnly) {
       return json(403, {
@@ -330,7 +331,7 @@ export class Simulator {
       const all = this.comments.filter(comment => comment.issue === Number(list[1]))
       const headers: Record<string, string> = {}
       if (page * perPage < all.length) {
-        const next = new URL(url.pathname, this.githubApiUrl)
+        const next = new URL(url.pathname, `${this.scheme}://${request.headers.host ?? ''}`)
         next.searchParams.set('per_page', String(perPage))
         next.searchParams.set('page', String(page + 1))
         headers['Link'] = `<${next.href}>; rel="next"`

@@ -1,0 +1,272 @@
+/**
+ * `npm run bench`: how long the action takes, next to the least any program could take (floor.ts),
+ * against the simulator with a fixed latency per request. Runs alternate (action, floor, floor,
+ * action, ...) so that machine drift falls on both alike. Also reports the bundle size, the peak RSS
+ * and the sequential round trips on the critical path as the simulator saw them; `--sweep` shows
+ * how wall time grows with latency.
+ *
+ *   npm run bench [-- --runs 15 --latency 50 --sweep]
+ */
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { oidcRun, pullRequestRun, ROOT, runAction, secretInputs, spawnNode, type RunOptions } from '../harness.js'
+import { createAppCertificate, type Pem } from '../sim/pki.js'
+import { Simulator, type RecordedRequest } from '../sim/simulator.js'
+
+const HERE = dirname(fileURLToPath(import.meta.url))
+const FLOOR = join(HERE, 'floor.js')
+const RSS_PROBE = join(HERE, 'rss-probe.js')
+const WARM_UP_RUNS = 2
+const MEMORY_RUNS = 3
+const SWEEP_LATENCIES = [0, 50, 200]
+
+const { values: options } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '15' },
+    latency: { type: 'string', default: '50' },
+    sweep: { type: 'boolean', default: false }
+  }
+})
+const runs = Number(options.runs)
+const latencyMs = Number(options.latency)
+
+type Flow = 'secret' | 'certificate' | 'oidc' | 'token'
+
+interface Stats {
+  median: number
+  min: number
+  max: number
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const middle = sorted.length / 2
+  const median = sorted.length % 2 ? (sorted[Math.floor(middle)] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+  return { median, min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0 }
+}
+
+/** The action as a workflow would run it: `min-score` set, action.yml's defaults (5 recommendations) otherwise. */
+function actionRun(sim: Simulator, flow: Flow, certificate: Pem, extra: Record<string, string> = {}): RunOptions {
+  const gate = { 'min-score': '300', ...extra }
+  switch (flow) {
+    case 'secret':
+      return { inputs: { ...secretInputs(sim), ...gate } }
+    case 'certificate':
+      return { inputs: { ...secretInputs(sim), 'client-secret': '', 'client-certificate': certificate.keyPem + certificate.certificatePem, ...gate } }
+    case 'oidc': {
+      const oidc = oidcRun(sim)
+      return { ...oidc, inputs: { ...oidc.inputs, ...gate } }
+    }
+    case 'token':
+      return { inputs: { 'access-token': sim.issueAccessToken(), 'api-url': sim.apiUrl, ...gate } }
+  }
+}
+
+const EXTRAS = { 'include-exposure-score': 'true', recommendations: '5' }
+
+async function timeAction(run: RunOptions): Promise<number> {
+  const result = await runAction(run)
+  if (result.exitCode !== 0) {
+    throw new Error(`the action failed during the benchmark:\n${result.stdout}`)
+  }
+  return result.durationMs
+}
+
+async function timeFloor(sim: Simulator): Promise<number> {
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    BENCH_TOKEN_URL: `${sim.entraUrl}/${sim.tenantId}/oauth2/v2.0/token`,
+    BENCH_SCORE_URL: `${sim.apiUrl}/api/configurationScore`,
+    BENCH_CLIENT_ID: sim.app.clientId,
+    BENCH_CLIENT_SECRET: sim.app.secret ?? '',
+    BENCH_SCOPE: 'https://api.securitycenter.microsoft.com/.default'
+  }
+  const started = performance.now()
+  const result = await spawnNode([FLOOR], env, 60_000)
+  const elapsed = performance.now() - started
+  if (result.exitCode !== 0 || result.stdout.trim() !== '340') {
+    throw new Error(`the floor failed during the benchmark:\n${result.stdout}${result.stderr}`)
+  }
+  return elapsed
+}
+
+/** The longest chain of requests each sent only after an earlier one was answered. */
+export function sequentialRoundTrips(requests: RecordedRequest[]): number {
+  const sorted = [...requests].sort((a, b) => a.receivedAt - b.receivedAt)
+  const depth: number[] = []
+  sorted.forEach((request, index) => {
+    let longest = 1
+    for (let earlier = 0; earlier < index; earlier++) {
+      if ((sorted[earlier]?.answeredAt ?? Infinity) <= request.receivedAt) {
+        longest = Math.max(longest, (depth[earlier] ?? 0) + 1)
+      }
+    }
+    depth[index] = longest
+  })
+  return Math.max(0, ...depth)
+}
+
+async function withSimulator<T>(latency: number, work: (sim: Simulator) => Promise<T>): Promise<T> {
+  const sim = await Simulator.start()
+  sim.latencyMs = latency
+  try {
+    return await work(sim)
+  } finally {
+    await sim.close()
+  }
+}
+
+async function compare(certificate: Pem): Promise<{ action: Stats; floor: Stats; ratio: number }> {
+  return withSimulator(latencyMs, async sim => {
+    const action: number[] = []
+    const floor: number[] = []
+    for (let index = 0; index < WARM_UP_RUNS; index++) {
+      await timeAction(actionRun(sim, 'secret', certificate))
+      await timeFloor(sim)
+    }
+    for (let index = 0; index < runs; index++) {
+      // ABBA order: whichever runs second in a pair gets no systematic advantage.
+      if (index % 2 === 0) {
+        action.push(await timeAction(actionRun(sim, 'secret', certificate)))
+        floor.push(await timeFloor(sim))
+      } else {
+        floor.push(await timeFloor(sim))
+        action.push(await timeAction(actionRun(sim, 'secret', certificate)))
+      }
+    }
+    const actionStats = stats(action)
+    const floorStats = stats(floor)
+    return { action: actionStats, floor: floorStats, ratio: actionStats.median / floorStats.median }
+  })
+}
+
+async function criticalPaths(certificate: Pem): Promise<Record<Flow, number>> {
+  const paths = {} as Record<Flow, number>
+  for (const flow of ['secret', 'certificate', 'oidc', 'token'] as const) {
+    paths[flow] = await withSimulator(latencyMs, async sim => {
+      sim.app.certificates.push(certificate.certificatePem)
+      await timeAction(actionRun(sim, flow, certificate, EXTRAS))
+      return sequentialRoundTrips(sim.requests)
+    })
+  }
+  return paths
+}
+
+/** Peak RSS in MiB, the highest of a few runs: with action.yml's defaults, and with each extra that loads a chunk. */
+async function peakMemory(certificate: Pem): Promise<Record<string, number>> {
+  const workDir = await mkdtemp(join(tmpdir(), 'secure-score-bench-'))
+  const rssFile = join(workDir, 'rss')
+  const badge = { 'badge-file': join(workDir, 'badge.svg') }
+  const comment = (sim: Simulator, run: RunOptions): RunOptions => {
+    const pullRequest = pullRequestRun(sim)
+    return { ...pullRequest, inputs: { ...run.inputs, 'comment-on-pr': 'true' }, env: pullRequest.env }
+  }
+  const configurations: Record<string, (sim: Simulator) => RunOptions> = {
+    defaults: sim => actionRun(sim, 'secret', certificate),
+    'badge-file': sim => actionRun(sim, 'secret', certificate, badge),
+    'comment-on-pr': sim => comment(sim, actionRun(sim, 'secret', certificate)),
+    'every extra': sim => comment(sim, actionRun(sim, 'secret', certificate, { ...EXTRAS, ...badge }))
+  }
+  const peaks: Record<string, number> = {}
+  try {
+    for (const [name, configure] of Object.entries(configurations)) {
+      peaks[name] = 0
+      for (let index = 0; index < MEMORY_RUNS; index++) {
+        await withSimulator(0, async sim => {
+          const run = configure(sim)
+          await timeAction({ ...run, nodeArgs: ['--import', RSS_PROBE], env: { ...run.env, BENCH_RSS_FILE: rssFile } })
+        })
+        peaks[name] = Math.max(peaks[name] ?? 0, Number(await readFile(rssFile, 'utf8')) / 1024)
+      }
+    }
+    return peaks
+  } finally {
+    await rm(workDir, { recursive: true, force: true })
+  }
+}
+
+/** Median wall time per latency, and its growth per millisecond of latency: the round trips that wait. */
+async function sweep(certificate: Pem): Promise<Record<string, { medians: Record<number, number>; slope: number }>> {
+  const result: Record<string, { medians: Record<number, number>; slope: number }> = {}
+  for (const flow of ['secret', 'oidc'] as const) {
+    for (const extras of [false, true]) {
+      const medians: Record<number, number> = {}
+      for (const latency of SWEEP_LATENCIES) {
+        medians[latency] = await withSimulator(latency, async sim => {
+          const samples: number[] = []
+          const extra = extras ? EXTRAS : { recommendations: '0' }
+          await timeAction(actionRun(sim, flow, certificate, extra))
+          for (let index = 0; index < runs; index++) {
+            samples.push(await timeAction(actionRun(sim, flow, certificate, extra)))
+          }
+          return stats(samples).median
+        })
+      }
+      const first = SWEEP_LATENCIES[0] ?? 0
+      const last = SWEEP_LATENCIES.at(-1) ?? 0
+      result[`${flow}${extras ? ' + exposure + recommendations' : ', score only'}`] = {
+        medians,
+        slope: ((medians[last] ?? 0) - (medians[first] ?? 0)) / (last - first)
+      }
+    }
+  }
+  return result
+}
+
+/** Sizes of dist/index.js and of each chunk loaded on demand, named by what it holds. */
+async function bundleSizes(): Promise<Record<string, number>> {
+  const sizes: Record<string, number> = {}
+  const dist = join(ROOT, 'dist')
+  for (const name of (await readdir(dist)).filter(file => file.endsWith('.js')).sort()) {
+    const text = await readFile(join(dist, name), 'utf8')
+    const label = name === 'index.js' ? 'index.js' : text.includes('anafanafo') ? `${name} (badge-maker)` : text.includes('octokit') ? `${name} (Octokit)` : name
+    sizes[label] = (await stat(join(dist, name))).size
+  }
+  return sizes
+}
+
+const ms = (value: number): string => `${value.toFixed(0)} ms`.padStart(8)
+
+const certificate = await createAppCertificate()
+const comparison = await compare(certificate)
+const paths = await criticalPaths(certificate)
+const memory = await peakMemory(certificate)
+const bundle = await bundleSizes()
+const latencySweep = options.sweep ? await sweep(certificate) : undefined
+
+console.log(`\nAction vs floor, secret flow with min-score, ${latencyMs} ms per request, ${runs} runs each (alternating, after ${WARM_UP_RUNS} warm-up runs each)\n`)
+console.log('|        | median   | min      | max      |')
+console.log('|--------|----------|----------|----------|')
+console.log(`| action | ${ms(comparison.action.median)} | ${ms(comparison.action.min)} | ${ms(comparison.action.max)} |`)
+console.log(`| floor  | ${ms(comparison.floor.median)} | ${ms(comparison.floor.min)} | ${ms(comparison.floor.max)} |`)
+console.log(`\nmedian ratio action/floor: ${comparison.ratio.toFixed(2)} (target <= 1.3)`)
+const chunks = Object.entries(bundle).filter(([name]) => name !== 'index.js')
+console.log(
+  `bundle: dist/index.js ${(bundle['index.js'] ?? 0).toLocaleString('en')} bytes (target < 500 KB); loaded only when asked for: ` +
+    chunks.map(([name, size]) => `${name} ${size.toLocaleString('en')} bytes`).join(', ')
+)
+console.log(
+  `peak RSS (target < 64 MiB): ${Object.entries(memory)
+    .map(([name, mib]) => `${name} ${mib.toFixed(1)} MiB`)
+    .join(', ')}`
+)
+console.log(
+  `sequential round trips on the critical path, exposure + recommendations on: secret ${paths.secret}, certificate ${paths.certificate}, ` +
+    `OIDC ${paths.oidc}, access token ${paths.token} (targets 2, 2, 3, 1)`
+)
+if (latencySweep) {
+  console.log(`\nWall time by latency per request (median of ${runs}); slope = extra ms per ms of latency = round trips waited\n`)
+  console.log(`| flow | ${SWEEP_LATENCIES.map(latency => `${latency} ms`).join(' | ')} | slope |`)
+  console.log(`|---|${SWEEP_LATENCIES.map(() => '---').join('|')}|---|`)
+  for (const [flow, { medians, slope }] of Object.entries(latencySweep)) {
+    console.log(`| ${flow} | ${SWEEP_LATENCIES.map(latency => ms(medians[latency] ?? 0).trim()).join(' | ')} | ${slope.toFixed(2)} |`)
+  }
+}
+console.log(
+  `\n${JSON.stringify({ latencyMs, runs, ...comparison, bundleBytes: bundle, peakRssMiB: memory, criticalPath: paths, latencySweep }, (_key, value: unknown) =>
+    typeof value === 'number' ? Math.round(value * 100) / 100 : value
+  )}`
+)
