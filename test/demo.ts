@@ -29,7 +29,7 @@ try {
   section('job summary (Markdown)')
   console.log(run.summary.trim())
   section('result')
-  console.log(`exit code ${run.exitCode} in ${run.durationMs} ms; requests seen by the simulator:`)
+  console.log(`exit code ${run.exitCode} in ${Math.round(run.durationMs)} ms; requests seen by the simulator:`)
   for (const request of sim.requests) {
     console.log(`  ${request.service.padEnd(6)} ${request.method} ${request.path.split('?')[0]} -> ${request.status}`)
   }

@@ -115,7 +115,7 @@ describe('hardening', { concurrency: true }, () => {
         const { run, leaks } = await play(fault)
         assert.equal(run.exitCode, fault.exitCode, run.stdout)
         const limit = (fault.worstCaseMs ?? 0) + START_UP_ALLOWANCE_MS
-        assert.ok(run.durationMs <= limit, `ended in ${run.durationMs} ms, within ${limit} ms`)
+        assert.ok(run.durationMs <= limit, `ended in ${Math.round(run.durationMs)} ms, within ${limit} ms`)
         if (fault.exitCode === 1) {
           assert.match(onlyError(run), fault.error ?? /./)
           assert.deepEqual(run.outputs, {}, 'no outputs from a failed reading')

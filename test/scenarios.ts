@@ -76,7 +76,8 @@ function withInputs(options: RunOptions, inputs: Record<string, string>): RunOpt
 interface FaultSpec {
   name: string
   service: ServiceName
-  replies: Reply[]
+  /** Made when the scenario is arranged, so that times in them (Retry-After dates) are fresh. */
+  replies: () => Reply[]
   timeoutSeconds?: number
   maxRetries: number
   /** The longest the action may wait between attempts, in total. */
@@ -92,7 +93,7 @@ function fault(spec: FaultSpec): Scenario {
   return {
     name: spec.name,
     arrange: sim => {
-      sim.script[spec.service].push(...spec.replies)
+      sim.script[spec.service].push(...spec.replies())
       const base = spec.base?.(sim) ?? { inputs: secretInputs(sim) }
       return withInputs(base, { 'timeout-seconds': String(timeoutSeconds), 'max-retries': String(spec.maxRetries), 'min-score': '1' })
     },
@@ -111,7 +112,7 @@ function badScore(name: string, body: string, error: RegExp): Scenario {
   return fault({
     name: `a 200 score answer with ${name}`,
     service: 'api',
-    replies: [onScore({ status: 200, body })],
+    replies: () => [onScore({ status: 200, body })],
     maxRetries: 3,
     waitsMs: 0,
     error
@@ -124,7 +125,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'the Defender API accepts the connection and never answers',
     service: 'api',
-    replies: twice(onScore({ status: 200, fault: 'hang' })),
+    replies: () => twice(onScore({ status: 200, fault: 'hang' })),
     timeoutSeconds: 0.5,
     maxRetries: 1,
     waitsMs: FIRST_BACKOFF_MS,
@@ -133,7 +134,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'the Defender API sends the headers, then stalls the body',
     service: 'api',
-    replies: twice(onScore({ ...json(200, { time: '2026-11-24T08:00:00Z', score: 340 }), fault: 'stall-body' })),
+    replies: () => twice(onScore({ ...json(200, { time: '2026-11-24T08:00:00Z', score: 340 }), fault: 'stall-body' })),
     timeoutSeconds: 0.5,
     maxRetries: 1,
     waitsMs: FIRST_BACKOFF_MS,
@@ -142,7 +143,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'the Defender API resets the connection mid-body',
     service: 'api',
-    replies: twice(onScore({ ...json(200, { time: '2026-11-24T08:00:00Z', score: 340 }), fault: 'reset-mid-body' })),
+    replies: () => twice(onScore({ ...json(200, { time: '2026-11-24T08:00:00Z', score: 340 }), fault: 'reset-mid-body' })),
     maxRetries: 1,
     waitsMs: FIRST_BACKOFF_MS,
     error: /^No answer from the Defender API \(127\.0\.0\.1:\d+\): the connection failed while reading the answer \(aborted\).*\(2 attempts\)\. /
@@ -150,7 +151,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'the Defender API closes the connection before the promised body is complete',
     service: 'api',
-    replies: twice(onScore({ ...json(200, { time: '2026-11-24T08:00:00Z', score: 340 }), fault: 'truncate' })),
+    replies: () => twice(onScore({ ...json(200, { time: '2026-11-24T08:00:00Z', score: 340 }), fault: 'truncate' })),
     maxRetries: 1,
     waitsMs: FIRST_BACKOFF_MS,
     error: /^No answer from the Defender API \(127\.0\.0\.1:\d+\): the connection failed while reading the answer \(aborted\).*\(2 attempts\)\. /
@@ -158,7 +159,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'Entra ID accepts the connection and never answers',
     service: 'entra',
-    replies: twice({ status: 200, fault: 'hang' }),
+    replies: () => twice({ status: 200, fault: 'hang' }),
     timeoutSeconds: 0.5,
     maxRetries: 1,
     waitsMs: FIRST_BACKOFF_MS,
@@ -167,7 +168,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'Entra ID resets the connection mid-body',
     service: 'entra',
-    replies: twice({ ...json(200, { token_type: 'Bearer', access_token: `${PLANTED}-half-a-token-that-is-long` }), fault: 'reset-mid-body' }),
+    replies: () => twice({ ...json(200, { token_type: 'Bearer', access_token: `${PLANTED}-half-a-token-that-is-long` }), fault: 'reset-mid-body' }),
     maxRetries: 1,
     waitsMs: FIRST_BACKOFF_MS,
     error: /^No answer from Entra ID \(127\.0\.0\.1:\d+\): the connection failed while reading the answer \(aborted\)/
@@ -175,7 +176,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: "GitHub's OIDC token endpoint never answers",
     service: 'oidc',
-    replies: twice({ status: 200, fault: 'hang' }),
+    replies: () => twice({ status: 200, fault: 'hang' }),
     timeoutSeconds: 0.5,
     maxRetries: 1,
     waitsMs: FIRST_BACKOFF_MS,
@@ -185,7 +186,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'the Defender API refuses connections',
     service: 'api',
-    replies: [],
+    replies: () => [],
     maxRetries: 1,
     waitsMs: FIRST_BACKOFF_MS,
     base: sim => ({ inputs: { ...secretInputs(sim), 'api-url': 'http://127.0.0.1:1' } }),
@@ -205,7 +206,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'a 429 storm longer than max-retries allows (Retry-After: 0)',
     service: 'api',
-    replies: [0, 1, 2].map(index =>
+    replies: () => [0, 1, 2].map(index =>
       onScore(json(429, { error: { code: 'TooManyRequests', message: 'Rate limit is exceeded', target: `r${index}` } }, { 'Retry-After': '0' }))
     ),
     maxRetries: 2,
@@ -215,7 +216,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'a 503 storm with Retry-After as an HTTP date',
     service: 'api',
-    replies: twice(onScore({ status: 503, headers: { 'Retry-After': new Date(Date.now() + 1000).toUTCString() }, body: 'Service Unavailable' })),
+    replies: () => twice(onScore({ status: 503, headers: { 'Retry-After': new Date(Date.now() + 1000).toUTCString() }, body: 'Service Unavailable' })),
     maxRetries: 1,
     waitsMs: 2000,
     error: /HTTP 503, application\/json; charset=utf-8, 19 bytes: "Service Unavailable"\)\.\nFix: the Defender API is having trouble/
@@ -223,7 +224,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'a 429 asking to wait a day (Retry-After: 86400), capped at 60 s',
     service: 'api',
-    replies: twice(onScore(json(429, { error: { code: 'TooManyRequests', message: 'Come back tomorrow', target: 'r' } }, { 'Retry-After': '86400' }))),
+    replies: () => twice(onScore(json(429, { error: { code: 'TooManyRequests', message: 'Come back tomorrow', target: 'r' } }, { 'Retry-After': '86400' }))),
     maxRetries: 1,
     waitsMs: 60_000,
     error: /HTTP 429, TooManyRequests: Come back tomorrow/,
@@ -232,7 +233,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'the token endpoint answers 5xx past max-retries',
     service: 'entra',
-    replies: twice({ status: 503, headers: { 'Retry-After': '0', 'Content-Type': 'text/html' }, body: '<html>Service Unavailable</html>' }),
+    replies: () => twice({ status: 503, headers: { 'Retry-After': '0', 'Content-Type': 'text/html' }, body: '<html>Service Unavailable</html>' }),
     maxRetries: 1,
     waitsMs: 0,
     error: /^Entra ID answered the token request with HTTP 503 and a body that is not its documented JSON error \(text\/html, 32 bytes: "<html>Service Unavailable<\/html>"\)\. Check authority-host\. Entra ID is having trouble or throttling; try again later\.$/
@@ -240,7 +241,7 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'a 200 token answer without access_token',
     service: 'entra',
-    replies: [json(200, { token_type: 'Bearer', expires_in: 3599, accessToken: `${PLANTED}-lookalike-token` })],
+    replies: () => [json(200, { token_type: 'Bearer', expires_in: 3599, accessToken: `${PLANTED}-lookalike-token` })],
     maxRetries: 3,
     waitsMs: 0,
     error: /^Entra ID answered the token request with HTTP 200 but no access_token \(the body is an object with keys token_type, expires_in, accessToken\)\. Check authority-host\.$/
@@ -249,7 +250,7 @@ export const FAULTS: Scenario[] = [
     ...fault({
       name: 'the recommendations request never answers: a warning, the gate still decides',
       service: 'api',
-      replies: [{ status: 200, fault: 'hang', path: '/api/recommendations' }],
+      replies: () => [{ status: 200, fault: 'hang', path: '/api/recommendations' }],
       timeoutSeconds: 0.5,
       maxRetries: 0,
       waitsMs: 0,
@@ -262,7 +263,7 @@ export const FAULTS: Scenario[] = [
     ...fault({
       name: "GitHub's REST API never answers: the comment is skipped with a warning",
       service: 'github',
-      replies: [{ status: 200, fault: 'hang' }],
+      replies: () => [{ status: 200, fault: 'hang' }],
       timeoutSeconds: 0.5,
       maxRetries: 0,
       waitsMs: 0,
