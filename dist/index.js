@@ -4317,10 +4317,14 @@ const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
  * a fork's pull request gets a read-only token, and that must not turn a gate red.
  */
 async function upsertPullRequestComment(target, marker, body, http) {
-    const number = PULL_REQUEST_EVENTS.includes(target.eventName) ? await pullRequestNumber(target.eventPath) : undefined;
+    if (!PULL_REQUEST_EVENTS.includes(target.eventName)) {
+        info(`comment-on-pr: skipped, this run's event is '${target.eventName || 'unknown'}', not a pull request.`);
+        return undefined;
+    }
+    const number = await pullRequestNumber(target.eventPath);
     const [owner, repo] = target.repository.split('/');
     if (number === undefined || !owner || !repo) {
-        info(`comment-on-pr: skipped, this run's event is '${target.eventName || 'unknown'}', not a pull request.`);
+        warning('comment-on-pr: skipped, the runner gave no pull request number (GITHUB_EVENT_PATH) or repository (GITHUB_REPOSITORY).');
         return undefined;
     }
     try {
@@ -4348,7 +4352,7 @@ async function upsertPullRequestComment(target, marker, body, http) {
  * Octokit (core and pagination only: three routes do not need the 100 KB of generated methods),
  * with its `fetch` answered by the action's {@link Http}: GitHub's API then gets the same proxy and CA
  * settings, deadline, retries and bounded body as Microsoft's, and no second HTTP stack is loaded
- * (undici's WebAssembly parser cost about 30 MiB and 45 ms a run; see npm run bench).
+ * (undici and its WebAssembly parser cost about 35 MiB and 75 ms a commented run; see npm run bench).
  */
 async function createOctokit(target, http) {
     const [{ Octokit }, { paginateRest }] = await Promise.all([__nccwpck_require__.e(/* import() */ 194).then(__nccwpck_require__.bind(__nccwpck_require__, 194)), __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 779))]);
@@ -4765,6 +4769,7 @@ function parseSettings(raw, env, now) {
         badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
         pullRequestComment: commentOnPr ? parsePullRequestComment(raw['github-token'], env) : undefined,
         jobSummary: parseBoolean('job-summary', raw['job-summary']),
+        runUrl: readRunUrl(env),
         timeoutMs: parseTimeoutSeconds(raw['timeout-seconds']) * 1000,
         maxRetries: parseCount('max-retries', raw['max-retries'], MAX_RETRIES, 3)
     };
@@ -4880,6 +4885,10 @@ function parseClientId(value, required, method) {
             'as 00000000-0000-0000-0000-000000000000 (not the secret ID nor the object ID).');
     }
     return value;
+}
+function readRunUrl(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+    return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined;
 }
 function readIdTokenRequest(env) {
     const url = env['ACTIONS_ID_TOKEN_REQUEST_URL'];
@@ -5066,7 +5075,7 @@ async function publish(settings, report, http) {
         }
     }
     if (settings.pullRequestComment) {
-        const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, runUrl()), http);
+        const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, settings.runUrl), http);
         if (url) {
             setOutput('comment-url', url);
         }
@@ -5084,10 +5093,6 @@ function concludeChecks(report) {
     else {
         warning(`${failures.join('\n')}\nfail-on-low-score is false, so this is a warning.`);
     }
-}
-function runUrl() {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
-    return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined;
 }
 async function writeSummary(markdown) {
     if (!process.env['GITHUB_STEP_SUMMARY']) {

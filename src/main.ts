@@ -104,7 +104,7 @@ async function publish(settings: Settings, report: ScoreReport, http: Http): Pro
     }
   }
   if (settings.pullRequestComment) {
-    const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, runUrl()), http)
+    const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, settings.runUrl), http)
     if (url) {
       core.setOutput('comment-url', url)
     }
@@ -122,11 +122,6 @@ function concludeChecks(report: ScoreReport): void {
   } else {
     core.warning(`${failures.join('\n')}\nfail-on-low-score is false, so this is a warning.`)
   }
-}
-
-function runUrl(): string | undefined {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env
-  return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined
 }
 
 async function writeSummary(markdown: string): Promise<void> {

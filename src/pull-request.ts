@@ -19,10 +19,14 @@ export async function upsertPullRequestComment(
   body: string,
   http: Http
 ): Promise<string | undefined> {
-  const number = PULL_REQUEST_EVENTS.includes(target.eventName) ? await pullRequestNumber(target.eventPath) : undefined
+  if (!PULL_REQUEST_EVENTS.includes(target.eventName)) {
+    core.info(`comment-on-pr: skipped, this run's event is '${target.eventName || 'unknown'}', not a pull request.`)
+    return undefined
+  }
+  const number = await pullRequestNumber(target.eventPath)
   const [owner, repo] = target.repository.split('/')
   if (number === undefined || !owner || !repo) {
-    core.info(`comment-on-pr: skipped, this run's event is '${target.eventName || 'unknown'}', not a pull request.`)
+    core.warning('comment-on-pr: skipped, the runner gave no pull request number (GITHUB_EVENT_PATH) or repository (GITHUB_REPOSITORY).')
     return undefined
   }
   try {
@@ -50,7 +54,7 @@ export async function upsertPullRequestComment(
  * Octokit (core and pagination only: three routes do not need the 100 KB of generated methods),
  * with its `fetch` answered by the action's {@link Http}: GitHub's API then gets the same proxy and CA
  * settings, deadline, retries and bounded body as Microsoft's, and no second HTTP stack is loaded
- * (undici's WebAssembly parser cost about 30 MiB and 45 ms a run; see npm run bench).
+ * (undici and its WebAssembly parser cost about 35 MiB and 75 ms a commented run; see npm run bench).
  */
 async function createOctokit(target: PullRequestCommentTarget, http: Http) {
   const [{ Octokit }, { paginateRest }] = await Promise.all([import('@octokit/core'), import('@octokit/plugin-paginate-rest')])

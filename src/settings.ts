@@ -110,6 +110,8 @@ export interface Settings {
   pullRequestComment: PullRequestCommentTarget | undefined
   /** Whether to write the job summary. */
   jobSummary: boolean
+  /** This workflow run's page, linked from the comment; undefined off a runner. */
+  runUrl: string | undefined
   /** Time allowed for each HTTP request, in milliseconds. */
   timeoutMs: number
   /** Retries after a 429, a 5xx or a network failure. */
@@ -189,6 +191,7 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
     badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
     pullRequestComment: commentOnPr ? parsePullRequestComment(raw['github-token'], env) : undefined,
     jobSummary: parseBoolean('job-summary', raw['job-summary']),
+    runUrl: readRunUrl(env),
     timeoutMs: parseTimeoutSeconds(raw['timeout-seconds']) * 1000,
     maxRetries: parseCount('max-retries', raw['max-retries'], MAX_RETRIES, 3)
   }
@@ -327,6 +330,11 @@ function parseClientId(value: string, required: boolean, method: AuthMethod): st
     )
   }
   return value
+}
+
+function readRunUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env
+  return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined
 }
 
 function readIdTokenRequest(env: NodeJS.ProcessEnv): IdTokenRequest {

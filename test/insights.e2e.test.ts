@@ -334,6 +334,15 @@ describe('pull-request comment', () => {
       assert.equal(sim.requestsTo('github').length, 0)
     }))
 
+  it('warns, and skips, when a pull request event names no pull request', () =>
+    withSim(async sim => {
+      const options = pullRequestRun(sim)
+      const result = await run(sim, { 'comment-on-pr': 'true' }, { ...options, event: { name: 'pull_request', payload: {} } })
+      assert.equal(result.exitCode, 0, result.stdout)
+      assert.match(annotations(result, 'warning')[0] ?? '', /^comment-on-pr: skipped, the runner gave no pull request number \(GITHUB_EVENT_PATH\)/)
+      assert.equal(sim.requestsTo('github').length, 0)
+    }))
+
   it('needs a github-token, said before any request', () =>
     withSim(async sim => {
       const result = await run(sim, { 'comment-on-pr': 'true', 'github-token': '' }, pullRequestRun(sim))
