@@ -3491,7 +3491,30 @@ async function writeBadge(path, badge) {
     await (0,promises_namespaceObject.writeFile)(path, makeBadge({ label: badge.label, message: badge.message, color: badge.color }), 'utf8');
 }
 
+;// CONCATENATED MODULE: ./build/src/jwt.js
+/**
+ * Reads a JWT's claims without verifying it: only to tell the user which issuer, subject and
+ * audience they presented (none of which is secret), never to trust it.
+ */
+function decodeJwtClaims(token) {
+    const payload = token.split('.')[1];
+    if (!payload) {
+        return undefined;
+    }
+    try {
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        return isRecord(claims) ? claims : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 ;// CONCATENATED MODULE: ./build/src/body.js
+
 const SNIPPET_CHARS = 200;
 /**
  * Says what came back when it is not what the service documents, e.g.
@@ -3505,6 +3528,15 @@ function describeBody(body, headers) {
     const flat = body.replace(/\s+/g, ' ').trim();
     const snippet = flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}...` : flat;
     return `${type}, ${Buffer.byteLength(body)} bytes: ${JSON.stringify(snippet)}`;
+}
+/**
+ * Names what a parsed body is without showing any value: for bodies that may hold a secret (a token
+ * answer), e.g. `an object with keys token_type, accessToken`.
+ */
+function describeShape(json) {
+    return isRecord(json)
+        ? `an object with keys ${Object.keys(json).join(', ') || '(none)'}`
+        : 'not a JSON object';
 }
 /** JSON.parse that answers undefined instead of throwing. */
 function parseJson(body) {
@@ -3544,28 +3576,6 @@ function failureMessage(error) {
 function errorCode(error) {
     const code = error instanceof Error && 'code' in error ? error.code : undefined;
     return typeof code === 'string' ? code : undefined;
-}
-
-;// CONCATENATED MODULE: ./build/src/jwt.js
-/**
- * Reads a JWT's claims without verifying it: only to tell the user which issuer, subject and
- * audience they presented (none of which is secret), never to trust it.
- */
-function decodeJwtClaims(token) {
-    const payload = token.split('.')[1];
-    if (!payload) {
-        return undefined;
-    }
-    try {
-        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-        return isRecord(claims) ? claims : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./build/src/defender.js
@@ -3940,8 +3950,7 @@ async function requestGitHubIdToken(request, audience, http) {
     const idToken = response.status === 200 && isRecord(json) ? json['value'] : undefined;
     if (typeof idToken !== 'string' || idToken.length === 0) {
         // The body may hold the token itself: say what came back without echoing it.
-        const shape = isRecord(json) ? `an object with keys ${Object.keys(json).join(', ') || '(none)'}` : `not the documented JSON`;
-        throw new ServiceError(`GitHub did not issue an ID token for audience '${audience}' (HTTP ${response.status}, the body is ${shape}). ` +
+        throw new ServiceError(`GitHub did not issue an ID token for audience '${audience}' (HTTP ${response.status}, the body is ${describeShape(json)}). ` +
             "Check that the job has 'permissions: id-token: write'; if it has, GitHub may be having trouble: re-run the job.");
     }
     core_setSecret(idToken);
@@ -3973,8 +3982,7 @@ async function requestToken(settings, http, credential, assertion) {
     const json = parseJson(response.body);
     const token = isRecord(json) ? json['access_token'] : undefined;
     if (typeof token !== 'string' || token.length === 0) {
-        const shape = isRecord(json) ? `an object with keys ${Object.keys(json).join(', ') || '(none)'}` : 'not a JSON object';
-        throw new ServiceError(`Entra ID answered the token request with HTTP 200 but no access_token (the body is ${shape}). Check authority-host.`);
+        throw new ServiceError(`Entra ID answered the token request with HTTP 200 but no access_token (the body is ${describeShape(json)}). Check authority-host.`);
     }
     core_setSecret(token);
     return token;
@@ -4196,6 +4204,7 @@ class Http {
      */
     async send(request) {
         const host = new URL(request.url).host;
+        const policy = request.retry === false ? { ...this.policy, maxRetries: 0 } : this.policy;
         for (let retriesDone = 0;; retriesDone++) {
             let response;
             let failure = '';
@@ -4217,7 +4226,6 @@ class Http {
                 }
                 outcome = { kind: 'network-error', retryable: !untrusted };
             }
-            const policy = request.retry === false ? { ...this.policy, maxRetries: 0 } : this.policy;
             const decision = decideRetry(policy, retriesDone, outcome, Date.now(), Math.random());
             if (!decision.retry) {
                 if (response) {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { isRecord } from './jwt.js'
 
 const SNIPPET_CHARS = 200
 
@@ -14,6 +15,16 @@ export function describeBody(body: string, headers: IncomingHttpHeaders): string
   const flat = body.replace(/\s+/g, ' ').trim()
   const snippet = flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}...` : flat
   return `${type}, ${Buffer.byteLength(body)} bytes: ${JSON.stringify(snippet)}`
+}
+
+/**
+ * Names what a parsed body is without showing any value: for bodies that may hold a secret (a token
+ * answer), e.g. `an object with keys token_type, accessToken`.
+ */
+export function describeShape(json: unknown): string {
+  return isRecord(json)
+    ? `an object with keys ${Object.keys(json).join(', ') || '(none)'}`
+    : 'not a JSON object'
 }
 
 /** JSON.parse that answers undefined instead of throwing. */

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { describeBody, parseJson } from './body.js'
+import { describeBody, describeShape, parseJson } from './body.js'
 import { signClientAssertion } from './certificate.js'
 import { ServiceError } from './errors.js'
 import type { Http, HttpResponse } from './http.js'
@@ -156,9 +156,8 @@ async function requestGitHubIdToken(request: IdTokenRequest, audience: string, h
   const idToken = response.status === 200 && isRecord(json) ? json['value'] : undefined
   if (typeof idToken !== 'string' || idToken.length === 0) {
     // The body may hold the token itself: say what came back without echoing it.
-    const shape = isRecord(json) ? `an object with keys ${Object.keys(json).join(', ') || '(none)'}` : `not the documented JSON`
     throw new ServiceError(
-      `GitHub did not issue an ID token for audience '${audience}' (HTTP ${response.status}, the body is ${shape}). ` +
+      `GitHub did not issue an ID token for audience '${audience}' (HTTP ${response.status}, the body is ${describeShape(json)}). ` +
         "Check that the job has 'permissions: id-token: write'; if it has, GitHub may be having trouble: re-run the job."
     )
   }
@@ -198,9 +197,8 @@ async function requestToken(
   const json = parseJson(response.body)
   const token = isRecord(json) ? json['access_token'] : undefined
   if (typeof token !== 'string' || token.length === 0) {
-    const shape = isRecord(json) ? `an object with keys ${Object.keys(json).join(', ') || '(none)'}` : 'not a JSON object'
     throw new ServiceError(
-      `Entra ID answered the token request with HTTP 200 but no access_token (the body is ${shape}). Check authority-host.`
+      `Entra ID answered the token request with HTTP 200 but no access_token (the body is ${describeShape(json)}). Check authority-host.`
     )
   }
   core.setSecret(token)

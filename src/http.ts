@@ -57,6 +57,7 @@ export class Http {
    */
   async send(request: HttpRequest): Promise<HttpResponse> {
     const host = new URL(request.url).host
+    const policy = request.retry === false ? { ...this.policy, maxRetries: 0 } : this.policy
     for (let retriesDone = 0; ; retriesDone++) {
       let response: HttpResponse | undefined
       let failure = ''
@@ -77,7 +78,6 @@ export class Http {
         }
         outcome = { kind: 'network-error', retryable: !untrusted }
       }
-      const policy = request.retry === false ? { ...this.policy, maxRetries: 0 } : this.policy
       const decision = decideRetry(policy, retriesDone, outcome, Date.now(), Math.random())
       if (!decision.retry) {
         if (response) {

@@ -432,5 +432,3 @@ function parseTimeoutSeconds(value: string): number {
   }
   return seconds
 }
-
-

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { annotations, maskedValues, onlyError, pullRequestRun, runSwept as run, withSim, type RunOptions } from './harness.js'
-import { createAppCertificate, createCertificateAuthority, issueServerCertificate, type Pem } from './sim/pki.js'
+import { createAppCertificate, createCertificateAuthority, issueServerCertificate, keyLines, type Pem } from './sim/pki.js'
 import { ConnectProxy } from './sim/proxy.js'
 import type { Simulator } from './sim/simulator.js'
 
@@ -199,18 +199,17 @@ describe('proxy settings and private CAs', () => {
 })
 
 describe('certificate credentials', () => {
-  const keyLines = (): string[] => appCertificate.keyPem.split('\n').filter(line => line.length > 0 && !line.startsWith('-----'))
 
   it('signs in with a certificate the simulator verifies (signature, thumbprint, claims), key never shown', () =>
     withProxiedSim(async (sim, proxy) => {
       sim.app.certificates.push(appCertificate.certificatePem)
       for (const pem of [appCertificate.keyPem + appCertificate.certificatePem, appCertificate.certificatePem + appCertificate.keyPem]) {
-        const result = await run(sim, proxiedRun(sim, proxy, { 'client-secret': '', 'client-certificate': pem }), keyLines())
+        const result = await run(sim, proxiedRun(sim, proxy, { 'client-secret': '', 'client-certificate': pem }), keyLines(appCertificate))
         assert.equal(result.exitCode, 0, result.stdout)
         assert.equal(result.outputs['score'], '340')
         assert.match(result.summary, /\| Signed in with \| client certificate \|/)
         const masked = maskedValues(result)
-        for (const line of keyLines()) {
+        for (const line of keyLines(appCertificate)) {
           assert.ok(masked.includes(line), 'every line of the key is masked')
         }
       }
@@ -226,7 +225,7 @@ describe('certificate credentials', () => {
   it('auto prefers the certificate over a client secret', () =>
     withProxiedSim(async (sim, proxy) => {
       sim.app.certificates.push(appCertificate.certificatePem)
-      const result = await run(sim, proxiedRun(sim, proxy, { 'client-certificate': appCertificate.keyPem + appCertificate.certificatePem }), keyLines())
+      const result = await run(sim, proxiedRun(sim, proxy, { 'client-certificate': appCertificate.keyPem + appCertificate.certificatePem }), keyLines(appCertificate))
       assert.equal(result.exitCode, 0, result.stdout)
       assert.ok(sim.requestsTo('entra')[0]?.form['client_assertion'])
       assert.equal(sim.requestsTo('entra')[0]?.form['client_secret'], undefined)
@@ -250,7 +249,7 @@ describe('certificate credentials', () => {
 
   it('explains AADSTS700027 when the certificate is not registered on the app', () =>
     withProxiedSim(async (sim, proxy) => {
-      const result = await run(sim, proxiedRun(sim, proxy, { 'client-certificate': appCertificate.keyPem + appCertificate.certificatePem }), keyLines())
+      const result = await run(sim, proxiedRun(sim, proxy, { 'client-certificate': appCertificate.keyPem + appCertificate.certificatePem }), keyLines(appCertificate))
       assert.equal(result.exitCode, 1)
       assert.match(onlyError(result), /AADSTS700027[\s\S]*Fix: The client assertion's signature is invalid: the certificate is not registered on the app\./)
     }))

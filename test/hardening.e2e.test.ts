@@ -9,8 +9,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { before, describe, it } from 'node:test'
-import { annotations, onlyError, runAction, visibleText, withSim, type ActionRun } from './harness.js'
-import { createFixtures, FAULTS, keyLines, SCENARIOS, type Fixtures, type Scenario } from './scenarios.js'
+import { annotations, onlyError, runAction, secretsInPlay, visibleText, withSim, type ActionRun } from './harness.js'
+import { createFixtures, FAULTS, SCENARIOS, type Fixtures, type Scenario } from './scenarios.js'
+import { keyLines } from './sim/pki.js'
 import { PLANTED, type Simulator } from './sim/simulator.js'
 
 /** Node's start-up and the action's own work, on top of the fault's worst case; generous for busy CI machines. */
@@ -38,8 +39,7 @@ before(async () => {
 async function play(scenario: Scenario): Promise<Played> {
   const workspace = await mkdtemp(join(tmpdir(), 'secure-score-hardening-'))
   try {
-    let played: Played | undefined
-    await withSim(async sim => {
+    return await withSim(async sim => {
       const options = await scenario.arrange(sim, fixtures, workspace)
       const run = await runAction({
         ...options,
@@ -54,26 +54,17 @@ async function play(scenario: Scenario): Promise<Played> {
       if (seen.includes(PLANTED)) {
         leaks.push(`the mark ${PLANTED}: ${seen.slice(Math.max(0, seen.indexOf(PLANTED) - 60), seen.indexOf(PLANTED) + 40)}`)
       }
-      played = { run, leaks, exercised: exercisedKinds(sim) }
+      return { run, leaks, exercised: exercisedKinds(sim) }
     })
-    assert.ok(played)
-    return played
   } finally {
     await rm(workspace, { recursive: true, force: true })
   }
 }
 
 function plantedSecrets(sim: Simulator, inputs: Record<string, string>): string[] {
-  const sentToEntra = sim
-    .requestsTo('entra')
-    .flatMap(request => [request.form['client_secret'], request.form['client_assertion'], request.form['client_assertion']?.split('.')[2]])
   const given = ['client-secret', 'access-token', 'client-certificate-password', 'github-token'].map(name => inputs[name])
   const candidates = [
-    sim.app.secret,
-    sim.oidcRequestToken,
-    sim.githubToken,
-    ...sim.issuedSecrets,
-    ...sentToEntra,
+    ...secretsInPlay(sim),
     ...given,
     fixtures.keyPassword,
     ...[fixtures.certificate, fixtures.stranger, fixtures.expired].flatMap(keyLines)

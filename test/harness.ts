@@ -242,29 +242,34 @@ export function visibleText(run: ActionRun): string {
   return [logs, run.summary, ...Object.values(run.outputs)].join('\n')
 }
 
-/** Runs a test against a fresh simulator, closed afterwards whatever happens. */
-export async function withSim(test: (sim: Simulator) => Promise<void>, options?: SimulatorOptions): Promise<void> {
+/** Runs a test against a fresh simulator, closed afterwards whatever happens; returns what the test returns. */
+export async function withSim<T>(test: (sim: Simulator) => Promise<T>, options?: SimulatorOptions): Promise<T> {
   const sim = await Simulator.start(options)
   try {
-    await test(sim)
+    return await test(sim)
   } finally {
     await sim.close()
   }
 }
 
 /**
- * Runs the action and sweeps everything it showed for every secret in play: the app's secret, the
- * runner's OIDC request token, the GitHub token, every credential and assertion sent to Entra ID, every bearer token
- * sent to the API, and any the test adds (keys, user tokens).
+ * Every secret the simulator saw in play: the app's secret, the runner's OIDC request token, the
+ * GitHub token, every credential and assertion (and its signature) sent to Entra ID, every bearer
+ * token sent to the API, and every access and ID token it issued.
  */
+export function secretsInPlay(sim: Simulator): string[] {
+  const sentToEntra = sim
+    .requestsTo('entra')
+    .flatMap(request => [request.form['client_secret'], request.form['client_assertion'], request.form['client_assertion']?.split('.')[2]])
+    .filter((value): value is string => value !== undefined)
+  return [...new Set([sim.app.secret ?? '', sim.oidcRequestToken, sim.githubToken, ...sentToEntra, ...issuedTokens(sim), ...sim.issuedSecrets])]
+}
+
+/** Runs the action and sweeps everything it showed for every secret in play, and any the test adds (keys, user tokens). */
 export async function runSwept(sim: Simulator, options: RunOptions, extraSecrets: string[] = []): Promise<ActionRun> {
   const result = await runAction(options)
   const visible = visibleText(result)
-  const sent = sim
-    .requestsTo('entra')
-    .flatMap(request => [request.form['client_secret'], request.form['client_assertion']])
-    .filter((value): value is string => value !== undefined)
-  for (const secret of [sim.app.secret ?? '', sim.oidcRequestToken, sim.githubToken, ...sent, ...issuedTokens(sim), ...extraSecrets]) {
+  for (const secret of [...secretsInPlay(sim), ...extraSecrets]) {
     assert.ok(secret.length >= 8, 'a planted secret is long enough to find')
     assert.ok(!visible.includes(secret), `a secret leaked into the logs, outputs or summary:\n${result.stdout}`)
   }

@@ -29,11 +29,6 @@ export async function createFixtures(): Promise<Fixtures> {
   return { certificate, stranger, expired, keyPassword: `${PLANTED}-key-password` }
 }
 
-/** The secret lines of a PEM private key: what must never be shown. */
-export function keyLines(pem: Pem): string[] {
-  return pem.keyPem.split('\n').filter(line => line.length > 0 && !line.startsWith('-----'))
-}
-
 export interface Scenario {
   name: string
   /** Sets the simulator up and says how the runner starts the action; files go in `workspace`. */

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { oidcRun, pullRequestRun, ROOT, runAction, secretInputs, spawnNode, type RunOptions } from '../harness.js'
+import { oidcRun, pullRequestRun, ROOT, runAction, secretInputs, spawnNode, withSim, type RunOptions } from '../harness.js'
 import { createAppCertificate, type Pem } from '../sim/pki.js'
-import { Simulator, type RecordedRequest } from '../sim/simulator.js'
+import type { RecordedRequest, Simulator } from '../sim/simulator.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const FLOOR = join(HERE, 'floor.js')
@@ -109,18 +109,8 @@ export function sequentialRoundTrips(requests: RecordedRequest[]): number {
   return Math.max(0, ...depth)
 }
 
-async function withSimulator<T>(latency: number, work: (sim: Simulator) => Promise<T>): Promise<T> {
-  const sim = await Simulator.start()
-  sim.latencyMs = latency
-  try {
-    return await work(sim)
-  } finally {
-    await sim.close()
-  }
-}
-
 async function compare(certificate: Pem): Promise<{ action: Stats; floor: Stats; ratio: number }> {
-  return withSimulator(latencyMs, async sim => {
+  return withSim(async sim => {
     const action: number[] = []
     const floor: number[] = []
     for (let index = 0; index < WARM_UP_RUNS; index++) {
@@ -140,17 +130,17 @@ async function compare(certificate: Pem): Promise<{ action: Stats; floor: Stats;
     const actionStats = stats(action)
     const floorStats = stats(floor)
     return { action: actionStats, floor: floorStats, ratio: actionStats.median / floorStats.median }
-  })
+  }, { latencyMs })
 }
 
 async function criticalPaths(certificate: Pem): Promise<Record<Flow, number>> {
   const paths = {} as Record<Flow, number>
   for (const flow of ['secret', 'certificate', 'oidc', 'token'] as const) {
-    paths[flow] = await withSimulator(latencyMs, async sim => {
+    paths[flow] = await withSim(async sim => {
       sim.app.certificates.push(certificate.certificatePem)
       await timeAction(actionRun(sim, flow, certificate, EXTRAS))
       return sequentialRoundTrips(sim.requests)
-    })
+    }, { latencyMs })
   }
   return paths
 }
@@ -175,7 +165,7 @@ async function peakMemory(certificate: Pem): Promise<Record<string, number>> {
     for (const [name, configure] of Object.entries(configurations)) {
       peaks[name] = 0
       for (let index = 0; index < MEMORY_RUNS; index++) {
-        await withSimulator(0, async sim => {
+        await withSim(async sim => {
           const run = configure(sim)
           await timeAction({ ...run, nodeArgs: ['--import', RSS_PROBE], env: { ...run.env, BENCH_RSS_FILE: rssFile } })
         })
@@ -195,7 +185,7 @@ async function sweep(certificate: Pem): Promise<Record<string, { medians: Record
     for (const extras of [false, true]) {
       const medians: Record<number, number> = {}
       for (const latency of SWEEP_LATENCIES) {
-        medians[latency] = await withSimulator(latency, async sim => {
+        medians[latency] = await withSim(async sim => {
           const samples: number[] = []
           const extra = extras ? EXTRAS : { recommendations: '0' }
           await timeAction(actionRun(sim, flow, certificate, extra))
@@ -203,7 +193,7 @@ async function sweep(certificate: Pem): Promise<Record<string, { medians: Record
             samples.push(await timeAction(actionRun(sim, flow, certificate, extra)))
           }
           return stats(samples).median
-        })
+        }, { latencyMs: latency })
       }
       const first = SWEEP_LATENCIES[0] ?? 0
       const last = SWEEP_LATENCIES.at(-1) ?? 0

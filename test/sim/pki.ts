@@ -93,3 +93,8 @@ export async function createAppCertificate(validity: { notBefore?: Date; notAfte
   })
   return { keyPem: keyPem(keys.privateKey), certificatePem: certificate.toString('pem') }
 }
+
+/** The secret lines of a PEM private key: what must never be shown. */
+export function keyLines(pem: Pem): string[] {
+  return pem.keyPem.split('\n').filter(line => line.length > 0 && !line.startsWith('-----'))
+}

@@ -116,6 +116,8 @@ export interface RecordedRequest {
 }
 
 export interface SimulatorOptions {
+  /** Delay added to every answer from the start (see {@link Simulator.latencyMs}). */
+  latencyMs?: number
   /** Serve Entra ID, the Defender API and GitHub's REST API over HTTPS with this key and certificate. */
   tls?: { keyPem: string; certificatePem: string }
 }
@@ -179,6 +181,7 @@ export class Simulator {
 
   static async start(options: SimulatorOptions = {}): Promise<Simulator> {
     const simulator = new Simulator(options)
+    simulator.latencyMs = options.latencyMs ?? 0
     await Promise.all((['entra', 'api', 'oidc', 'github'] as const).map(service => simulator.listen(service)))
     return simulator
   }
