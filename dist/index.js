@@ -3476,76 +3476,48 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./build/src/badge.js
-
-
-/** Writes the SVG badge with shields.io's own renderer, so it looks like every other badge. */
-async function writeBadge(path, badge) {
-    // Imported only when a badge is asked for: its font-width tables are most of its weight (~0.9 MB).
-    const { makeBadge } = await __nccwpck_require__.e(/* import() */ 833).then(__nccwpck_require__.bind(__nccwpck_require__, 833));
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(path, makeBadge({ label: badge.label, message: badge.message, color: badge.color }), 'utf8');
-}
-
-;// CONCATENATED MODULE: ./build/src/jwt.js
+;// CONCATENATED MODULE: ./build/src/defender/clouds.js
 /**
- * Reads a JWT's claims without verifying it: only to tell the user which issuer, subject and
- * audience they presented (none of which is secret), never to trust it.
+ * Where each cloud's Defender API and sign-in live, in one table. Hosts: Microsoft's "Supported
+ * Microsoft Defender for Endpoint APIs" (https://learn.microsoft.com/defender-endpoint/api/exposed-apis-list)
+ * and "Microsoft Defender for Endpoint for US Government customers"
+ * (https://learn.microsoft.com/defender-endpoint/gov); a new cloud is a row here.
+ * Microsoft documents no token scope for the government clouds: their default here is the cloud's
+ * API base plus /.default, which the README marks as unconfirmed and the scope input overrides.
  */
-function decodeJwtClaims(token) {
-    const payload = token.split('.')[1];
-    if (!payload) {
-        return undefined;
+const CLOUDS = ['commercial', 'gcc', 'gcc-high', 'dod'];
+/** Regional hosts of the commercial API: https://{region}.api.security.microsoft.com. */
+const REGIONS = ['us', 'eu', 'uk', 'au', 'swa', 'ina', 'aea'];
+const COMMERCIAL_SCOPE = 'https://api.securitycenter.microsoft.com/.default';
+const CLOUD_ENDPOINTS = {
+    commercial: {
+        apiUrl: 'https://api.securitycenter.microsoft.com',
+        authorityHost: 'https://login.microsoftonline.com',
+        scope: COMMERCIAL_SCOPE
+    },
+    gcc: {
+        apiUrl: 'https://api-gcc.securitycenter.microsoft.us',
+        authorityHost: 'https://login.microsoftonline.com',
+        scope: 'https://api-gcc.securitycenter.microsoft.us/.default'
+    },
+    'gcc-high': {
+        apiUrl: 'https://api-gov.securitycenter.microsoft.us',
+        authorityHost: 'https://login.microsoftonline.us',
+        scope: 'https://api-gov.securitycenter.microsoft.us/.default'
+    },
+    dod: {
+        apiUrl: 'https://api-gov.securitycenter.microsoft.us',
+        authorityHost: 'https://login.microsoftonline.us',
+        scope: 'https://api-gov.securitycenter.microsoft.us/.default'
     }
-    try {
-        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-        return isRecord(claims) ? claims : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./build/src/body.js
-
-const SNIPPET_CHARS = 200;
-/**
- * Says what came back when it is not what the service documents, e.g.
- * `text/html, 1234 bytes: "<html>..."`. Only for bodies that cannot hold a secret.
- */
-function describeBody(body, headers) {
-    const type = headers['content-type'] ?? 'no content type';
-    if (body.length === 0) {
-        return `${type}, empty body`;
-    }
-    const flat = body.replace(/\s+/g, ' ').trim();
-    const snippet = flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}...` : flat;
-    return `${type}, ${Buffer.byteLength(body)} bytes: ${JSON.stringify(snippet)}`;
-}
-/**
- * Names what a parsed body is without showing any value: for bodies that may hold a secret (a token
- * answer), e.g. `an object with keys token_type, accessToken`.
- */
-function describeShape(json) {
-    return isRecord(json)
-        ? `an object with keys ${Object.keys(json).join(', ') || '(none)'}`
-        : 'not a JSON object';
-}
-/** JSON.parse that answers undefined instead of throwing. */
-function parseJson(body) {
-    try {
-        return JSON.parse(body);
-    }
-    catch {
-        return undefined;
-    }
+};
+/** The endpoints of a cloud, and of a region of the commercial cloud. */
+function cloudEndpoints(cloud, region) {
+    const endpoints = CLOUD_ENDPOINTS[cloud];
+    // The scope stays the API's application ID URI whichever regional host answers.
+    return region ? { ...endpoints, apiUrl: `https://${region}.api.security.microsoft.com` } : endpoints;
 }
 
 ;// CONCATENATED MODULE: ./build/src/errors.js
@@ -3578,7 +3550,490 @@ function errorCode(error) {
     return typeof code === 'string' ? code : undefined;
 }
 
-;// CONCATENATED MODULE: ./build/src/defender.js
+;// CONCATENATED MODULE: ./build/src/net/url-policy.js
+
+/**
+ * Tokens must never travel in clear text, so service URLs must be https:// unless they point at
+ * this machine (the local simulator, a loopback test double).
+ */
+function isLoopbackHost(hostname) {
+    const host = hostname.toLowerCase();
+    if (host === 'localhost' || host === '[::1]') {
+        return true;
+    }
+    const octets = host.split('.');
+    return (octets.length === 4 &&
+        octets[0] === '127' &&
+        octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
+}
+/** Whether a bearer token may be sent to this URL: https://, or http:// to loopback. */
+function mayCarryTokens(url) {
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+/** Validates a service URL from an input or the runner; returns it without a trailing slash. */
+function checkServiceUrl(name, value, example) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected an absolute https:// URL such as ${example}.`);
+    }
+    if (url.username || url.password) {
+        throw new ConfigurationError(`Invalid ${name}: it must not contain a user name or password. Expected a URL such as ${example}.`);
+    }
+    if (!mayCarryTokens(url)) {
+        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected an https:// URL such as ${example}: tokens must not travel in clear text ` +
+            '(http:// is accepted only for loopback hosts such as 127.0.0.1).');
+    }
+    if (url.search || url.hash) {
+        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a base URL without a query or fragment, such as ${example}.`);
+    }
+    return url.href.replace(/\/+$/, '');
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./build/src/signin/certificate.js
+
+
+/**
+ * Hand-written on node:crypto rather than a JOSE library: one PS256 signature over two small JSON
+ * objects does not justify a dependency in the bundle every run loads.
+ */
+const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/;
+/** Entra rejects assertions valid for longer than 10 minutes; 5 leaves room for clock skew. */
+const ASSERTION_LIFETIME_SECONDS = 300;
+/** Parses `client-certificate` (key and certificate PEM blocks, in either order). */
+function parseClientCertificate(pem, password, now) {
+    const keyBlock = KEY_BLOCK.exec(pem)?.[0];
+    const certificateBlocks = pem.match(CERTIFICATE_BLOCK) ?? [];
+    if (!keyBlock) {
+        throw new ConfigurationError('Invalid client-certificate: it holds no private key. Expected PEM text with the private key ' +
+            '(-----BEGIN PRIVATE KEY-----) and the certificate (-----BEGIN CERTIFICATE-----), as ' +
+            '`cat key.pem cert.pem` gives after `openssl req -x509 -newkey rsa:2048 ...`.');
+    }
+    if (certificateBlocks.length === 0) {
+        throw new ConfigurationError('Invalid client-certificate: it holds a private key but no certificate. Append the certificate ' +
+            '(-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----) that is registered on the app.');
+    }
+    const privateKey = readPrivateKey(keyBlock, password);
+    if (privateKey.asymmetricKeyType !== 'rsa') {
+        throw new ConfigurationError(`Invalid client-certificate: its key is ${privateKey.asymmetricKeyType ?? 'of an unknown type'}. ` +
+            'Expected an RSA key: Entra ID signs client assertions with RSA (PS256/RS256).');
+    }
+    const certificates = certificateBlocks.map(readCertificate);
+    const certificate = certificates.find(candidate => candidate.checkPrivateKey(privateKey));
+    if (!certificate) {
+        throw new ConfigurationError(`Invalid client-certificate: the private key does not match the certificate (subject ${describeSubject(certificates[0])}). ` +
+            'Put the key and the certificate of the same pair in the input.');
+    }
+    const validTo = new Date(certificate.validTo);
+    const validFrom = new Date(certificate.validFrom);
+    if (validTo.getTime() <= now.getTime()) {
+        throw new ConfigurationError(`Invalid client-certificate: the certificate (thumbprint ${certificate.fingerprint.replace(/:/g, '')}) expired on ` +
+            `${validTo.toISOString()}. Create a new one, upload its public part to the app (Certificates & secrets) and update the secret.`);
+    }
+    if (validFrom.getTime() > now.getTime()) {
+        throw new ConfigurationError(`Invalid client-certificate: the certificate is not valid before ${validFrom.toISOString()}. Check the runner's clock, or wait.`);
+    }
+    return { certificate, privateKey };
+}
+function readPrivateKey(block, password) {
+    const encrypted = block.startsWith('-----BEGIN ENCRYPTED') || /Proc-Type: 4,ENCRYPTED/.test(block);
+    if (encrypted && !password) {
+        throw new ConfigurationError('Invalid client-certificate: its private key is encrypted. Pass the password in client-certificate-password.');
+    }
+    try {
+        return (0,external_node_crypto_namespaceObject.createPrivateKey)(encrypted ? { key: block, format: 'pem', passphrase: password } : { key: block, format: 'pem' });
+    }
+    catch {
+        throw new ConfigurationError(encrypted
+            ? 'Invalid client-certificate-password: it does not decrypt the private key in client-certificate.'
+            : 'Invalid client-certificate: its private key block is not a readable PEM key.');
+    }
+}
+function readCertificate(block) {
+    try {
+        return new external_node_crypto_namespaceObject.X509Certificate(block);
+    }
+    catch {
+        throw new ConfigurationError('Invalid client-certificate: a CERTIFICATE block is not a readable X.509 certificate.');
+    }
+}
+function describeSubject(certificate) {
+    return certificate ? `'${certificate.subject.replace(/\n/g, ', ')}'` : 'unknown';
+}
+/** Base64url SHA-256 of the DER certificate: the `x5t#S256` header Entra looks the key up by. */
+function certificateThumbprintS256(certificate) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(certificate.raw).digest('base64url');
+}
+/** The client assertion JWT for the certificate credential, signed PS256 as Microsoft's docs say. */
+function signClientAssertion(credential, clientId, tokenEndpoint, now, jti = (0,external_node_crypto_namespaceObject.randomUUID)()) {
+    const issuedAt = Math.floor(now.getTime() / 1000);
+    const header = { alg: 'PS256', typ: 'JWT', 'x5t#S256': certificateThumbprintS256(credential.certificate) };
+    const claims = {
+        aud: tokenEndpoint,
+        iss: clientId,
+        sub: clientId,
+        jti,
+        iat: issuedAt,
+        nbf: issuedAt,
+        exp: issuedAt + ASSERTION_LIFETIME_SECONDS
+    };
+    const signingInput = `${base64UrlJson(header)}.${base64UrlJson(claims)}`;
+    const signature = (0,external_node_crypto_namespaceObject.sign)('sha256', Buffer.from(signingInput), {
+        key: credential.privateKey,
+        padding: external_node_crypto_namespaceObject.constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: external_node_crypto_namespaceObject.constants.RSA_PSS_SALTLEN_DIGEST
+    });
+    return `${signingInput}.${signature.toString('base64url')}`;
+}
+function base64UrlJson(value) {
+    return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+;// CONCATENATED MODULE: ./build/src/config/runner.js
+/**
+ * What the runner's environment says about this run: where to ask for an OIDC ID token, which
+ * repository and event this is, GitHub's API URL. Inputs are ./inputs.ts's; these are not inputs.
+ */
+
+
+function readIdTokenRequest(env) {
+    const url = env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+    const bearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+    if (!url || !bearer) {
+        throw new ConfigurationError('OIDC sign-in needs an ID token from GitHub, but ACTIONS_ID_TOKEN_REQUEST_URL is not set. ' +
+            "Add 'permissions: id-token: write' to the job (with 'contents: read' if the job checks out code), " +
+            'or pass client-secret to sign in with a secret instead. ' +
+            'Pull requests from forks never get an ID token.');
+    }
+    if (!URL.canParse(url) || !mayCarryTokens(new URL(url))) {
+        throw new ConfigurationError('ACTIONS_ID_TOKEN_REQUEST_URL, set by the runner, is not an https:// URL. Check the runner, or that no step overwrote it.');
+    }
+    return { url, bearer };
+}
+function parsePullRequestComment(token, env) {
+    if (!token) {
+        throw new ConfigurationError('comment-on-pr is true but github-token is empty. Leave github-token at its default (${{ github.token }}) ' +
+            "and give the job 'permissions: pull-requests: write', or set comment-on-pr to false.");
+    }
+    const apiUrl = env['GITHUB_API_URL'] || 'https://api.github.com';
+    return {
+        token,
+        apiUrl: checkServiceUrl('GITHUB_API_URL', apiUrl, 'https://api.github.com'),
+        eventName: env['GITHUB_EVENT_NAME'] ?? '',
+        eventPath: env['GITHUB_EVENT_PATH'] ?? '',
+        repository: env['GITHUB_REPOSITORY'] ?? ''
+    };
+}
+function readRunUrl(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+    return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined;
+}
+
+;// CONCATENATED MODULE: ./build/src/config/settings.js
+const AUTH_METHODS = ['auto', 'oidc', 'secret', 'certificate', 'token'];
+
+;// CONCATENATED MODULE: ./build/src/config/inputs.js
+
+
+
+
+
+
+
+
+/** Every input in action.yml; the rest of the code sees only {@link Settings}. */
+const INPUT_NAMES = [
+    'tenant-id',
+    'client-id',
+    'client-secret',
+    'client-certificate',
+    'client-certificate-password',
+    'access-token',
+    'auth-method',
+    'oidc-audience',
+    'cloud',
+    'region',
+    'api-url',
+    'authority-host',
+    'scope',
+    'min-score',
+    'fail-on-low-score',
+    'include-exposure-score',
+    'max-exposure-score',
+    'recommendations',
+    'history-file',
+    'max-drop',
+    'badge-file',
+    'comment-on-pr',
+    'github-token',
+    'job-summary',
+    'timeout-seconds',
+    'max-retries'
+];
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const MAX_TIMEOUT_SECONDS = 600;
+const MAX_RETRIES = 10;
+const MAX_RECOMMENDATIONS = 50;
+/** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
+function readSettings(env = process.env) {
+    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)]));
+    for (const secret of secretFragments(raw)) {
+        core_setSecret(secret);
+    }
+    const runnerBearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+    if (runnerBearer) {
+        core_setSecret(runnerBearer);
+    }
+    return parseSettings(raw, env, new Date());
+}
+/**
+ * What to mask. A multi-line value is masked line by line too, as the runner may log it a line at a
+ * time; the PEM armour lines are public and would only garble the log.
+ */
+function secretFragments(raw) {
+    const values = [
+        raw['client-secret'],
+        raw['access-token'],
+        raw['client-certificate-password'],
+        raw['client-certificate'],
+        raw['github-token']
+    ];
+    const lines = raw['client-certificate']
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => line.length >= 8 && !line.startsWith('-----'));
+    return [...values, ...lines].filter(value => value.length > 0);
+}
+/** Validates raw inputs; throws {@link ConfigurationError} naming the input and the fix. */
+function parseSettings(raw, env, now) {
+    const cloud = parseChoice('cloud', raw.cloud || 'commercial', CLOUDS);
+    const region = parseRegion(raw.region, cloud);
+    const endpoints = cloudEndpoints(cloud, region);
+    const authMethod = resolveAuthMethod(parseChoice('auth-method', raw['auth-method'], AUTH_METHODS), raw);
+    const needsApp = authMethod !== 'token';
+    const tenantId = parseTenantId(raw['tenant-id'], needsApp, authMethod);
+    const clientId = parseClientId(raw['client-id'], needsApp, authMethod);
+    const credential = parseCredential(authMethod, raw, env, now);
+    const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+    const maxExposureScore = parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50);
+    const commentOnPr = parseBoolean('comment-on-pr', raw['comment-on-pr']);
+    return {
+        credential,
+        tenantId,
+        clientId,
+        oidcAudience: parseRequired('oidc-audience', raw['oidc-audience'], 'api://AzureADTokenExchange'),
+        cloud,
+        region,
+        apiUrl: checkServiceUrl('api-url', raw['api-url'] || endpoints.apiUrl, endpoints.apiUrl),
+        authorityHost: checkServiceUrl('authority-host', raw['authority-host'] || endpoints.authorityHost, endpoints.authorityHost),
+        scope: parseScope(raw.scope || endpoints.scope, endpoints.scope),
+        minScore: parseOptionalNumber('min-score', raw['min-score'], 400),
+        failOnLowScore: parseBoolean('fail-on-low-score', raw['fail-on-low-score']),
+        includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || maxExposureScore !== undefined,
+        maxExposureScore,
+        recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
+        historyFile: parseOptionalPath('history-file', raw['history-file'], workspace),
+        maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
+        badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
+        pullRequestComment: commentOnPr ? parsePullRequestComment(raw['github-token'], env) : undefined,
+        jobSummary: parseBoolean('job-summary', raw['job-summary']),
+        runUrl: readRunUrl(env),
+        timeoutMs: parseTimeoutSeconds(raw['timeout-seconds']) * 1000,
+        maxRetries: parseCount('max-retries', raw['max-retries'], MAX_RETRIES, 3)
+    };
+}
+function resolveAuthMethod(method, raw) {
+    switch (method) {
+        case 'auto':
+            if (raw['access-token'])
+                return 'token';
+            if (raw['client-certificate'])
+                return 'certificate';
+            if (raw['client-secret'])
+                return 'secret';
+            return 'oidc';
+        case 'token':
+            if (!raw['access-token']) {
+                throw new ConfigurationError("auth-method is 'token' but access-token is empty. Pass access-token, or use auth-method 'auto'.");
+            }
+            return method;
+        case 'secret':
+            if (!raw['client-secret']) {
+                throw new ConfigurationError("auth-method is 'secret' but client-secret is empty. Pass client-secret: ${{ secrets.AZURE_CLIENT_SECRET }} " +
+                    "(a secret that does not exist in this repository evaluates to empty), or use auth-method 'oidc'.");
+            }
+            return method;
+        case 'certificate':
+            if (!raw['client-certificate']) {
+                throw new ConfigurationError("auth-method is 'certificate' but client-certificate is empty. Pass client-certificate: " +
+                    '${{ secrets.AZURE_CLIENT_CERTIFICATE }} (PEM text with the private key and the certificate).');
+            }
+            return method;
+        case 'oidc':
+            return method;
+    }
+}
+function parseCredential(method, raw, env, now) {
+    switch (method) {
+        case 'oidc':
+            return { method, idTokenRequest: readIdTokenRequest(env) };
+        case 'secret':
+            return { method, clientSecret: raw['client-secret'] };
+        case 'certificate':
+            return { method, certificate: parseClientCertificate(raw['client-certificate'], raw['client-certificate-password'], now) };
+        case 'token':
+            return { method, accessToken: raw['access-token'] };
+    }
+}
+function parseOptionalPath(name, value, workspace) {
+    if (!value) {
+        return undefined;
+    }
+    if (value.includes('\0') || /[\\/]$/.test(value)) {
+        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a file path relative to the workspace, such as .github/secure-score/${name === 'badge-file' ? 'badge.svg' : 'history.jsonl'}.`);
+    }
+    return (0,external_node_path_namespaceObject.isAbsolute)(value) ? value : (0,external_node_path_namespaceObject.resolve)(workspace, value);
+}
+function parseCount(name, value, max, example) {
+    if (!/^\d+$/.test(value) || Number(value) > max) {
+        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a whole number from 0 to ${max}, such as ${example}.`);
+    }
+    return Number(value);
+}
+function parseRegion(value, cloud) {
+    if (!value) {
+        return undefined;
+    }
+    const region = parseChoice('region', value, REGIONS);
+    if (cloud !== 'commercial') {
+        throw new ConfigurationError(`Invalid region '${value}' with cloud '${cloud}': regions apply to the commercial cloud only. ` +
+            "Remove region, or set cloud to 'commercial'.");
+    }
+    return region;
+}
+function parseTenantId(value, required, method) {
+    if (!value) {
+        if (required) {
+            throw new ConfigurationError(`Missing tenant-id: auth-method '${method}' needs it. Expected the directory (tenant) ID of your Entra tenant ` +
+                '(a GUID) or one of its verified domains such as contoso.onmicrosoft.com.');
+        }
+        return '';
+    }
+    if (!GUID.test(value) && !DOMAIN.test(value)) {
+        throw new ConfigurationError(`Invalid tenant-id '${value}'. Expected the directory (tenant) ID, a GUID such as ` +
+            "00000000-0000-0000-0000-000000000000, or a verified domain such as contoso.onmicrosoft.com ('common' " +
+            "and 'organizations' do not work for app sign-in).");
+    }
+    return value;
+}
+function parseClientId(value, required, method) {
+    if (!value) {
+        if (required) {
+            throw new ConfigurationError(`Missing client-id: auth-method '${method}' needs it. Expected the application (client) ID of the Entra app ` +
+                'registration, a GUID shown on its Overview page.');
+        }
+        return '';
+    }
+    if (!GUID.test(value)) {
+        throw new ConfigurationError(`Invalid client-id '${value}'. Expected the application (client) ID of the Entra app registration, a GUID such ` +
+            'as 00000000-0000-0000-0000-000000000000 (not the secret ID nor the object ID).');
+    }
+    return value;
+}
+function parseChoice(name, value, choices) {
+    const match = choices.find(choice => choice === value.toLowerCase());
+    if (match === undefined) {
+        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected one of: ${choices.join(', ')}.`);
+    }
+    return match;
+}
+function parseRequired(name, value, example) {
+    if (!value) {
+        throw new ConfigurationError(`Missing ${name}. Expected a value such as ${example} (or remove the input to use the default).`);
+    }
+    return value;
+}
+function parseScope(value, example) {
+    if (!value.endsWith('/.default') || /\s/.test(value)) {
+        throw new ConfigurationError(`Invalid scope '${value}'. Expected the API's application ID URI followed by /.default, such as ${example}: ` +
+            'the client-credentials grant accepts only .default scopes.');
+    }
+    return value;
+}
+function parseOptionalNumber(name, value, example) {
+    if (!value) {
+        return undefined;
+    }
+    const number = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(number)) {
+        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a non-negative number of points such as ${example}, or leave it empty for no threshold.`);
+    }
+    return number;
+}
+function parseBoolean(name, value) {
+    // The YAML 1.2 core schema spellings, as core.getBooleanInput accepts.
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected true or false.`);
+}
+function parseTimeoutSeconds(value) {
+    const seconds = Number(value);
+    if (!value || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+        throw new ConfigurationError(`Invalid timeout-seconds '${value}'. Expected a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SECONDS}, such as 30.`);
+    }
+    return seconds;
+}
+
+;// CONCATENATED MODULE: ./build/src/json.js
+/** Helpers for JSON from outside (API answers, GitHub answers, files): never trusted, never thrown on. */
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** JSON.parse that answers undefined instead of throwing. */
+function parseJson(body) {
+    try {
+        return JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/net/body.js
+
+const SNIPPET_CHARS = 200;
+/**
+ * Says what came back when it is not what the service documents, e.g.
+ * `text/html, 1234 bytes: "<html>..."`. Only for bodies that cannot hold a secret.
+ */
+function describeBody(body, headers) {
+    const type = headers['content-type'] ?? 'no content type';
+    if (body.length === 0) {
+        return `${type}, empty body`;
+    }
+    const flat = body.replace(/\s+/g, ' ').trim();
+    const snippet = flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}...` : flat;
+    return `${type}, ${Buffer.byteLength(body)} bytes: ${JSON.stringify(snippet)}`;
+}
+/**
+ * Names what a parsed body is without showing any value: for bodies that may hold a secret (a token
+ * answer), e.g. `an object with keys token_type, accessToken`.
+ */
+function describeShape(json) {
+    return isRecord(json)
+        ? `an object with keys ${Object.keys(json).join(', ') || '(none)'}`
+        : 'not a JSON object';
+}
+
+;// CONCATENATED MODULE: ./build/src/defender/api.js
 
 
 
@@ -3721,109 +4176,840 @@ function apiHint(status, code, permission) {
     return 'the request was rejected; if it persists, report it with the request id.';
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./build/src/certificate.js
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./build/src/github/pull-request.js
+
+
+
+
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/**
+ * Keeps one comment on the pull request up to date: finds it by its hidden marker, updates it in
+ * place, or creates it. Returns its URL; undefined when skipped or refused. It never fails the run:
+ * a fork's pull request gets a read-only token, and that must not turn a gate red.
+ */
+async function upsertPullRequestComment(target, marker, body, http) {
+    if (!PULL_REQUEST_EVENTS.includes(target.eventName)) {
+        info(`comment-on-pr: skipped, this run's event is '${target.eventName || 'unknown'}', not a pull request.`);
+        return undefined;
+    }
+    const number = await pullRequestNumber(target.eventPath);
+    const [owner, repo] = target.repository.split('/');
+    if (number === undefined || !owner || !repo) {
+        warning('comment-on-pr: skipped, the runner gave no pull request number (GITHUB_EVENT_PATH) or repository (GITHUB_REPOSITORY).');
+        return undefined;
+    }
+    try {
+        const octokit = await createOctokit(target, http);
+        const where = { owner, repo, issue_number: number };
+        let existing;
+        for await (const page of octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...where, per_page: 100 })) {
+            existing = page.data.find(comment => comment.body?.includes(marker));
+            if (existing) {
+                break;
+            }
+        }
+        const { data } = existing
+            ? await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: existing.id, body })
+            : await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...where, body });
+        info(`${existing ? 'Updated' : 'Created'} the comment on pull request #${number}: ${data.html_url}`);
+        return data.html_url;
+    }
+    catch (error) {
+        warning(`Could not comment on pull request #${number}${describeGitHubFailure(error)}`);
+        return undefined;
+    }
+}
+/**
+ * Octokit (core and pagination only: three routes do not need the 100 KB of generated methods),
+ * with its `fetch` answered by the action's {@link Http}: GitHub's API then gets the same proxy and CA
+ * settings, deadline, retries and bounded body as Microsoft's, and no second HTTP stack is loaded
+ * (undici and its WebAssembly parser cost about 35 MiB and 75 ms a commented run; see npm run bench).
+ */
+async function createOctokit(target, http) {
+    const [{ Octokit }, { paginateRest }] = await Promise.all([__nccwpck_require__.e(/* import() */ 194).then(__nccwpck_require__.bind(__nccwpck_require__, 194)), __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 779))]);
+    const GitHub = Octokit.plugin(paginateRest);
+    return new GitHub({ auth: target.token, baseUrl: target.apiUrl, request: { fetch: fetchThrough(http) } });
+}
+/** The `fetch` Octokit calls, for the methods it uses here. */
+function fetchThrough(http) {
+    return async (input, init) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        const method = (init?.method ?? 'GET').toUpperCase();
+        if (method !== 'GET' && method !== 'POST' && method !== 'PATCH') {
+            throw new Error(`unexpected ${method} request to GitHub's API`);
+        }
+        const response = await http.send({
+            service: "GitHub's API",
+            method,
+            url,
+            headers: Object.fromEntries(new Headers(init?.headers).entries()),
+            body: typeof init?.body === 'string' ? init.body : undefined,
+            retry: method !== 'POST'
+        });
+        const empty = [204, 205, 304].includes(response.status);
+        return new Response(empty ? null : response.body, { status: response.status, headers: toHeaders(response.headers) });
+    };
+}
+function toHeaders(incoming) {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(incoming)) {
+        for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+            headers.append(name, item);
+        }
+    }
+    return headers;
+}
+async function pullRequestNumber(eventPath) {
+    try {
+        const payload = JSON.parse(await (0,promises_namespaceObject.readFile)(eventPath, 'utf8'));
+        const pullRequest = isRecord(payload) ? payload['pull_request'] : undefined;
+        const number = isRecord(pullRequest) ? pullRequest['number'] : undefined;
+        return typeof number === 'number' ? number : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Why GitHub's API did not take the comment, and for a refusal, what to do. */
+function describeGitHubFailure(error) {
+    // Octokit wraps what fetch threw (no answer, timeout) in a RequestError of status 500: show ours.
+    const cause = error instanceof Error ? error.cause : undefined;
+    if (cause instanceof ServiceError) {
+        return `: ${cause.message}`;
+    }
+    const status = error instanceof Error && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
+    const hint = status === 403 || status === 404
+        ? " The token cannot write here: pull requests from forks get a read-only token; otherwise give the job 'permissions: pull-requests: write'."
+        : '';
+    const detail = error instanceof Error ? error.message : String(error);
+    return `${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}.${hint}`;
+}
+
+;// CONCATENATED MODULE: ./build/src/history/history.js
+
+
+
+
+/** This run's reading, as a line of the history. */
+function historyEntryOf(readings, tenant, apiHost) {
+    return { time: readings.score.time, score: readings.score.score, exposure: readings.exposure?.score ?? null, tenant, apiHost };
+}
+function parseHistory(text) {
+    const entries = [];
+    let unreadableLines = 0;
+    for (const line of text.split('\n')) {
+        if (line.trim() === '') {
+            continue;
+        }
+        const entry = toEntry(line);
+        if (entry) {
+            entries.push(entry);
+        }
+        else {
+            unreadableLines++;
+        }
+    }
+    return { entries, unreadableLines, needsNewline: text.length > 0 && !text.endsWith('\n') };
+}
+function toEntry(line) {
+    let value;
+    try {
+        value = JSON.parse(line);
+    }
+    catch {
+        return undefined;
+    }
+    if (!isRecord(value)) {
+        return undefined;
+    }
+    const { time, score, exposure, tenant, apiHost } = value;
+    const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure));
+    if (typeof time !== 'string' || typeof score !== 'number' || !Number.isFinite(score) || !validExposure) {
+        return undefined;
+    }
+    return {
+        time,
+        score,
+        exposure: typeof exposure === 'number' ? exposure : null,
+        tenant: typeof tenant === 'string' ? tenant : '',
+        apiHost: typeof apiHost === 'string' ? apiHost : ''
+    };
+}
+/** The same tenant's earlier readings, as the summary and the max-drop check see them. */
+function viewHistory(entries, current, keep) {
+    const sameTenant = entries.filter(entry => entry.tenant === current.tenant);
+    return {
+        previous: sameTenant.at(-1),
+        recent: [...sameTenant.slice(-(keep - 1)), current]
+    };
+}
+async function loadHistory(path) {
+    try {
+        return { kind: 'loaded', file: parseHistory(await (0,promises_namespaceObject.readFile)(path, 'utf8')) };
+    }
+    catch (error) {
+        if (errorCode(error) === 'ENOENT') {
+            return { kind: 'loaded', file: { entries: [], unreadableLines: 0, needsNewline: false } };
+        }
+        return { kind: 'unreadable', reason: error instanceof Error ? error.message : String(error) };
+    }
+}
+/** Appends, never rewrites: whatever the file held, corrupt lines included, stays. */
+async function appendHistory(path, entry, needsNewline) {
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    await (0,promises_namespaceObject.appendFile)(path, `${needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./build/src/history/file-store.js
+/** The history kept in a file of the workspace (history-file): read, then appended to. */
+
 
 
 /**
- * Hand-written on node:crypto rather than a JOSE library: one PS256 signature over two small JSON
- * objects does not justify a dependency in the bundle every run loads.
+ * Reads the earlier readings and appends this one. A file it cannot read is left alone (a warning),
+ * so a history is never replaced by less than it held. Returns the earlier readings, or undefined.
  */
-const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-const KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/;
-/** Entra rejects assertions valid for longer than 10 minutes; 5 leaves room for clock skew. */
-const ASSERTION_LIFETIME_SECONDS = 300;
-/** Parses `client-certificate` (key and certificate PEM blocks, in either order). */
-function parseClientCertificate(pem, password, now) {
-    const keyBlock = KEY_BLOCK.exec(pem)?.[0];
-    const certificateBlocks = pem.match(CERTIFICATE_BLOCK) ?? [];
-    if (!keyBlock) {
-        throw new ConfigurationError('Invalid client-certificate: it holds no private key. Expected PEM text with the private key ' +
-            '(-----BEGIN PRIVATE KEY-----) and the certificate (-----BEGIN CERTIFICATE-----), as ' +
-            '`cat key.pem cert.pem` gives after `openssl req -x509 -newkey rsa:2048 ...`.');
+async function recordInFile(path, current) {
+    const loaded = await loadHistory(path);
+    if (loaded.kind === 'unreadable') {
+        warning(`history-file could not be read (${loaded.reason}); it is left untouched and this reading is not added.`);
+        return undefined;
     }
-    if (certificateBlocks.length === 0) {
-        throw new ConfigurationError('Invalid client-certificate: it holds a private key but no certificate. Append the certificate ' +
-            '(-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----) that is registered on the app.');
-    }
-    const privateKey = readPrivateKey(keyBlock, password);
-    if (privateKey.asymmetricKeyType !== 'rsa') {
-        throw new ConfigurationError(`Invalid client-certificate: its key is ${privateKey.asymmetricKeyType ?? 'of an unknown type'}. ` +
-            'Expected an RSA key: Entra ID signs client assertions with RSA (PS256/RS256).');
-    }
-    const certificates = certificateBlocks.map(readCertificate);
-    const certificate = certificates.find(candidate => candidate.checkPrivateKey(privateKey));
-    if (!certificate) {
-        throw new ConfigurationError(`Invalid client-certificate: the private key does not match the certificate (subject ${describeSubject(certificates[0])}). ` +
-            'Put the key and the certificate of the same pair in the input.');
-    }
-    const validTo = new Date(certificate.validTo);
-    const validFrom = new Date(certificate.validFrom);
-    if (validTo.getTime() <= now.getTime()) {
-        throw new ConfigurationError(`Invalid client-certificate: the certificate (thumbprint ${certificate.fingerprint.replace(/:/g, '')}) expired on ` +
-            `${validTo.toISOString()}. Create a new one, upload its public part to the app (Certificates & secrets) and update the secret.`);
-    }
-    if (validFrom.getTime() > now.getTime()) {
-        throw new ConfigurationError(`Invalid client-certificate: the certificate is not valid before ${validFrom.toISOString()}. Check the runner's clock, or wait.`);
-    }
-    return { certificate, privateKey };
-}
-function readPrivateKey(block, password) {
-    const encrypted = block.startsWith('-----BEGIN ENCRYPTED') || /Proc-Type: 4,ENCRYPTED/.test(block);
-    if (encrypted && !password) {
-        throw new ConfigurationError('Invalid client-certificate: its private key is encrypted. Pass the password in client-certificate-password.');
+    const { file } = loaded;
+    if (file.unreadableLines > 0) {
+        warning(`history-file has ${file.unreadableLines} line(s) that are not readings; they are kept as they are and left out of the trend.`);
     }
     try {
-        return (0,external_node_crypto_namespaceObject.createPrivateKey)(encrypted ? { key: block, format: 'pem', passphrase: password } : { key: block, format: 'pem' });
+        await appendHistory(path, current, file.needsNewline);
     }
-    catch {
-        throw new ConfigurationError(encrypted
-            ? 'Invalid client-certificate-password: it does not decrypt the private key in client-certificate.'
-            : 'Invalid client-certificate: its private key block is not a readable PEM key.');
+    catch (error) {
+        warning(`history-file could not be written (${failureMessage(error)}); this reading is not recorded.`);
     }
-}
-function readCertificate(block) {
-    try {
-        return new external_node_crypto_namespaceObject.X509Certificate(block);
-    }
-    catch {
-        throw new ConfigurationError('Invalid client-certificate: a CERTIFICATE block is not a readable X.509 certificate.');
-    }
-}
-function describeSubject(certificate) {
-    return certificate ? `'${certificate.subject.replace(/\n/g, ', ')}'` : 'unknown';
-}
-/** Base64url SHA-256 of the DER certificate: the `x5t#S256` header Entra looks the key up by. */
-function certificateThumbprintS256(certificate) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(certificate.raw).digest('base64url');
-}
-/** The client assertion JWT for the certificate credential, signed PS256 as Microsoft's docs say. */
-function signClientAssertion(credential, clientId, tokenEndpoint, now, jti = (0,external_node_crypto_namespaceObject.randomUUID)()) {
-    const issuedAt = Math.floor(now.getTime() / 1000);
-    const header = { alg: 'PS256', typ: 'JWT', 'x5t#S256': certificateThumbprintS256(credential.certificate) };
-    const claims = {
-        aud: tokenEndpoint,
-        iss: clientId,
-        sub: clientId,
-        jti,
-        iat: issuedAt,
-        nbf: issuedAt,
-        exp: issuedAt + ASSERTION_LIFETIME_SECONDS
-    };
-    const signingInput = `${base64UrlJson(header)}.${base64UrlJson(claims)}`;
-    const signature = (0,external_node_crypto_namespaceObject.sign)('sha256', Buffer.from(signingInput), {
-        key: credential.privateKey,
-        padding: external_node_crypto_namespaceObject.constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: external_node_crypto_namespaceObject.constants.RSA_PSS_SALTLEN_DIGEST
-    });
-    return `${signingInput}.${signature.toString('base64url')}`;
-}
-function base64UrlJson(value) {
-    return Buffer.from(JSON.stringify(value)).toString('base64url');
+    return file;
 }
 
-;// CONCATENATED MODULE: ./build/src/entra.js
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./build/src/net/retry.js
+const DEFAULT_BACKOFF = {
+    baseDelayMs: 1000,
+    maxBackoffMs: 30_000,
+    maxRetryAfterMs: 60_000,
+    throttleRetryMs: 2000,
+    throttleWindowMs: 60_000
+};
+/** 429 (throttled) and 5xx are transient; any other status is an answer and is never retried. */
+function isRetryableStatus(status) {
+    return status === 429 || (status >= 500 && status <= 599);
+}
+/**
+ * Parses Retry-After, which is either delta-seconds or an HTTP date (RFC 9110 10.2.3).
+ * Returns milliseconds from now, or undefined when absent or unreadable.
+ */
+function parseRetryAfter(value, nowMs) {
+    const text = value?.trim();
+    if (!text) {
+        return undefined;
+    }
+    if (/^\d+$/.test(text)) {
+        return Number(text) * 1000;
+    }
+    const dateMs = Date.parse(text);
+    if (Number.isNaN(dateMs) || !/[a-z]/i.test(text)) {
+        return undefined;
+    }
+    return Math.max(0, dateMs - nowMs);
+}
+/**
+ * Decides whether to retry after `retriesDone` retries. `random` in [0, 1) spreads every wait, so
+ * that many runners throttled together do not come back in lockstep:
+ * - a Retry-After is honoured (up to {@link RetryPolicy.maxRetryAfterMs}) plus up to 1 s and 10 %;
+ * - a 429 without one is retried once after 2-4 s, then waited out past the throttling window;
+ * - a 5xx or a network failure backs off exponentially (half fixed, half jitter).
+ */
+function decideRetry(policy, retriesDone, outcome, nowMs, random) {
+    if (retriesDone >= policy.maxRetries) {
+        return { retry: false };
+    }
+    if (outcome.kind === 'network-error' && !outcome.retryable) {
+        return { retry: false };
+    }
+    if (outcome.kind === 'response') {
+        if (!isRetryableStatus(outcome.status)) {
+            return { retry: false };
+        }
+        const retryAfterMs = parseRetryAfter(outcome.retryAfter, nowMs);
+        if (retryAfterMs !== undefined) {
+            const jittered = Math.round(retryAfterMs + random * (1000 + retryAfterMs / 10));
+            return retryAfterMs > policy.maxRetryAfterMs
+                ? { retry: true, delayMs: policy.maxRetryAfterMs, reason: 'retry-after', cappedFromMs: retryAfterMs }
+                : { retry: true, delayMs: Math.min(policy.maxRetryAfterMs, jittered), reason: 'retry-after' };
+        }
+        if (outcome.status === 429) {
+            const first = policy.throttleRetryMs;
+            // The first wait is at least `first`, so with the second's floor (window - first) the waits add up past the window.
+            const delayMs = retriesDone === 0 ? first + first * random : policy.throttleWindowMs - first + 4 * first * random;
+            return { retry: true, delayMs: Math.round(delayMs), reason: 'throttled' };
+        }
+    }
+    const exponential = Math.min(policy.maxBackoffMs, policy.baseDelayMs * 2 ** retriesDone);
+    return { retry: true, delayMs: Math.round(exponential / 2 + (exponential / 2) * random), reason: 'backoff' };
+}
+
+;// CONCATENATED MODULE: ./build/src/net/http.js
+
+
+
+
+
+const REAL_TIME = {
+    now: () => Date.now(),
+    sleep: ms => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms),
+    random: () => Math.random()
+};
+const USER_AGENT = 'defender-secure-score-action';
+/** No answer we expect comes near this; a larger one is a misbehaving server, not data. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/**
+ * The one door to the network. `@actions/http-client` brings the runner's proxy settings
+ * (HTTPS_PROXY, NO_PROXY); this adds a deadline per attempt, a bounded body, and the retry policy.
+ * Call {@link dispose} when done: kept-alive sockets would otherwise hold the process open.
+ */
+class Http {
+    timeoutMs;
+    policy;
+    clock;
+    client;
+    constructor(timeoutMs, policy, clock = REAL_TIME) {
+        this.timeoutMs = timeoutMs;
+        this.policy = policy;
+        this.clock = clock;
+        this.client = new lib_HttpClient(USER_AGENT, [], {
+            allowRetries: false,
+            allowRedirects: false,
+            keepAlive: true,
+            // Our own deadline below fires first and gives the clearer message; this one reclaims the socket.
+            socketTimeout: timeoutMs + 1000
+        });
+    }
+    /**
+     * Sends the request, retrying 429, 5xx and network failures as the policy allows. Returns the last
+     * response whatever its status (the caller knows the service's error shape); throws
+     * {@link ServiceError} when no answer came at all.
+     */
+    async send(request) {
+        const host = new URL(request.url).host;
+        const policy = request.retry === false ? { ...this.policy, maxRetries: 0 } : this.policy;
+        for (let retriesDone = 0;; retriesDone++) {
+            let response;
+            let failure = '';
+            let hint = "Check the URL, the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), or raise timeout-seconds.";
+            let outcome;
+            try {
+                response = await this.attempt(request);
+                outcome = { kind: 'response', status: response.status, retryAfter: headerValue(response.headers['retry-after']) };
+            }
+            catch (error) {
+                failure = error instanceof Error ? error.message : String(error);
+                const untrusted = isCertificateError(error);
+                if (untrusted) {
+                    // Node 24 appends advice to run node with --use-system-ca, which an action cannot do; ours replaces it.
+                    failure = failure.split(';')[0] ?? failure;
+                    hint =
+                        "The server's TLS certificate is not trusted. If your network inspects TLS with a private CA, set " +
+                            'NODE_EXTRA_CA_CERTS to the PEM file of that CA in the job environment.';
+                }
+                outcome = { kind: 'network-error', retryable: !untrusted };
+            }
+            const decision = decideRetry(policy, retriesDone, outcome, this.clock.now(), this.clock.random());
+            if (!decision.retry) {
+                if (response) {
+                    return response;
+                }
+                const attempts = retriesDone + 1;
+                throw new ServiceError(`No answer from ${request.service} (${host}): ${failure}${attempts > 1 ? ` (${attempts} attempts)` : ''}. ${hint}`);
+            }
+            const what = response ? `answered HTTP ${response.status}` : `did not answer (${failure})`;
+            if (decision.cappedFromMs !== undefined) {
+                warning(`${request.service} asked to wait ${Math.round(decision.cappedFromMs / 1000)} s before retrying; ` +
+                    `waiting ${decision.delayMs / 1000} s, the most this action allows.`);
+            }
+            info(`${request.service} ${what}; retrying in ${(decision.delayMs / 1000).toFixed(1)} s ` +
+                `(retry ${retriesDone + 1} of ${policy.maxRetries}).`);
+            await this.clock.sleep(decision.delayMs);
+        }
+    }
+    dispose() {
+        this.client.dispose();
+    }
+    async attempt(request) {
+        let message;
+        let timer;
+        const deadline = new Promise((_, reject) => {
+            timer = setTimeout(() => {
+                message?.destroy();
+                reject(new Error(`no complete answer within ${this.timeoutMs / 1000} s (timeout-seconds)`));
+            }, this.timeoutMs);
+        });
+        const exchange = (async () => {
+            const response = await this.client.request(request.method, request.url, request.body ?? null, request.headers);
+            message = response.message;
+            const body = await readBody(response.message);
+            return { status: response.message.statusCode ?? 0, headers: response.message.headers, body };
+        })();
+        // Once the deadline wins, the exchange may still fail later; that is expected, not unhandled.
+        exchange.catch(() => undefined);
+        try {
+            return await Promise.race([exchange, deadline]);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+}
+/**
+ * Reads the whole body, failing (instead of crashing) on a reset, a truncation or a flood. Node
+ * reports a connection closed before the promised length as an 'aborted' error; a body that stalls
+ * is the per-attempt deadline's to end.
+ */
+function readBody(message) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        message.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > MAX_BODY_BYTES) {
+                message.destroy();
+                reject(new Error(`the response body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`));
+                return;
+            }
+            chunks.push(chunk);
+        });
+        message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        message.on('error', error => reject(new Error(`the connection failed while reading the answer (${error.message})`)));
+    });
+}
+/** OpenSSL's verdicts on a peer certificate: retrying cannot help, trusting the right CA can. */
+const CERTIFICATE_ERROR_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_UNTRUSTED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+function isCertificateError(error) {
+    return CERTIFICATE_ERROR_CODES.has(errorCode(error) ?? '');
+}
+function headerValue(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+
+;// CONCATENATED MODULE: ./build/src/report/badge.js
+/**
+ * The badge: an SVG file in shields.io's look, and a static shields.io URL for places that cannot
+ * host a file (the pull-request comment).
+ */
+
+
+/** Writes the SVG badge with shields.io's own renderer, so it looks like every other badge. */
+async function writeBadge(path, badge) {
+    // Imported only when a badge is asked for: its font-width tables are most of its weight (~0.9 MB).
+    const { makeBadge } = await __nccwpck_require__.e(/* import() */ 833).then(__nccwpck_require__.bind(__nccwpck_require__, 833));
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(path, makeBadge({ label: badge.label, message: badge.message, color: badge.color }), 'utf8');
+}
+/** A shields.io static badge: an image URL that needs no hosting. */
+function staticBadgeUrl(badge) {
+    const part = (text) => encodeURIComponent(text.replace(/-/g, '--').replace(/_/g, '__'));
+    return `https://img.shields.io/badge/${part(badge.label)}-${part(badge.message)}-${badge.color}`;
+}
+
+;// CONCATENATED MODULE: ./build/src/format.js
+/**
+ * Numbers as people read them, always in plain decimal (never `1e+21` nor `-3e-7`), with enough
+ * precision that a comparison shown is a comparison seen: 339.996 is never shown as "340 is below 340".
+ */
+/** Display precision of points: whole numbers as they are, fractions to two places. */
+const DISPLAY_DECIMALS = 2;
+/** Past this, a double holds no fraction worth showing. */
+const NO_FRACTION_ABOVE = 1e15;
+/** Points for people (`'display'`), or every digit the number holds (`'exact'`, for outputs and files). */
+function formatPoints(points, precision = 'display') {
+    return precision === 'exact' ? plainDecimal(points) : withDecimals(points, DISPLAY_DECIMALS);
+}
+/**
+ * Two numbers that are compared in one sentence: as {@link formatPoints} shows them, or with as many
+ * more decimals as it takes for different numbers to look different.
+ */
+function formatCompared(value, limit) {
+    for (let decimals = DISPLAY_DECIMALS; decimals <= 17; decimals++) {
+        const pair = [withDecimals(value, decimals), withDecimals(limit, decimals)];
+        if (value === limit || pair[0] !== pair[1]) {
+            return pair;
+        }
+    }
+    return [plainDecimal(value), plainDecimal(limit)];
+}
+/** A difference: like {@link formatPoints}, but one too small for two decimals keeps two significant digits. */
+function formatDifference(points) {
+    return points !== 0 && Math.abs(points) < 10 ** -DISPLAY_DECIMALS ? plainDecimal(Number(points.toPrecision(2))) : formatPoints(points);
+}
+function withDecimals(points, decimals) {
+    if (!Number.isFinite(points) || Math.abs(points) >= NO_FRACTION_ABOVE) {
+        return plainDecimal(points);
+    }
+    const rounded = Number(points.toFixed(decimals));
+    return plainDecimal(Object.is(rounded, -0) ? 0 : rounded);
+}
+/** The shortest decimal that reads back as `value`, without exponent notation. */
+function plainDecimal(value) {
+    if (!Number.isFinite(value)) {
+        return String(value);
+    }
+    const [mantissa = '', exponentText] = String(value).split('e');
+    if (exponentText === undefined) {
+        return mantissa;
+    }
+    const negative = mantissa.startsWith('-');
+    const [whole = '', fraction = ''] = mantissa.replace('-', '').split('.');
+    const digits = whole + fraction;
+    const point = whole.length + Number(exponentText);
+    const text = point <= 0
+        ? `0.${'0'.repeat(-point)}${digits}`
+        : point >= digits.length
+            ? digits + '0'.repeat(point - digits.length)
+            : `${digits.slice(0, point)}.${digits.slice(point)}`;
+    return negative ? `-${text}` : text;
+}
+
+;// CONCATENATED MODULE: ./build/src/gate/checks.js
+
+function evaluateChecks(facts) {
+    const checks = [];
+    const { score, minScore, exposure, maxExposureScore, previous, maxDrop } = facts;
+    if (minScore !== undefined) {
+        const passed = score >= minScore;
+        const [shownScore, shownLimit] = formatCompared(score, minScore);
+        checks.push({
+            input: 'min-score',
+            limit: minScore,
+            value: score,
+            passed,
+            message: passed
+                ? `Device secure score ${shownScore} meets the threshold min-score ${shownLimit}.`
+                : `Device secure score ${shownScore} is below the threshold min-score ${shownLimit} (short by ${formatDifference(minScore - score)} points).`
+        });
+    }
+    if (maxExposureScore !== undefined && exposure !== undefined) {
+        const passed = exposure <= maxExposureScore;
+        const level = exposureLevel(exposure);
+        const [shownExposure, shownLimit] = formatCompared(exposure, maxExposureScore);
+        checks.push({
+            input: 'max-exposure-score',
+            limit: maxExposureScore,
+            value: exposure,
+            passed,
+            message: passed
+                ? `Exposure score ${shownExposure} (${level}) is within max-exposure-score ${shownLimit}.`
+                : `Exposure score ${shownExposure} (${level}) is above the threshold max-exposure-score ${shownLimit} (lower is better).`
+        });
+    }
+    if (maxDrop !== undefined && previous !== undefined) {
+        const drop = previous.score - score;
+        const passed = drop <= maxDrop;
+        const [shownDrop, shownLimit] = formatCompared(drop, maxDrop);
+        const readings = `from ${formatPoints(previous.score)} at ${previous.time} to ${formatPoints(score)} at ${facts.time}`;
+        checks.push({
+            input: 'max-drop',
+            limit: maxDrop,
+            value: drop,
+            passed,
+            message: passed
+                ? `Device secure score change is within max-drop ${shownLimit} (${readings}).`
+                : `Device secure score fell by ${shownDrop} points, more than max-drop ${shownLimit}: ${readings}.`
+        });
+    }
+    return checks;
+}
+function checksPassed(checks) {
+    return checks.every(check => check.passed);
+}
+/** Microsoft's bands: 0-29 low, 30-69 medium, 70-100 high. */
+function exposureLevel(exposure) {
+    return exposure < 30 ? 'low' : exposure < 70 ? 'medium' : 'high';
+}
+
+;// CONCATENATED MODULE: ./build/src/report/model.js
+
+
+/** The report of a run: what was read, what it is compared with, and the verdict of every check. */
+function buildReport(settings, readings, history) {
+    return {
+        reading: readings.score,
+        exposure: readings.exposure,
+        recommendations: readings.recommendations,
+        history,
+        checks: evaluateChecks({
+            score: readings.score.score,
+            time: readings.score.time,
+            minScore: settings.minScore,
+            exposure: readings.exposure?.score,
+            maxExposureScore: settings.maxExposureScore,
+            previous: history?.previous,
+            maxDrop: settings.maxDrop
+        }),
+        enforced: settings.failOnLowScore,
+        tenant: settings.tenantId,
+        cloud: settings.cloud,
+        region: settings.region,
+        apiHost: apiHostOf(settings),
+        authMethod: settings.credential.method
+    };
+}
+function apiHostOf(settings) {
+    return new URL(settings.apiUrl).host;
+}
+function scoreDelta(report) {
+    const previous = report.history?.previous;
+    return previous ? report.reading.score - previous.score : undefined;
+}
+function passed(report) {
+    return checksPassed(report.checks);
+}
+/** Green when every check passed, red when one failed, grey when there was nothing to check (lightgrey: shields' grey is the label's colour). */
+function badgeSpec(report) {
+    const color = report.checks.length === 0 ? 'lightgrey' : passed(report) ? 'green' : 'red';
+    return { label: 'device secure score', message: formatPoints(report.reading.score), color };
+}
+/** Finds this action's comment among a pull request's comments; one per tenant. */
+function commentMarker(report) {
+    return `<!-- defender-secure-score-action tenant=${report.tenant.toLowerCase() || 'unspecified'} -->`;
+}
+
+;// CONCATENATED MODULE: ./build/src/report/markdown.js
+/**
+ * Markdown renderings of the report: the job summary and the sticky pull-request comment. Every
+ * piece of text that came from outside (the API, the history) goes through {@link escapeCell} or
+ * {@link inlineText}, so it renders as text and nothing else.
+ */
+
+
+
+
+const AUTH_LABELS = {
+    oidc: 'GitHub OIDC federated credential',
+    secret: 'client secret',
+    certificate: 'client certificate',
+    token: 'access token given to the action'
+};
+const CHECK_LABELS = {
+    'min-score': 'Score',
+    'max-exposure-score': 'Exposure score',
+    'max-drop': 'Fall since the previous reading'
+};
+const SPARKS = '▁▂▃▄▅▆▇█';
+/** Markdown for the job summary. */
+function renderSummary(report) {
+    return [...overview(report), ...recommendationsSection(report), ...historySection(report), ...footnote()].join('\n');
+}
+/** Markdown for the sticky pull-request comment: the same facts, with the badge on top. */
+function renderComment(report, runUrl) {
+    const badge = badgeSpec(report);
+    return [
+        commentMarker(report),
+        `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
+        '',
+        ...overview(report),
+        ...recommendationsSection(report),
+        ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
+        ...footnote()
+    ].join('\n');
+}
+/** One line for the log when nothing failed. */
+function outcomeMessage(report) {
+    if (report.checks.length === 0) {
+        return `Device secure score is ${formatPoints(report.reading.score)} points (no min-score set, so no threshold to check).`;
+    }
+    return report.checks.map(check => check.message).join(' ');
+}
+function overview(report) {
+    const [mark, verdict] = verdictOf(report);
+    return [
+        `## ${mark} Device secure score: ${formatPoints(report.reading.score)} points`,
+        '',
+        verdict,
+        '',
+        ...checksTable(report),
+        '| | |',
+        '|---|---|',
+        ...detailRows(report).map(([name, value]) => `| ${name} | ${value} |`),
+        ''
+    ];
+}
+function verdictOf(report) {
+    const { checks } = report;
+    const failed = checks.filter(check => !check.passed);
+    if (checks.length === 0) {
+        return ['ℹ️', 'No threshold set: the score is reported, nothing is checked.'];
+    }
+    if (failed.length === 0) {
+        return ['✅', checks.length === 1 ? 'The check passed.' : `All ${checks.length} checks passed.`];
+    }
+    const count = `${failed.length} of ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} failed`;
+    return report.enforced ? ['❌', `${count}.`] : ['⚠️', `${count} (a warning only: fail-on-low-score is false).`];
+}
+function checksTable(report) {
+    if (report.checks.length === 0) {
+        return [];
+    }
+    const rows = report.checks.map(check => {
+        const [value, limitValue] = formatCompared(check.value, check.limit);
+        const limit = `${check.input === 'min-score' ? 'at least' : 'at most'} ${limitValue}`;
+        const result = check.passed ? '✅ passed' : report.enforced ? '❌ failed' : '⚠️ failed (warning)';
+        return `| ${CHECK_LABELS[check.input]} (\`${check.input}\`) | ${limit} | ${value} | ${result} |`;
+    });
+    return ['| Check | Limit | Value | Result |', '|---|---|---|---|', ...rows, ''];
+}
+function detailRows(report) {
+    const rows = [['Score', `**${formatPoints(report.reading.score)}** points${describeDelta(report)}`]];
+    if (report.exposure) {
+        const exposure = report.exposure.score;
+        rows.push(['Exposure score', `${formatPoints(exposure)}, ${exposureLevel(exposure)} (0-29 low, 30-69 medium, 70-100 high; lower is better)`]);
+    }
+    rows.push(['Reported at', escapeCell(report.reading.time)], ['Tenant', report.tenant ? `\`${escapeCell(report.tenant)}\`` : 'not given'], ['Cloud', report.region ? `${report.cloud} (region ${report.region})` : report.cloud], ['API host', `\`${escapeCell(report.apiHost)}\``], ['Signed in with', AUTH_LABELS[report.authMethod]]);
+    return rows;
+}
+function describeDelta(report) {
+    const previous = report.history?.previous;
+    const delta = scoreDelta(report);
+    if (!previous || delta === undefined) {
+        return report.history ? ' (first reading of this tenant)' : '';
+    }
+    const change = delta === 0 ? 'unchanged' : delta > 0 ? `up ${formatPoints(delta)}` : `down ${formatPoints(-delta)}`;
+    return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${escapeCell(previous.time)})`;
+}
+function recommendationsSection(report) {
+    const items = report.recommendations;
+    if (!items) {
+        return [];
+    }
+    if (items.length === 0) {
+        return ['### Top recommendations', '', 'The API listed no security recommendations.', ''];
+    }
+    const rows = items.map((item, index) => {
+        const devices = item.exposedMachines === undefined ? '' : `${item.exposedMachines}${item.totalMachines === undefined ? '' : ` of ${item.totalMachines}`}`;
+        return `| ${index + 1} | ${escapeCell(item.name)} | ${escapeCell(item.category)} | ${signed(item.configScoreImpact)} | ${devices} |`;
+    });
+    return [
+        `### Top ${items.length} recommendations by score impact`,
+        '',
+        '| # | Recommendation | Category | Score impact (points) | Exposed devices |',
+        '|---|---|---|---|---|',
+        ...rows,
+        ''
+    ];
+}
+function historySection(report) {
+    const recent = report.history?.recent;
+    if (!recent || recent.length < 2) {
+        return [];
+    }
+    const scores = recent.map(entry => entry.score);
+    const first = scores[0] ?? 0;
+    const last = scores.at(-1) ?? 0;
+    const rows = recent.map((entry, index) => {
+        const before = recent[index - 1];
+        const change = before ? signed(entry.score - before.score) : '';
+        return `| ${escapeCell(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`;
+    });
+    return [
+        `### Last ${recent.length} readings`,
+        '',
+        `Trend: \`${sparkline(scores)}\` ${formatPoints(first)} → ${formatPoints(last)} (${signed(last - first)})`,
+        '',
+        '| Time | Score | Change | Exposure |',
+        '|---|---|---|---|',
+        ...rows,
+        ''
+    ];
+}
+function footnote() {
+    return [
+        '<sub>Microsoft Defender for Endpoint reports the score in points with no documented maximum (higher is better); ' +
+            'the time is when the API answered, not when the score was computed.</sub>',
+        ''
+    ];
+}
+function sparkline(values) {
+    const low = Math.min(...values);
+    const high = Math.max(...values);
+    return values
+        .map(value => SPARKS[high === low ? 3 : Math.round(((value - low) / (high - low)) * (SPARKS.length - 1))])
+        .join('');
+}
+function signed(value) {
+    return value > 0 ? `+${formatPoints(value)}` : formatPoints(value);
+}
+function escapeCell(text) {
+    return text.replace(/[|`<>\n]/g, character => (character === '\n' ? ' ' : `&#${character.charCodeAt(0)};`));
+}
+
+;// CONCATENATED MODULE: ./build/src/report/outputs.js
+/** The step's outputs: their one list, checked against action.yml by a test, and their values. */
+
+
+const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
+    'score',
+    'score-time',
+    'min-score',
+    'passed',
+    'exposure-score',
+    'previous-score',
+    'score-delta',
+    'badge-file',
+    'badge-json',
+    'comment-url'
+]));
+function reportOutputs(report, published) {
+    const minScore = report.checks.find(check => check.input === 'min-score');
+    const delta = scoreDelta(report);
+    return {
+        score: formatPoints(report.reading.score, 'exact'),
+        'score-time': report.reading.time,
+        'min-score': minScore ? formatPoints(minScore.limit, 'exact') : '',
+        passed: String(passed(report)),
+        'exposure-score': report.exposure ? formatPoints(report.exposure.score, 'exact') : '',
+        'previous-score': report.history?.previous ? formatPoints(report.history.previous.score, 'exact') : '',
+        'score-delta': delta === undefined ? '' : formatPoints(delta, 'exact'),
+        'badge-file': published.badgeFile ?? '',
+        'badge-json': JSON.stringify({ schemaVersion: 1, ...badgeSpec(report) }),
+        'comment-url': published.commentUrl ?? ''
+    };
+}
+
+;// CONCATENATED MODULE: ./build/src/signin/jwt.js
+
+/**
+ * Reads a JWT's claims without verifying it: only to tell the user which issuer, subject and
+ * audience they presented (none of which is secret), never to trust it.
+ */
+function decodeJwtClaims(token) {
+    const payload = token.split('.')[1];
+    if (!payload) {
+        return undefined;
+    }
+    const claims = parseJson(Buffer.from(payload, 'base64url').toString('utf8'));
+    return isRecord(claims) ? claims : undefined;
+}
+
+;// CONCATENATED MODULE: ./build/src/signin/entra.js
+
 
 
 
@@ -3833,7 +5019,10 @@ const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const FEDERATED_SUBJECT_FORMATS = 'Subjects look like repo:OWNER/REPO:ref:refs/heads/main, repo:OWNER/REPO:ref:refs/tags/v1, ' +
     'repo:OWNER/REPO:environment:NAME or repo:OWNER/REPO:pull_request; repositories created, renamed or ' +
     'transferred since mid-2026 default to immutable subjects such as repo:OWNER@OWNER_ID/REPO@REPO_ID:ref:refs/heads/main.';
-/** What to tell the user for the AADSTS codes people hit most (../shared/docs/defender-api.md). */
+/**
+ * What to tell the user for the AADSTS codes people hit most. Codes and meanings:
+ * https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+ */
 const AADSTS_HINTS = new Map([
     [700016, 'Check client-id and tenant-id: the application was not found in this tenant (it may live in another tenant or cloud).'],
     [7000215, "The client-secret is wrong: use the secret's Value (shown once, when it was created), not its Secret ID."],
@@ -3988,997 +5177,9 @@ async function requestToken(settings, http, credential, assertion) {
     return token;
 }
 
-;// CONCATENATED MODULE: ./build/src/gate.js
-function evaluateChecks(facts) {
-    const checks = [];
-    const { score, minScore, exposure, maxExposureScore, previous, maxDrop } = facts;
-    if (minScore !== undefined) {
-        const passed = score >= minScore;
-        checks.push({
-            input: 'min-score',
-            limit: minScore,
-            value: score,
-            passed,
-            message: passed
-                ? `Device secure score ${formatPoints(score)} meets the threshold min-score ${formatPoints(minScore)}.`
-                : `Device secure score ${formatPoints(score)} is below the threshold min-score ${formatPoints(minScore)} (short by ${formatPoints(minScore - score)} points).`
-        });
-    }
-    if (maxExposureScore !== undefined && exposure !== undefined) {
-        const passed = exposure <= maxExposureScore;
-        const level = exposureLevel(exposure);
-        checks.push({
-            input: 'max-exposure-score',
-            limit: maxExposureScore,
-            value: exposure,
-            passed,
-            message: passed
-                ? `Exposure score ${formatPoints(exposure)} (${level}) is within max-exposure-score ${formatPoints(maxExposureScore)}.`
-                : `Exposure score ${formatPoints(exposure)} (${level}) is above the threshold max-exposure-score ${formatPoints(maxExposureScore)} (lower is better).`
-        });
-    }
-    if (maxDrop !== undefined && previous !== undefined) {
-        const drop = previous.score - score;
-        const passed = drop <= maxDrop;
-        const readings = `from ${formatPoints(previous.score)} at ${previous.time} to ${formatPoints(score)} at ${facts.time}`;
-        checks.push({
-            input: 'max-drop',
-            limit: maxDrop,
-            value: drop,
-            passed,
-            message: passed
-                ? `Device secure score change is within max-drop ${formatPoints(maxDrop)} (${readings}).`
-                : `Device secure score fell by ${formatPoints(drop)} points, more than max-drop ${formatPoints(maxDrop)}: ${readings}.`
-        });
-    }
-    return checks;
-}
-function checksPassed(checks) {
-    return checks.every(check => check.passed);
-}
-/** Microsoft's bands: 0-29 low, 30-69 medium, 70-100 high. */
-function exposureLevel(exposure) {
-    return exposure < 30 ? 'low' : exposure < 70 ? 'medium' : 'high';
-}
-/** Points as people read them: whole numbers as is, fractions to two places. */
-function formatPoints(points) {
-    return Number.isInteger(points) ? String(points) : points.toFixed(2).replace(/\.?0+$/, '');
-}
-
-;// CONCATENATED MODULE: ./build/src/history.js
-
-
-
-
-function parseHistory(text) {
-    const entries = [];
-    let unreadableLines = 0;
-    for (const line of text.split('\n')) {
-        if (line.trim() === '') {
-            continue;
-        }
-        const entry = toEntry(line);
-        if (entry) {
-            entries.push(entry);
-        }
-        else {
-            unreadableLines++;
-        }
-    }
-    return { entries, unreadableLines, needsNewline: text.length > 0 && !text.endsWith('\n') };
-}
-function toEntry(line) {
-    let value;
-    try {
-        value = JSON.parse(line);
-    }
-    catch {
-        return undefined;
-    }
-    if (!isRecord(value)) {
-        return undefined;
-    }
-    const { time, score, exposure, tenant, apiHost } = value;
-    const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure));
-    if (typeof time !== 'string' || typeof score !== 'number' || !Number.isFinite(score) || !validExposure) {
-        return undefined;
-    }
-    return {
-        time,
-        score,
-        exposure: typeof exposure === 'number' ? exposure : null,
-        tenant: typeof tenant === 'string' ? tenant : '',
-        apiHost: typeof apiHost === 'string' ? apiHost : ''
-    };
-}
-/** The same tenant's earlier readings, as the summary and the max-drop check see them. */
-function viewHistory(entries, current, keep) {
-    const sameTenant = entries.filter(entry => entry.tenant === current.tenant);
-    return {
-        previous: sameTenant.at(-1),
-        recent: [...sameTenant.slice(-(keep - 1)), current]
-    };
-}
-async function loadHistory(path) {
-    try {
-        return { kind: 'loaded', file: parseHistory(await (0,promises_namespaceObject.readFile)(path, 'utf8')) };
-    }
-    catch (error) {
-        if (errorCode(error) === 'ENOENT') {
-            return { kind: 'loaded', file: { entries: [], unreadableLines: 0, needsNewline: false } };
-        }
-        return { kind: 'unreadable', reason: error instanceof Error ? error.message : String(error) };
-    }
-}
-/** Appends, never rewrites: whatever the file held, corrupt lines included, stays. */
-async function appendHistory(path, entry, needsNewline) {
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    await (0,promises_namespaceObject.appendFile)(path, `${needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`, 'utf8');
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./build/src/retry.js
-const DEFAULT_BACKOFF = { baseDelayMs: 1000, maxBackoffMs: 30_000, maxRetryAfterMs: 60_000 };
-/** 429 (throttled) and 5xx are transient; any other status is an answer and is never retried. */
-function isRetryableStatus(status) {
-    return status === 429 || (status >= 500 && status <= 599);
-}
-/**
- * Parses Retry-After, which is either delta-seconds or an HTTP date (RFC 9110 10.2.3).
- * Returns milliseconds from now, or undefined when absent or unreadable.
- */
-function parseRetryAfter(value, nowMs) {
-    const text = value?.trim();
-    if (!text) {
-        return undefined;
-    }
-    if (/^\d+$/.test(text)) {
-        return Number(text) * 1000;
-    }
-    const dateMs = Date.parse(text);
-    if (Number.isNaN(dateMs) || !/[a-z]/i.test(text)) {
-        return undefined;
-    }
-    return Math.max(0, dateMs - nowMs);
-}
-/**
- * Decides whether to retry after `retriesDone` retries. `random` in [0, 1) spreads backoffs
- * (half fixed, half jitter) so that many runners throttled together do not retry in lockstep.
- */
-function decideRetry(policy, retriesDone, outcome, nowMs, random) {
-    if (retriesDone >= policy.maxRetries) {
-        return { retry: false };
-    }
-    if (outcome.kind === 'network-error' && !outcome.retryable) {
-        return { retry: false };
-    }
-    if (outcome.kind === 'response') {
-        if (!isRetryableStatus(outcome.status)) {
-            return { retry: false };
-        }
-        const retryAfterMs = parseRetryAfter(outcome.retryAfter, nowMs);
-        if (retryAfterMs !== undefined) {
-            return retryAfterMs > policy.maxRetryAfterMs
-                ? { retry: true, delayMs: policy.maxRetryAfterMs, reason: 'retry-after', cappedFromMs: retryAfterMs }
-                : { retry: true, delayMs: retryAfterMs, reason: 'retry-after' };
-        }
-    }
-    const exponential = Math.min(policy.maxBackoffMs, policy.baseDelayMs * 2 ** retriesDone);
-    return { retry: true, delayMs: Math.round(exponential / 2 + (exponential / 2) * random), reason: 'backoff' };
-}
-
-;// CONCATENATED MODULE: ./build/src/http.js
-
-
-
-
-
-const USER_AGENT = 'defender-secure-score-action';
-/** No answer we expect comes near this; a larger one is a misbehaving server, not data. */
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
-/**
- * The one door to the network. `@actions/http-client` brings the runner's proxy settings
- * (HTTPS_PROXY, NO_PROXY); this adds a deadline per attempt, a bounded body, and the retry policy.
- * Call {@link dispose} when done: kept-alive sockets would otherwise hold the process open.
- */
-class Http {
-    timeoutMs;
-    policy;
-    client;
-    constructor(timeoutMs, policy) {
-        this.timeoutMs = timeoutMs;
-        this.policy = policy;
-        this.client = new lib_HttpClient(USER_AGENT, [], {
-            allowRetries: false,
-            allowRedirects: false,
-            keepAlive: true,
-            // Our own deadline below fires first and gives the clearer message; this one reclaims the socket.
-            socketTimeout: timeoutMs + 1000
-        });
-    }
-    /**
-     * Sends the request, retrying 429, 5xx and network failures as the policy allows. Returns the last
-     * response whatever its status (the caller knows the service's error shape); throws
-     * {@link ServiceError} when no answer came at all.
-     */
-    async send(request) {
-        const host = new URL(request.url).host;
-        const policy = request.retry === false ? { ...this.policy, maxRetries: 0 } : this.policy;
-        for (let retriesDone = 0;; retriesDone++) {
-            let response;
-            let failure = '';
-            let hint = "Check the URL, the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), or raise timeout-seconds.";
-            let outcome;
-            try {
-                response = await this.attempt(request);
-                outcome = { kind: 'response', status: response.status, retryAfter: headerValue(response.headers['retry-after']) };
-            }
-            catch (error) {
-                failure = error instanceof Error ? error.message : String(error);
-                const untrusted = isCertificateError(error);
-                if (untrusted) {
-                    // Node 24 appends advice to run node with --use-system-ca, which an action cannot do; ours replaces it.
-                    failure = failure.split(';')[0] ?? failure;
-                    hint =
-                        "The server's TLS certificate is not trusted. If your network inspects TLS with a private CA, set " +
-                            'NODE_EXTRA_CA_CERTS to the PEM file of that CA in the job environment.';
-                }
-                outcome = { kind: 'network-error', retryable: !untrusted };
-            }
-            const decision = decideRetry(policy, retriesDone, outcome, Date.now(), Math.random());
-            if (!decision.retry) {
-                if (response) {
-                    return response;
-                }
-                const attempts = retriesDone + 1;
-                throw new ServiceError(`No answer from ${request.service} (${host}): ${failure}${attempts > 1 ? ` (${attempts} attempts)` : ''}. ${hint}`);
-            }
-            const what = response ? `answered HTTP ${response.status}` : `did not answer (${failure})`;
-            if (decision.cappedFromMs !== undefined) {
-                warning(`${request.service} asked to wait ${Math.round(decision.cappedFromMs / 1000)} s before retrying; ` +
-                    `waiting ${decision.delayMs / 1000} s, the most this action allows.`);
-            }
-            info(`${request.service} ${what}; retrying in ${(decision.delayMs / 1000).toFixed(1)} s ` +
-                `(retry ${retriesDone + 1} of ${policy.maxRetries}).`);
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(decision.delayMs);
-        }
-    }
-    dispose() {
-        this.client.dispose();
-    }
-    async attempt(request) {
-        let message;
-        let timer;
-        const deadline = new Promise((_, reject) => {
-            timer = setTimeout(() => {
-                message?.destroy();
-                reject(new Error(`no complete answer within ${this.timeoutMs / 1000} s (timeout-seconds)`));
-            }, this.timeoutMs);
-        });
-        const exchange = (async () => {
-            const response = await this.client.request(request.method, request.url, request.body ?? null, request.headers);
-            message = response.message;
-            const body = await readBody(response.message);
-            return { status: response.message.statusCode ?? 0, headers: response.message.headers, body };
-        })();
-        // Once the deadline wins, the exchange may still fail later; that is expected, not unhandled.
-        exchange.catch(() => undefined);
-        try {
-            return await Promise.race([exchange, deadline]);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-}
-/**
- * Reads the whole body, failing (instead of crashing) on a reset, a truncation or a flood. Node
- * reports a connection closed before the promised length as an 'aborted' error; a body that stalls
- * is the per-attempt deadline's to end.
- */
-function readBody(message) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        message.on('data', (chunk) => {
-            size += chunk.length;
-            if (size > MAX_BODY_BYTES) {
-                message.destroy();
-                reject(new Error(`the response body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`));
-                return;
-            }
-            chunks.push(chunk);
-        });
-        message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        message.on('error', error => reject(new Error(`the connection failed while reading the answer (${error.message})`)));
-    });
-}
-/** OpenSSL's verdicts on a peer certificate: retrying cannot help, trusting the right CA can. */
-const CERTIFICATE_ERROR_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'CERT_UNTRUSTED',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
-]);
-function isCertificateError(error) {
-    return CERTIFICATE_ERROR_CODES.has(errorCode(error) ?? '');
-}
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-
-;// CONCATENATED MODULE: ./build/src/pull-request.js
-
-
-
-
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
-/**
- * Keeps one comment on the pull request up to date: finds it by its hidden marker, updates it in
- * place, or creates it. Returns its URL; undefined when skipped or refused. It never fails the run:
- * a fork's pull request gets a read-only token, and that must not turn a gate red.
- */
-async function upsertPullRequestComment(target, marker, body, http) {
-    if (!PULL_REQUEST_EVENTS.includes(target.eventName)) {
-        info(`comment-on-pr: skipped, this run's event is '${target.eventName || 'unknown'}', not a pull request.`);
-        return undefined;
-    }
-    const number = await pullRequestNumber(target.eventPath);
-    const [owner, repo] = target.repository.split('/');
-    if (number === undefined || !owner || !repo) {
-        warning('comment-on-pr: skipped, the runner gave no pull request number (GITHUB_EVENT_PATH) or repository (GITHUB_REPOSITORY).');
-        return undefined;
-    }
-    try {
-        const octokit = await createOctokit(target, http);
-        const where = { owner, repo, issue_number: number };
-        let existing;
-        for await (const page of octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...where, per_page: 100 })) {
-            existing = page.data.find(comment => comment.body?.includes(marker));
-            if (existing) {
-                break;
-            }
-        }
-        const { data } = existing
-            ? await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: existing.id, body })
-            : await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...where, body });
-        info(`${existing ? 'Updated' : 'Created'} the comment on pull request #${number}: ${data.html_url}`);
-        return data.html_url;
-    }
-    catch (error) {
-        warning(`Could not comment on pull request #${number}${describeGitHubFailure(error)}`);
-        return undefined;
-    }
-}
-/**
- * Octokit (core and pagination only: three routes do not need the 100 KB of generated methods),
- * with its `fetch` answered by the action's {@link Http}: GitHub's API then gets the same proxy and CA
- * settings, deadline, retries and bounded body as Microsoft's, and no second HTTP stack is loaded
- * (undici and its WebAssembly parser cost about 35 MiB and 75 ms a commented run; see npm run bench).
- */
-async function createOctokit(target, http) {
-    const [{ Octokit }, { paginateRest }] = await Promise.all([__nccwpck_require__.e(/* import() */ 194).then(__nccwpck_require__.bind(__nccwpck_require__, 194)), __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 779))]);
-    const GitHub = Octokit.plugin(paginateRest);
-    return new GitHub({ auth: target.token, baseUrl: target.apiUrl, request: { fetch: fetchThrough(http) } });
-}
-/** The `fetch` Octokit calls, for the methods it uses here. */
-function fetchThrough(http) {
-    return async (input, init) => {
-        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-        const method = (init?.method ?? 'GET').toUpperCase();
-        if (method !== 'GET' && method !== 'POST' && method !== 'PATCH') {
-            throw new Error(`unexpected ${method} request to GitHub's API`);
-        }
-        const response = await http.send({
-            service: "GitHub's API",
-            method,
-            url,
-            headers: Object.fromEntries(new Headers(init?.headers).entries()),
-            body: typeof init?.body === 'string' ? init.body : undefined,
-            retry: method !== 'POST'
-        });
-        const empty = [204, 205, 304].includes(response.status);
-        return new Response(empty ? null : response.body, { status: response.status, headers: toHeaders(response.headers) });
-    };
-}
-function toHeaders(incoming) {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(incoming)) {
-        for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
-            headers.append(name, item);
-        }
-    }
-    return headers;
-}
-async function pullRequestNumber(eventPath) {
-    try {
-        const payload = JSON.parse(await (0,promises_namespaceObject.readFile)(eventPath, 'utf8'));
-        const pullRequest = isRecord(payload) ? payload['pull_request'] : undefined;
-        const number = isRecord(pullRequest) ? pullRequest['number'] : undefined;
-        return typeof number === 'number' ? number : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Why GitHub's API did not take the comment, and for a refusal, what to do. */
-function describeGitHubFailure(error) {
-    // Octokit wraps what fetch threw (no answer, timeout) in a RequestError of status 500: show ours.
-    const cause = error instanceof Error ? error.cause : undefined;
-    if (cause instanceof ServiceError) {
-        return `: ${cause.message}`;
-    }
-    const status = error instanceof Error && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
-    const hint = status === 403 || status === 404
-        ? " The token cannot write here: pull requests from forks get a read-only token; otherwise give the job 'permissions: pull-requests: write'."
-        : '';
-    const detail = error instanceof Error ? error.message : String(error);
-    return `${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}.${hint}`;
-}
-
-;// CONCATENATED MODULE: ./build/src/report.js
-
-/** Finds this action's comment among a pull request's comments; one per tenant. */
-function commentMarker(report) {
-    return `<!-- defender-secure-score-action tenant=${report.tenant || 'unspecified'} -->`;
-}
-const AUTH_LABELS = {
-    oidc: 'GitHub OIDC federated credential',
-    secret: 'client secret',
-    certificate: 'client certificate',
-    token: 'access token given to the action'
-};
-const CHECK_LABELS = {
-    'min-score': 'Score',
-    'max-exposure-score': 'Exposure score',
-    'max-drop': 'Fall since the previous reading'
-};
-const SPARKS = '▁▂▃▄▅▆▇█';
-function scoreDelta(report) {
-    const previous = report.history?.previous;
-    return previous ? report.reading.score - previous.score : undefined;
-}
-function reportOutputs(report) {
-    const minScore = report.checks.find(check => check.input === 'min-score');
-    const delta = scoreDelta(report);
-    return {
-        score: String(report.reading.score),
-        'score-time': report.reading.time,
-        'min-score': minScore ? String(minScore.limit) : '',
-        passed: String(checksPassed(report.checks)),
-        'exposure-score': report.exposure ? String(report.exposure.score) : '',
-        'previous-score': report.history?.previous ? String(report.history.previous.score) : '',
-        'score-delta': delta === undefined ? '' : formatPoints(delta),
-        'badge-json': JSON.stringify({ schemaVersion: 1, ...badgeSpec(report) })
-    };
-}
-/** Green when every check passed, red when one failed, grey when there was nothing to check (lightgrey: shields' grey is the label's colour). */
-function badgeSpec(report) {
-    const color = report.checks.length === 0 ? 'lightgrey' : checksPassed(report.checks) ? 'green' : 'red';
-    return { label: 'device secure score', message: formatPoints(report.reading.score), color };
-}
-/** A shields.io static badge: an image URL that needs no hosting. */
-function staticBadgeUrl(badge) {
-    const part = (text) => encodeURIComponent(text.replace(/-/g, '--').replace(/_/g, '__'));
-    return `https://img.shields.io/badge/${part(badge.label)}-${part(badge.message)}-${badge.color}`;
-}
-/** Markdown for the job summary. */
-function renderSummary(report) {
-    return [...overview(report), ...recommendationsSection(report), ...historySection(report), ...footnote()].join('\n');
-}
-/** Markdown for the sticky pull-request comment: the same facts, with the badge on top. */
-function renderComment(report, runUrl) {
-    const badge = badgeSpec(report);
-    return [
-        commentMarker(report),
-        `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
-        '',
-        ...overview(report),
-        ...recommendationsSection(report),
-        ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
-        ...footnote()
-    ].join('\n');
-}
-/** One line for the log when nothing failed. */
-function outcomeMessage(report) {
-    if (report.checks.length === 0) {
-        return `Device secure score is ${formatPoints(report.reading.score)} points (no min-score set, so no threshold to check).`;
-    }
-    return report.checks.map(check => check.message).join(' ');
-}
-function overview(report) {
-    const [mark, verdict] = verdictOf(report);
-    return [
-        `## ${mark} Device secure score: ${formatPoints(report.reading.score)} points`,
-        '',
-        verdict,
-        '',
-        ...checksTable(report),
-        '| | |',
-        '|---|---|',
-        ...detailRows(report).map(([name, value]) => `| ${name} | ${value} |`),
-        ''
-    ];
-}
-function verdictOf(report) {
-    const { checks } = report;
-    const failed = checks.filter(check => !check.passed);
-    if (checks.length === 0) {
-        return ['ℹ️', 'No threshold set: the score is reported, nothing is checked.'];
-    }
-    if (failed.length === 0) {
-        return ['✅', checks.length === 1 ? 'The check passed.' : `All ${checks.length} checks passed.`];
-    }
-    const count = `${failed.length} of ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} failed`;
-    return report.enforced ? ['❌', `${count}.`] : ['⚠️', `${count} (a warning only: fail-on-low-score is false).`];
-}
-function checksTable(report) {
-    if (report.checks.length === 0) {
-        return [];
-    }
-    const rows = report.checks.map(check => {
-        const limit = `${check.input === 'min-score' ? 'at least' : 'at most'} ${formatPoints(check.limit)}`;
-        const result = check.passed ? '✅ passed' : report.enforced ? '❌ failed' : '⚠️ failed (warning)';
-        return `| ${CHECK_LABELS[check.input]} (\`${check.input}\`) | ${limit} | ${formatPoints(check.value)} | ${result} |`;
-    });
-    return ['| Check | Limit | Value | Result |', '|---|---|---|---|', ...rows, ''];
-}
-function detailRows(report) {
-    const rows = [['Score', `**${formatPoints(report.reading.score)}** points${describeDelta(report)}`]];
-    if (report.exposure) {
-        const exposure = report.exposure.score;
-        rows.push(['Exposure score', `${formatPoints(exposure)}, ${exposureLevel(exposure)} (0-29 low, 30-69 medium, 70-100 high; lower is better)`]);
-    }
-    rows.push(['Reported at', escapeCell(report.reading.time)], ['Tenant', report.tenant ? `\`${escapeCell(report.tenant)}\`` : 'not given'], ['Cloud', report.region ? `${report.cloud} (region ${report.region})` : report.cloud], ['API host', `\`${escapeCell(report.apiHost)}\``], ['Signed in with', AUTH_LABELS[report.authMethod]]);
-    return rows;
-}
-function describeDelta(report) {
-    const previous = report.history?.previous;
-    const delta = scoreDelta(report);
-    if (!previous || delta === undefined) {
-        return report.history ? ' (first reading of this tenant)' : '';
-    }
-    const change = delta === 0 ? 'unchanged' : delta > 0 ? `up ${formatPoints(delta)}` : `down ${formatPoints(-delta)}`;
-    return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${escapeCell(previous.time)})`;
-}
-function recommendationsSection(report) {
-    const items = report.recommendations;
-    if (!items) {
-        return [];
-    }
-    if (items.length === 0) {
-        return ['### Top recommendations', '', 'The API listed no security recommendations.', ''];
-    }
-    const rows = items.map((item, index) => {
-        const devices = item.exposedMachines === undefined ? '' : `${item.exposedMachines}${item.totalMachines === undefined ? '' : ` of ${item.totalMachines}`}`;
-        return `| ${index + 1} | ${escapeCell(item.name)} | ${escapeCell(item.category)} | +${formatPoints(item.configScoreImpact)} | ${devices} |`;
-    });
-    return [
-        `### Top ${items.length} recommendations by score impact`,
-        '',
-        '| # | Recommendation | Category | Score impact (points) | Exposed devices |',
-        '|---|---|---|---|---|',
-        ...rows,
-        ''
-    ];
-}
-function historySection(report) {
-    const recent = report.history?.recent;
-    if (!recent || recent.length < 2) {
-        return [];
-    }
-    const scores = recent.map(entry => entry.score);
-    const first = scores[0] ?? 0;
-    const last = scores.at(-1) ?? 0;
-    const rows = recent.map((entry, index) => {
-        const before = recent[index - 1];
-        const change = before ? signed(entry.score - before.score) : '';
-        return `| ${escapeCell(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`;
-    });
-    return [
-        `### Last ${recent.length} readings`,
-        '',
-        `Trend: \`${sparkline(scores)}\` ${formatPoints(first)} → ${formatPoints(last)} (${signed(last - first)})`,
-        '',
-        '| Time | Score | Change | Exposure |',
-        '|---|---|---|---|',
-        ...rows,
-        ''
-    ];
-}
-function footnote() {
-    return [
-        '<sub>Microsoft Defender for Endpoint reports the score in points with no documented maximum (higher is better); ' +
-            'the time is when the API answered, not when the score was computed.</sub>',
-        ''
-    ];
-}
-function sparkline(values) {
-    const low = Math.min(...values);
-    const high = Math.max(...values);
-    return values
-        .map(value => SPARKS[high === low ? 3 : Math.round(((value - low) / (high - low)) * (SPARKS.length - 1))])
-        .join('');
-}
-function signed(value) {
-    return value > 0 ? `+${formatPoints(value)}` : formatPoints(value);
-}
-function escapeCell(text) {
-    return text.replace(/[|`<>\n]/g, character => (character === '\n' ? ' ' : `&#${character.charCodeAt(0)};`));
-}
-
-;// CONCATENATED MODULE: ./build/src/clouds.js
-/**
- * Where each cloud's Defender API and sign-in live (../shared/docs/defender-api.md), in one table.
- * Microsoft documents no token scope for the government clouds: their default here is the cloud's
- * API base plus /.default, which the README marks as unconfirmed and the scope input overrides.
- */
-const CLOUDS = ['commercial', 'gcc', 'gcc-high', 'dod'];
-/** Regional hosts of the commercial API: https://{region}.api.security.microsoft.com. */
-const REGIONS = ['us', 'eu', 'uk', 'au', 'swa', 'ina', 'aea'];
-const COMMERCIAL_SCOPE = 'https://api.securitycenter.microsoft.com/.default';
-const CLOUD_ENDPOINTS = {
-    commercial: {
-        apiUrl: 'https://api.securitycenter.microsoft.com',
-        authorityHost: 'https://login.microsoftonline.com',
-        scope: COMMERCIAL_SCOPE
-    },
-    gcc: {
-        apiUrl: 'https://api-gcc.securitycenter.microsoft.us',
-        authorityHost: 'https://login.microsoftonline.com',
-        scope: 'https://api-gcc.securitycenter.microsoft.us/.default'
-    },
-    'gcc-high': {
-        apiUrl: 'https://api-gov.securitycenter.microsoft.us',
-        authorityHost: 'https://login.microsoftonline.us',
-        scope: 'https://api-gov.securitycenter.microsoft.us/.default'
-    },
-    dod: {
-        apiUrl: 'https://api-gov.securitycenter.microsoft.us',
-        authorityHost: 'https://login.microsoftonline.us',
-        scope: 'https://api-gov.securitycenter.microsoft.us/.default'
-    }
-};
-/** The endpoints of a cloud, and of a region of the commercial cloud. */
-function cloudEndpoints(cloud, region) {
-    const endpoints = CLOUD_ENDPOINTS[cloud];
-    // The scope stays the API's application ID URI whichever regional host answers.
-    return region ? { ...endpoints, apiUrl: `https://${region}.api.security.microsoft.com` } : endpoints;
-}
-
-;// CONCATENATED MODULE: ./build/src/url-policy.js
-/**
- * Tokens must never travel in clear text, so service URLs must be https:// unless they point at
- * this machine (the local simulator, a loopback test double).
- */
-function isLoopbackHost(hostname) {
-    const host = hostname.toLowerCase();
-    if (host === 'localhost' || host === '[::1]') {
-        return true;
-    }
-    const octets = host.split('.');
-    return (octets.length === 4 &&
-        octets[0] === '127' &&
-        octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
-}
-/** Whether a bearer token may be sent to this URL: https://, or http:// to loopback. */
-function mayCarryTokens(url) {
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-}
-
-;// CONCATENATED MODULE: ./build/src/settings.js
-
-
-
-
-
-
-/** Every input in action.yml; the rest of the code sees only {@link Settings}. */
-const INPUT_NAMES = [
-    'tenant-id',
-    'client-id',
-    'client-secret',
-    'client-certificate',
-    'client-certificate-password',
-    'access-token',
-    'auth-method',
-    'oidc-audience',
-    'cloud',
-    'region',
-    'api-url',
-    'authority-host',
-    'scope',
-    'min-score',
-    'fail-on-low-score',
-    'include-exposure-score',
-    'max-exposure-score',
-    'recommendations',
-    'history-file',
-    'max-drop',
-    'badge-file',
-    'comment-on-pr',
-    'github-token',
-    'job-summary',
-    'timeout-seconds',
-    'max-retries'
-];
-const AUTH_METHODS = ['auto', 'oidc', 'secret', 'certificate', 'token'];
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-const MAX_TIMEOUT_SECONDS = 600;
-const MAX_RETRIES = 10;
-const MAX_RECOMMENDATIONS = 50;
-/** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
-function readSettings(env = process.env) {
-    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)]));
-    for (const secret of secretFragments(raw)) {
-        core_setSecret(secret);
-    }
-    const runnerBearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-    if (runnerBearer) {
-        core_setSecret(runnerBearer);
-    }
-    return parseSettings(raw, env, new Date());
-}
-/**
- * What to mask. A multi-line value is masked line by line too, as the runner may log it a line at a
- * time; the PEM armour lines are public and would only garble the log.
- */
-function secretFragments(raw) {
-    const values = [
-        raw['client-secret'],
-        raw['access-token'],
-        raw['client-certificate-password'],
-        raw['client-certificate'],
-        raw['github-token']
-    ];
-    const lines = raw['client-certificate']
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .filter(line => line.length >= 8 && !line.startsWith('-----'));
-    return [...values, ...lines].filter(value => value.length > 0);
-}
-/** Validates raw inputs; throws {@link ConfigurationError} naming the input and the fix. */
-function parseSettings(raw, env, now) {
-    const cloud = parseChoice('cloud', raw.cloud || 'commercial', CLOUDS);
-    const region = parseRegion(raw.region, cloud);
-    const endpoints = cloudEndpoints(cloud, region);
-    const authMethod = resolveAuthMethod(parseChoice('auth-method', raw['auth-method'], AUTH_METHODS), raw);
-    const needsApp = authMethod !== 'token';
-    const tenantId = parseTenantId(raw['tenant-id'], needsApp, authMethod);
-    const clientId = parseClientId(raw['client-id'], needsApp, authMethod);
-    const credential = parseCredential(authMethod, raw, env, now);
-    const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
-    const maxExposureScore = parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50);
-    const commentOnPr = parseBoolean('comment-on-pr', raw['comment-on-pr']);
-    return {
-        credential,
-        tenantId,
-        clientId,
-        oidcAudience: parseRequired('oidc-audience', raw['oidc-audience'], 'api://AzureADTokenExchange'),
-        cloud,
-        region,
-        apiUrl: parseServiceUrl('api-url', raw['api-url'] || endpoints.apiUrl, endpoints.apiUrl),
-        authorityHost: parseServiceUrl('authority-host', raw['authority-host'] || endpoints.authorityHost, endpoints.authorityHost),
-        scope: parseScope(raw.scope || endpoints.scope, endpoints.scope),
-        minScore: parseOptionalNumber('min-score', raw['min-score'], 400),
-        failOnLowScore: parseBoolean('fail-on-low-score', raw['fail-on-low-score']),
-        includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || maxExposureScore !== undefined,
-        maxExposureScore,
-        recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
-        historyFile: parseOptionalPath('history-file', raw['history-file'], workspace),
-        maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
-        badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
-        pullRequestComment: commentOnPr ? parsePullRequestComment(raw['github-token'], env) : undefined,
-        jobSummary: parseBoolean('job-summary', raw['job-summary']),
-        runUrl: readRunUrl(env),
-        timeoutMs: parseTimeoutSeconds(raw['timeout-seconds']) * 1000,
-        maxRetries: parseCount('max-retries', raw['max-retries'], MAX_RETRIES, 3)
-    };
-}
-function resolveAuthMethod(method, raw) {
-    switch (method) {
-        case 'auto':
-            if (raw['access-token'])
-                return 'token';
-            if (raw['client-certificate'])
-                return 'certificate';
-            if (raw['client-secret'])
-                return 'secret';
-            return 'oidc';
-        case 'token':
-            if (!raw['access-token']) {
-                throw new ConfigurationError("auth-method is 'token' but access-token is empty. Pass access-token, or use auth-method 'auto'.");
-            }
-            return method;
-        case 'secret':
-            if (!raw['client-secret']) {
-                throw new ConfigurationError("auth-method is 'secret' but client-secret is empty. Pass client-secret: ${{ secrets.AZURE_CLIENT_SECRET }} " +
-                    "(a secret that does not exist in this repository evaluates to empty), or use auth-method 'oidc'.");
-            }
-            return method;
-        case 'certificate':
-            if (!raw['client-certificate']) {
-                throw new ConfigurationError("auth-method is 'certificate' but client-certificate is empty. Pass client-certificate: " +
-                    '${{ secrets.AZURE_CLIENT_CERTIFICATE }} (PEM text with the private key and the certificate).');
-            }
-            return method;
-        case 'oidc':
-            return method;
-    }
-}
-function parseCredential(method, raw, env, now) {
-    switch (method) {
-        case 'oidc':
-            return { method, idTokenRequest: readIdTokenRequest(env) };
-        case 'secret':
-            return { method, clientSecret: raw['client-secret'] };
-        case 'certificate':
-            return { method, certificate: parseClientCertificate(raw['client-certificate'], raw['client-certificate-password'], now) };
-        case 'token':
-            return { method, accessToken: raw['access-token'] };
-    }
-}
-function parsePullRequestComment(token, env) {
-    if (!token) {
-        throw new ConfigurationError('comment-on-pr is true but github-token is empty. Leave github-token at its default (${{ github.token }}) ' +
-            "and give the job 'permissions: pull-requests: write', or set comment-on-pr to false.");
-    }
-    const apiUrl = env['GITHUB_API_URL'] || 'https://api.github.com';
-    return {
-        token,
-        apiUrl: parseServiceUrl('GITHUB_API_URL', apiUrl, 'https://api.github.com'),
-        eventName: env['GITHUB_EVENT_NAME'] ?? '',
-        eventPath: env['GITHUB_EVENT_PATH'] ?? '',
-        repository: env['GITHUB_REPOSITORY'] ?? ''
-    };
-}
-function parseOptionalPath(name, value, workspace) {
-    if (!value) {
-        return undefined;
-    }
-    if (value.includes('\0') || /[\\/]$/.test(value)) {
-        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a file path relative to the workspace, such as .github/secure-score/${name === 'badge-file' ? 'badge.svg' : 'history.jsonl'}.`);
-    }
-    return (0,external_node_path_namespaceObject.isAbsolute)(value) ? value : (0,external_node_path_namespaceObject.resolve)(workspace, value);
-}
-function parseCount(name, value, max, example) {
-    if (!/^\d+$/.test(value) || Number(value) > max) {
-        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a whole number from 0 to ${max}, such as ${example}.`);
-    }
-    return Number(value);
-}
-function parseRegion(value, cloud) {
-    if (!value) {
-        return undefined;
-    }
-    const region = parseChoice('region', value, REGIONS);
-    if (cloud !== 'commercial') {
-        throw new ConfigurationError(`Invalid region '${value}' with cloud '${cloud}': regions apply to the commercial cloud only. ` +
-            "Remove region, or set cloud to 'commercial'.");
-    }
-    return region;
-}
-function parseTenantId(value, required, method) {
-    if (!value) {
-        if (required) {
-            throw new ConfigurationError(`Missing tenant-id: auth-method '${method}' needs it. Expected the directory (tenant) ID of your Entra tenant ` +
-                '(a GUID) or one of its verified domains such as contoso.onmicrosoft.com.');
-        }
-        return '';
-    }
-    if (!GUID.test(value) && !DOMAIN.test(value)) {
-        throw new ConfigurationError(`Invalid tenant-id '${value}'. Expected the directory (tenant) ID, a GUID such as ` +
-            "00000000-0000-0000-0000-000000000000, or a verified domain such as contoso.onmicrosoft.com ('common' " +
-            "and 'organizations' do not work for app sign-in).");
-    }
-    return value;
-}
-function parseClientId(value, required, method) {
-    if (!value) {
-        if (required) {
-            throw new ConfigurationError(`Missing client-id: auth-method '${method}' needs it. Expected the application (client) ID of the Entra app ` +
-                'registration, a GUID shown on its Overview page.');
-        }
-        return '';
-    }
-    if (!GUID.test(value)) {
-        throw new ConfigurationError(`Invalid client-id '${value}'. Expected the application (client) ID of the Entra app registration, a GUID such ` +
-            'as 00000000-0000-0000-0000-000000000000 (not the secret ID nor the object ID).');
-    }
-    return value;
-}
-function readRunUrl(env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined;
-}
-function readIdTokenRequest(env) {
-    const url = env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-    const bearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-    if (!url || !bearer) {
-        throw new ConfigurationError('OIDC sign-in needs an ID token from GitHub, but ACTIONS_ID_TOKEN_REQUEST_URL is not set. ' +
-            "Add 'permissions: id-token: write' to the job (with 'contents: read' if the job checks out code), " +
-            'or pass client-secret to sign in with a secret instead. ' +
-            'Pull requests from forks never get an ID token.');
-    }
-    if (!URL.canParse(url) || !mayCarryTokens(new URL(url))) {
-        throw new ConfigurationError('ACTIONS_ID_TOKEN_REQUEST_URL, set by the runner, is not an https:// URL. Check the runner, or that no step overwrote it.');
-    }
-    return { url, bearer };
-}
-function parseChoice(name, value, choices) {
-    const match = choices.find(choice => choice === value.toLowerCase());
-    if (match === undefined) {
-        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected one of: ${choices.join(', ')}.`);
-    }
-    return match;
-}
-function parseRequired(name, value, example) {
-    if (!value) {
-        throw new ConfigurationError(`Missing ${name}. Expected a value such as ${example} (or remove the input to use the default).`);
-    }
-    return value;
-}
-function parseServiceUrl(name, value, example) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected an absolute https:// URL such as ${example}.`);
-    }
-    if (url.username || url.password) {
-        throw new ConfigurationError(`Invalid ${name}: it must not contain a user name or password. Expected a URL such as ${example}.`);
-    }
-    if (!mayCarryTokens(url)) {
-        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected an https:// URL such as ${example}: tokens must not travel in clear text ` +
-            '(http:// is accepted only for loopback hosts such as 127.0.0.1).');
-    }
-    if (url.search || url.hash) {
-        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a base URL without a query or fragment, such as ${example}.`);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-function parseScope(value, example) {
-    if (!value.endsWith('/.default') || /\s/.test(value)) {
-        throw new ConfigurationError(`Invalid scope '${value}'. Expected the API's application ID URI followed by /.default, such as ${example}: ` +
-            'the client-credentials grant accepts only .default scopes.');
-    }
-    return value;
-}
-function parseOptionalNumber(name, value, example) {
-    if (!value) {
-        return undefined;
-    }
-    const number = Number(value);
-    if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(number)) {
-        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a non-negative number of points such as ${example}, or leave it empty for no threshold.`);
-    }
-    return number;
-}
-function parseBoolean(name, value) {
-    // The YAML 1.2 core schema spellings, as core.getBooleanInput accepts.
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected true or false.`);
-}
-function parseTimeoutSeconds(value) {
-    const seconds = Number(value);
-    if (!value || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
-        throw new ConfigurationError(`Invalid timeout-seconds '${value}'. Expected a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SECONDS}, such as 30.`);
-    }
-    return seconds;
-}
-
 ;// CONCATENATED MODULE: ./build/src/main.js
+
+
 
 
 
@@ -4993,7 +5194,11 @@ function parseTimeoutSeconds(value) {
 
 /** Readings shown in the summary's trend, this run's included. */
 const RECENT_READINGS = 10;
-/** The action: settings -> token -> readings -> outputs, summary, history, badge, comment -> checks. */
+/**
+ * A run: read the settings, sign in, read the score (and the extras asked for), record it, build the
+ * report, publish what was asked for (badge, pull-request comment), set the outputs, write the
+ * summary, and let the checks decide the step's outcome.
+ */
 async function run() {
     let http;
     try {
@@ -5001,42 +5206,15 @@ async function run() {
         http = new Http(settings.timeoutMs, { maxRetries: settings.maxRetries, ...DEFAULT_BACKOFF });
         const token = await acquireAccessToken(settings, http);
         const readings = await readDefender(http, settings, token);
-        const current = {
-            time: readings.score.time,
-            score: readings.score.score,
-            exposure: readings.exposure?.score ?? null,
-            tenant: settings.tenantId,
-            apiHost: new URL(settings.apiUrl).host
-        };
-        const history = settings.historyFile ? await recordHistory(settings.historyFile, current) : undefined;
-        const report = {
-            reading: readings.score,
-            exposure: readings.exposure,
-            recommendations: readings.recommendations,
-            history,
-            checks: evaluateChecks({
-                score: current.score,
-                time: current.time,
-                minScore: settings.minScore,
-                exposure: readings.exposure?.score,
-                maxExposureScore: settings.maxExposureScore,
-                previous: history?.previous,
-                maxDrop: settings.maxDrop
-            }),
-            enforced: settings.failOnLowScore,
-            tenant: settings.tenantId,
-            cloud: settings.cloud,
-            region: settings.region,
-            apiHost: current.apiHost,
-            authMethod: settings.credential.method
-        };
-        for (const [name, value] of Object.entries(reportOutputs(report))) {
+        const history = await recordHistory(settings, readings);
+        const report = buildReport(settings, readings, history);
+        const published = await publish(settings, report, http);
+        for (const [name, value] of Object.entries(reportOutputs(report, published))) {
             setOutput(name, value);
         }
         if (settings.jobSummary) {
             await writeSummary(renderSummary(report));
         }
-        await publish(settings, report, http);
         concludeChecks(report);
     }
     catch (error) {
@@ -5049,48 +5227,33 @@ async function run() {
         http?.dispose();
     }
 }
-/**
- * Reads the earlier readings and appends this one. A file it cannot read is left alone (a warning),
- * so a history is never replaced by less than it held.
- */
-async function recordHistory(path, current) {
-    const loaded = await loadHistory(path);
-    if (loaded.kind === 'unreadable') {
-        warning(`history-file could not be read (${loaded.reason}); it is left untouched and this reading is not added.`);
+async function recordHistory(settings, readings) {
+    if (!settings.historyFile) {
         return undefined;
     }
-    const { file } = loaded;
-    if (file.unreadableLines > 0) {
-        warning(`history-file has ${file.unreadableLines} line(s) that are not readings; they are kept as they are and left out of the trend.`);
-    }
-    try {
-        await appendHistory(path, current, file.needsNewline);
-    }
-    catch (error) {
-        warning(`history-file could not be written (${failureMessage(error)}); this reading is not recorded.`);
-    }
-    return viewHistory(file.entries, current, RECENT_READINGS);
+    const current = historyEntryOf(readings, settings.tenantId, apiHostOf(settings));
+    const earlier = await recordInFile(settings.historyFile, current);
+    return earlier && viewHistory(earlier.entries, current, RECENT_READINGS);
 }
 /** The optional extras: none of them may fail the run. */
 async function publish(settings, report, http) {
+    const published = {};
     if (settings.badgeFile) {
         try {
             await writeBadge(settings.badgeFile, badgeSpec(report));
-            setOutput('badge-file', settings.badgeFile);
+            published.badgeFile = settings.badgeFile;
         }
         catch (error) {
             warning(`badge-file could not be written: ${failureMessage(error)}`);
         }
     }
     if (settings.pullRequestComment) {
-        const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, settings.runUrl), http);
-        if (url) {
-            setOutput('comment-url', url);
-        }
+        published.commentUrl = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, settings.runUrl), http);
     }
+    return published;
 }
 function concludeChecks(report) {
-    if (checksPassed(report.checks)) {
+    if (passed(report)) {
         info(outcomeMessage(report));
         return;
     }

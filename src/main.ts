@@ -1,20 +1,28 @@
 import * as core from '@actions/core'
-import { writeBadge } from './badge.js'
-import { readDefender } from './defender.js'
-import { acquireAccessToken } from './entra.js'
+import { readSettings } from './config/inputs.js'
+import type { Settings } from './config/settings.js'
+import { readDefender } from './defender/api.js'
 import { failureMessage, isExpectedFailure } from './errors.js'
-import { checksPassed, evaluateChecks } from './gate.js'
-import { appendHistory, loadHistory, viewHistory, type HistoryEntry, type HistoryView } from './history.js'
-import { Http } from './http.js'
-import { upsertPullRequestComment } from './pull-request.js'
-import { badgeSpec, commentMarker, outcomeMessage, renderComment, renderSummary, reportOutputs, type ScoreReport } from './report.js'
-import { DEFAULT_BACKOFF } from './retry.js'
-import { readSettings, type Settings } from './settings.js'
+import { upsertPullRequestComment } from './github/pull-request.js'
+import { recordInFile } from './history/file-store.js'
+import { historyEntryOf, viewHistory, type HistoryView } from './history/history.js'
+import { Http } from './net/http.js'
+import { DEFAULT_BACKOFF } from './net/retry.js'
+import { writeBadge } from './report/badge.js'
+import { outcomeMessage, renderComment, renderSummary } from './report/markdown.js'
+import { apiHostOf, badgeSpec, buildReport, commentMarker, passed, type ScoreReport } from './report/model.js'
+import { reportOutputs, type Published } from './report/outputs.js'
+import { acquireAccessToken } from './signin/entra.js'
+import type { DefenderReadings } from './defender/api.js'
 
 /** Readings shown in the summary's trend, this run's included. */
 const RECENT_READINGS = 10
 
-/** The action: settings -> token -> readings -> outputs, summary, history, badge, comment -> checks. */
+/**
+ * A run: read the settings, sign in, read the score (and the extras asked for), record it, build the
+ * report, publish what was asked for (badge, pull-request comment), set the outputs, write the
+ * summary, and let the checks decide the step's outcome.
+ */
 export async function run(): Promise<void> {
   let http: Http | undefined
   try {
@@ -22,42 +30,15 @@ export async function run(): Promise<void> {
     http = new Http(settings.timeoutMs, { maxRetries: settings.maxRetries, ...DEFAULT_BACKOFF })
     const token = await acquireAccessToken(settings, http)
     const readings = await readDefender(http, settings, token)
-    const current: HistoryEntry = {
-      time: readings.score.time,
-      score: readings.score.score,
-      exposure: readings.exposure?.score ?? null,
-      tenant: settings.tenantId,
-      apiHost: new URL(settings.apiUrl).host
-    }
-    const history = settings.historyFile ? await recordHistory(settings.historyFile, current) : undefined
-    const report: ScoreReport = {
-      reading: readings.score,
-      exposure: readings.exposure,
-      recommendations: readings.recommendations,
-      history,
-      checks: evaluateChecks({
-        score: current.score,
-        time: current.time,
-        minScore: settings.minScore,
-        exposure: readings.exposure?.score,
-        maxExposureScore: settings.maxExposureScore,
-        previous: history?.previous,
-        maxDrop: settings.maxDrop
-      }),
-      enforced: settings.failOnLowScore,
-      tenant: settings.tenantId,
-      cloud: settings.cloud,
-      region: settings.region,
-      apiHost: current.apiHost,
-      authMethod: settings.credential.method
-    }
-    for (const [name, value] of Object.entries(reportOutputs(report))) {
+    const history = await recordHistory(settings, readings)
+    const report = buildReport(settings, readings, history)
+    const published = await publish(settings, report, http)
+    for (const [name, value] of Object.entries(reportOutputs(report, published))) {
       core.setOutput(name, value)
     }
     if (settings.jobSummary) {
       await writeSummary(renderSummary(report))
     }
-    await publish(settings, report, http)
     concludeChecks(report)
   } catch (error) {
     if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
@@ -69,50 +50,34 @@ export async function run(): Promise<void> {
   }
 }
 
-/**
- * Reads the earlier readings and appends this one. A file it cannot read is left alone (a warning),
- * so a history is never replaced by less than it held.
- */
-async function recordHistory(path: string, current: HistoryEntry): Promise<HistoryView | undefined> {
-  const loaded = await loadHistory(path)
-  if (loaded.kind === 'unreadable') {
-    core.warning(`history-file could not be read (${loaded.reason}); it is left untouched and this reading is not added.`)
+async function recordHistory(settings: Settings, readings: DefenderReadings): Promise<HistoryView | undefined> {
+  if (!settings.historyFile) {
     return undefined
   }
-  const { file } = loaded
-  if (file.unreadableLines > 0) {
-    core.warning(
-      `history-file has ${file.unreadableLines} line(s) that are not readings; they are kept as they are and left out of the trend.`
-    )
-  }
-  try {
-    await appendHistory(path, current, file.needsNewline)
-  } catch (error) {
-    core.warning(`history-file could not be written (${failureMessage(error)}); this reading is not recorded.`)
-  }
-  return viewHistory(file.entries, current, RECENT_READINGS)
+  const current = historyEntryOf(readings, settings.tenantId, apiHostOf(settings))
+  const earlier = await recordInFile(settings.historyFile, current)
+  return earlier && viewHistory(earlier.entries, current, RECENT_READINGS)
 }
 
 /** The optional extras: none of them may fail the run. */
-async function publish(settings: Settings, report: ScoreReport, http: Http): Promise<void> {
+async function publish(settings: Settings, report: ScoreReport, http: Http): Promise<Published> {
+  const published: Published = {}
   if (settings.badgeFile) {
     try {
       await writeBadge(settings.badgeFile, badgeSpec(report))
-      core.setOutput('badge-file', settings.badgeFile)
+      published.badgeFile = settings.badgeFile
     } catch (error) {
       core.warning(`badge-file could not be written: ${failureMessage(error)}`)
     }
   }
   if (settings.pullRequestComment) {
-    const url = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, settings.runUrl), http)
-    if (url) {
-      core.setOutput('comment-url', url)
-    }
+    published.commentUrl = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, settings.runUrl), http)
   }
+  return published
 }
 
 function concludeChecks(report: ScoreReport): void {
-  if (checksPassed(report.checks)) {
+  if (passed(report)) {
     core.info(outcomeMessage(report))
     return
   }

@@ -5,7 +5,7 @@
  * and the top recommendations), and prints what a
  * workflow would see: the step log, the outputs and the job summary.
  */
-import { oidcRun, runAction } from './harness.js'
+import { oidcRun, runAction } from './support/harness.js'
 import { Simulator } from './sim/simulator.js'
 
 const sim = await Simulator.start()

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { oidcRun, pullRequestRun, ROOT, runAction, secretInputs, spawnNode, withSim, type RunOptions } from '../harness.js'
+import { oidcRun, pullRequestRun, ROOT, runAction, secretInputs, spawnNode, withSim, type RunOptions } from '../support/harness.js'
 import { createAppCertificate, type Pem } from '../sim/pki.js'
 import type { RecordedRequest, Simulator } from '../sim/simulator.js'
 

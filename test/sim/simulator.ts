@@ -1,24 +1,22 @@
 /**
- * A local stand-in for the three services the action talks to, over real HTTP on 127.0.0.1:
- * Entra ID's v2.0 token endpoint, the Defender for Endpoint API, and GitHub's OIDC token endpoint.
- * It checks what it is sent as the real ones do (secrets, assertion signatures and claims, token
- * scope and roles) and records every request so tests can assert what the action did.
+ * A local stand-in for the services the action talks to, over real HTTP on 127.0.0.1: Entra ID
+ * (./entra.ts), the Defender for Endpoint API (./defender.ts), GitHub's OIDC token endpoint
+ * (./github-oidc.ts) and GitHub's REST API (./github-rest.ts). This file holds their shared state
+ * (the tenant, its app, what each service reports) and the transport: one server per service,
+ * scripted answers and faults, and a record of every request so tests can assert what the action did.
  */
-import {
-  constants,
-  createHash,
-  createSign,
-  createVerify,
-  generateKeyPairSync,
-  randomBytes,
-  randomUUID,
-  verify,
-  X509Certificate,
-  type KeyObject
-} from 'node:crypto'
+import { createSign, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { answerDefender } from './defender.js'
+import { answerToken, DEFENDER_RESOURCE } from './entra.js'
+import { answerIdToken } from './github-oidc.js'
+import { answerGitHubRest } from './github-rest.js'
+import { json, misbehave, type Reply, type TransportFault } from './reply.js'
+
+export { json, type Reply, type TransportFault }
+export { aadError, DEFENDER_RESOURCE } from './entra.js'
 
 /**
  * Every secret the simulator hands out carries this mark, so a sweep finds even part of one that
@@ -28,29 +26,6 @@ export const PLANTED = 'PLANTED'
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
 export const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange'
-export const DEFENDER_RESOURCE = 'https://api.securitycenter.microsoft.com'
-const GCC_RESOURCE = 'https://api-gcc.securitycenter.microsoft.us'
-const GOV_RESOURCE = 'https://api-gov.securitycenter.microsoft.us'
-
-/** The Defender API's resource (token audience) and the sign-in host that issues tokens for it, per cloud. */
-const RESOURCE_AUTHORITIES: ReadonlyMap<string, string> = new Map([
-  [DEFENDER_RESOURCE, 'login.microsoftonline.com'],
-  [GCC_RESOURCE, 'login.microsoftonline.com'],
-  [GOV_RESOURCE, 'login.microsoftonline.us']
-])
-
-/** Which resource a Defender API host serves; loopback and commercial hosts serve the commercial one. */
-function resourceOfApiHost(host: string): string {
-  const name = host.replace(/:\d+$/, '')
-  if (name === 'api-gcc.securitycenter.microsoft.us') return GCC_RESOURCE
-  if (name === 'api-gov.securitycenter.microsoft.us') return GOV_RESOURCE
-  return DEFENDER_RESOURCE
-}
-
-function isLoopback(host: string): boolean {
-  return /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host)
-}
-
 export interface FederatedCredential {
   issuer: string
   subject: string
@@ -67,27 +42,6 @@ export interface SimApp {
   /** Application permissions granted with admin consent, e.g. Score.Read.All. */
   roles: string[]
 }
-
-/** A canned answer that replaces the service's normal handling for one request. */
-export interface Reply {
-  status: number
-  headers?: Record<string, string>
-  body?: string
-  /** Extra delay before this answer, on top of the simulator's latency. */
-  delayMs?: number
-  /** Only a request for this path takes this answer (requests may arrive in any order). */
-  path?: string
-  /** Misbehave at the transport level instead of answering properly. */
-  fault?: TransportFault
-}
-
-/**
- * How a broken server or middlebox fails: `hang` accepts the request and never answers;
- * `stall-body` sends the headers and half the body, then nothing; `reset-mid-body` sends half the
- * body, then resets the connection; `truncate` promises the whole body (Content-Length) but closes
- * cleanly after half of it.
- */
-export type TransportFault = 'hang' | 'stall-body' | 'reset-mid-body' | 'truncate'
 
 export type ServiceName = 'entra' | 'api' | 'oidc' | 'github'
 
@@ -153,7 +107,7 @@ export class Simulator {
   /** Like a fork's pull request: the token may read but every write gets 403. */
   githubReadOnly = false
   readonly comments: SimComment[] = []
-  private nextCommentId = 1000
+  nextCommentId = 1000
   /** Claims GitHub puts in the job's ID token (the audience comes from the request). */
   oidcClaims: Record<string, unknown> = {
     iss: GITHUB_ISSUER,
@@ -171,11 +125,11 @@ export class Simulator {
   /** The bearer the runner gives the action for GitHub's OIDC endpoint. */
   readonly oidcRequestToken = `${PLANTED}-runner-bearer-${randomBytes(12).toString('base64url')}`
 
-  private readonly issuerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  private readonly issuedTokens = new Map<string, { clientId: string; audience: string; roles: string[] }>()
+  readonly issuerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  readonly issuedTokens = new Map<string, { clientId: string; audience: string; roles: string[] }>()
   private readonly servers: Server[] = []
   private readonly ports = new Map<ServiceName, number>()
-  private readonly seenAssertionIds = new Set<string>()
+  readonly seenAssertionIds = new Set<string>()
 
   private constructor(private readonly options: SimulatorOptions) {}
 
@@ -204,7 +158,7 @@ export class Simulator {
     return this.ports.get(service) ?? 0
   }
 
-  private get scheme(): 'http' | 'https' {
+  get scheme(): 'http' | 'https' {
     return this.options.tls ? 'https' : 'http'
   }
 
@@ -299,277 +253,16 @@ export class Simulator {
   private answer(service: ServiceName, request: IncomingMessage, url: URL, form: Record<string, string>, body: unknown): Reply {
     switch (service) {
       case 'entra':
-        return this.token(request, url, form)
+        return answerToken(this, request, url, form)
       case 'api':
-        return this.defender(request, url)
+        return answerDefender(this, request, url)
       case 'oidc':
-        return this.githubIdToken(request, url)
+        return answerIdToken(this, request, url)
       case 'github':
-        return this.githubRest(request, url, body)
+        return answerGitHubRest(this, request, url, body)
     }
   }
 
-  // ---- GitHub's REST API: issue comments ----
-  private githubRest(request: IncomingMessage, url: URL, body: unknown): Reply {
-    const authorization = request.headers.authorization ?? ''
-    if (authorization !== `token ${this.githubToken}` && authorization !== `Bearer ${this.githubToken}`) {
-      return json(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' })
-    }
-    // GitHub Enterprise Server serves the same API under /api/v3.
-    const path = url.pathname.replace(/^\/api\/v3(?=\/)/, '')
-    const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path)
-    const one = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(path)
-    const write = request.method === 'POST' || request.method === 'PATCH'
-    if (write && this.githubReadOnly) {
-      return json(403, {
-        message: 'Resource not accessible by integration',
-        documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
-        status: '403'
-      })
-    }
-    const text = typeof body === 'object' && body !== null && 'body' in body && typeof body.body === 'string' ? body.body : undefined
-    if (list && request.method === 'GET') {
-      const perPage = Number(url.searchParams.get('per_page') ?? 30)
-      const page = Number(url.searchParams.get('page') ?? 1)
-      const all = this.comments.filter(comment => comment.issue === Number(list[1]))
-      const headers: Record<string, string> = {}
-      if (page * perPage < all.length) {
-        const next = new URL(url.pathname, `${this.scheme}://${request.headers.host ?? ''}`)
-        next.searchParams.set('per_page', String(perPage))
-        next.searchParams.set('page', String(page + 1))
-        headers['Link'] = `<${next.href}>; rel="next"`
-      }
-      return json(200, all.slice((page - 1) * perPage, page * perPage), headers)
-    }
-    if (list && request.method === 'POST' && text !== undefined) {
-      const id = this.nextCommentId++
-      const comment = { id, issue: Number(list[1]), body: text, html_url: `https://github.com/octo-org/octo-repo/pull/${list[1]}#issuecomment-${id}`, user: { login: 'github-actions[bot]' } }
-      this.comments.push(comment)
-      return json(201, comment)
-    }
-    const existing = one ? this.comments.find(comment => comment.id === Number(one[1])) : undefined
-    if (one && request.method === 'PATCH' && text !== undefined) {
-      if (!existing) {
-        return json(404, { message: 'Not Found', status: '404' })
-      }
-      existing.body = text
-      return json(200, existing)
-    }
-    return json(404, { message: 'Not Found', status: '404' })
-  }
-
-  // ---- GitHub's OIDC token endpoint ----
-  private githubIdToken(request: IncomingMessage, url: URL): Reply {
-    if (request.method !== 'GET' || request.headers.authorization !== `Bearer ${this.oidcRequestToken}`) {
-      return json(401, { message: 'Unauthorized' })
-    }
-    const audience = url.searchParams.get('audience') ?? GITHUB_ISSUER
-    return json(200, { value: this.signIdToken({ ...this.oidcClaims, aud: audience }) })
-  }
-
-  // ---- Entra ID v2.0 token endpoint ----
-  private token(request: IncomingMessage, url: URL, form: Record<string, string>): Reply {
-    const host = request.headers.host ?? ''
-    const match = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname)
-    if (request.method !== 'POST' || !match) {
-      return json(404, { error: 'not_found' })
-    }
-    const tenant = decodeURIComponent(match[1] ?? '')
-    if (tenant !== this.tenantId && tenant.toLowerCase() !== this.tenantDomain) {
-      return aadError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`)
-    }
-    if ('resource' in form) {
-      return aadError(400, 'invalid_request', 901002, "The 'resource' request parameter is not supported.")
-    }
-    if (form['grant_type'] !== 'client_credentials') {
-      return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.')
-    }
-    const app = form['client_id'] === this.app.clientId ? this.app : undefined
-    if (!app) {
-      return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${form['client_id']}' was not found in the directory '${tenant}'.`)
-    }
-    const scope = form['scope'] ?? ''
-    if (!scope.endsWith('/.default')) {
-      return aadError(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`)
-    }
-    const audience = scope.slice(0, -'/.default'.length)
-    const authority = RESOURCE_AUTHORITIES.get(audience)
-    if (!authority || (!isLoopback(host) && authority !== host.replace(/:\d+$/, ''))) {
-      return aadError(400, 'invalid_resource', 500011, `The resource principal named ${audience} was not found in the tenant named ${tenant}.`)
-    }
-    const tokenEndpoint = `${this.scheme}://${host}${url.pathname}`
-    const credentialError = this.checkCredential(app, form, tokenEndpoint)
-    if (credentialError) {
-      return credentialError
-    }
-    const accessToken = this.issueAccessToken(app.roles, audience)
-    return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken })
-  }
-
-  private checkCredential(app: SimApp, form: Record<string, string>, tokenEndpoint: string): Reply | undefined {
-    if (form['client_secret'] !== undefined) {
-      return form['client_secret'] === app.secret
-        ? undefined
-        : aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.')
-    }
-    const assertion = form['client_assertion']
-    if (assertion === undefined || form['client_assertion_type'] !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
-      return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
-    }
-    const claims = decodeJwtPart(assertion, 1)
-    if (claims && claims['iss'] === app.clientId) {
-      return this.checkCertificateAssertion(app, assertion, tokenEndpoint)
-    }
-    const verified = verifyJwt(assertion, this.issuerKeys.publicKey)
-    if (verified === 'malformed') {
-      return aadError(400, 'invalid_client', 50027, 'JWT token is invalid or malformed.')
-    }
-    if (verified === 'bad-signature') {
-      return aadError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.')
-    }
-    const now = Date.now() / 1000
-    if (typeof verified['exp'] !== 'number' || verified['exp'] < now) {
-      return aadError(400, 'invalid_client', 700024, 'Client assertion is not within its valid time range.')
-    }
-    const presented = { issuer: String(verified['iss']), subject: String(verified['sub']), audience: String(verified['aud']) }
-    const matches = app.federated.some(
-      credential =>
-        credential.issuer === presented.issuer &&
-        credential.subject === presented.subject &&
-        credential.audience === presented.audience
-    )
-    if (!matches) {
-      return aadError(
-        400,
-        'invalid_client',
-        70021,
-        `No matching federated identity record found for presented assertion. Assertion Issuer: '${presented.issuer}'. ` +
-          `Assertion Subject: '${presented.subject}'. Assertion Audience: '${presented.audience}'. ` +
-          'https://learn.microsoft.com/entra/workload-id/workload-identity-federation'
-      )
-    }
-    return undefined
-  }
-
-  /** An assertion the app signed with its certificate: checked as Entra does. */
-  private checkCertificateAssertion(app: SimApp, assertion: string, tokenEndpoint: string): Reply | undefined {
-    const [headerPart = '', payloadPart = '', signaturePart = ''] = assertion.split('.')
-    const header = decodeJwtPart(assertion, 0)
-    const claims = decodeJwtPart(assertion, 1)
-    if (!header || !claims || !signaturePart) {
-      return aadError(400, 'invalid_client', 50027, 'JWT token is invalid or malformed.')
-    }
-    const thumbprint = header['x5t#S256']
-    const certificate = app.certificates
-      .map(pem => new X509Certificate(pem))
-      .find(candidate => createHash('sha256').update(candidate.raw).digest('base64url') === thumbprint)
-    if (!certificate) {
-      return aadError(401, 'invalid_client', 700027, `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${String(thumbprint)}']`)
-    }
-    const padding =
-      header['alg'] === 'PS256'
-        ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
-        : header['alg'] === 'RS256'
-          ? { padding: constants.RSA_PKCS1_PADDING }
-          : undefined
-    const signed = Buffer.from(`${headerPart}.${payloadPart}`)
-    if (!padding || !verify('sha256', signed, { key: certificate.publicKey, ...padding }, Buffer.from(signaturePart, 'base64url'))) {
-      return aadError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.')
-    }
-    const now = Date.now() / 1000
-    const { exp, nbf, jti } = claims
-    if (typeof exp !== 'number' || typeof nbf !== 'number' || exp < now || nbf > now + 300 || exp - nbf > 600) {
-      return aadError(400, 'invalid_client', 700024, 'Client assertion is not within its valid time range.')
-    }
-    if (claims['aud'] !== tokenEndpoint || claims['sub'] !== app.clientId || typeof jti !== 'string') {
-      return aadError(400, 'invalid_client', 50027, `JWT token is invalid or malformed: expected aud '${tokenEndpoint}', sub and iss the client id, and a jti.`)
-    }
-    if (this.seenAssertionIds.has(jti)) {
-      return aadError(400, 'invalid_client', 700025, 'Client assertion jti has already been used (replay).')
-    }
-    this.seenAssertionIds.add(jti)
-    if (new Date(certificate.validTo).getTime() < Date.now()) {
-      return aadError(401, 'invalid_client', 700027, 'Client assertion failed: the certificate has expired.')
-    }
-    return undefined
-  }
-
-  // ---- Defender for Endpoint API ----
-  private defender(request: IncomingMessage, url: URL): Reply {
-    const requestId = randomUUID()
-    const authorization = request.headers.authorization ?? ''
-    const grant = authorization.startsWith('Bearer ') ? this.issuedTokens.get(authorization.slice(7)) : undefined
-    if (!grant || grant.audience !== resourceOfApiHost(request.headers.host ?? '')) {
-      return json(401, { error: { code: 'Unauthorized', message: 'Authorization has been denied for this request.', target: requestId } })
-    }
-    const endpoints: Record<string, { role: string; body: () => unknown }> = {
-      '/api/configurationScore': {
-        role: 'Score.Read.All',
-        body: () => ({ '@odata.context': `${url.origin}/api/$metadata#ConfigurationScore/$entity`, time: apiTime(), ...this.score })
-      },
-      '/api/exposureScore': {
-        role: 'Score.Read.All',
-        body: () => ({ '@odata.context': `${url.origin}/api/$metadata#ExposureScore/$entity`, time: apiTime(), ...this.exposure })
-      },
-      '/api/recommendations': {
-        role: 'SecurityRecommendation.Read.All',
-        body: () => ({ '@odata.context': `${url.origin}/api/$metadata#Recommendations`, value: this.recommendations })
-      }
-    }
-    const endpoint = endpoints[url.pathname]
-    if (request.method !== 'GET' || !endpoint) {
-      return json(404, { error: { code: 'NotFound', message: `No endpoint ${url.pathname}.`, target: requestId } })
-    }
-    if (!grant.roles.includes(endpoint.role)) {
-      return json(403, {
-        error: {
-          code: 'Forbidden',
-          message: `The application does not have any of the required application permissions (${endpoint.role}) to access the resource. Application roles: ${grant.roles.join(',') || 'none'}.`,
-          target: requestId
-        }
-      })
-    }
-    return json(200, endpoint.body())
-  }
-}
-
-/** Fails the way `fault` says; close() ends whatever is left hanging. */
-function misbehave(fault: TransportFault, response: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
-  if (fault === 'hang') {
-    return
-  }
-  const half = body.slice(0, Math.ceil(body.length / 2))
-  response.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) })
-  response.write(half)
-  if (fault === 'reset-mid-body') {
-    // Let the half body reach the client before the reset.
-    setTimeout(() => response.socket?.resetAndDestroy(), 50).unref()
-  } else if (fault === 'truncate') {
-    setTimeout(() => response.socket?.end(), 50).unref()
-  }
-}
-
-/** An Entra OAuth error body, in the documented shape. */
-export function aadError(status: number, error: string, code: number, text: string): Reply {
-  const traceId = randomUUID()
-  const correlationId = randomUUID()
-  return json(status, {
-    error,
-    error_description: `AADSTS${code}: ${text} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${new Date().toISOString()}`,
-    error_codes: [code],
-    timestamp: new Date().toISOString(),
-    trace_id: traceId,
-    correlation_id: correlationId
-  })
-}
-
-export function json(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) }
-}
-
-/** The API's `time`: ISO 8601 with seven fractional digits, as Microsoft's examples show. */
-function apiTime(): string {
-  return new Date().toISOString().replace('Z', '0000Z')
 }
 
 function parseJsonBody(text: string): unknown {
@@ -579,34 +272,6 @@ function parseJsonBody(text: string): unknown {
     return undefined
   }
 }
-
-function decodeJwtPart(token: string, index: 0 | 1): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(token.split('.')[index] ?? '', 'base64url').toString('utf8'))
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
-}
-
-function verifyJwt(token: string, key: KeyObject): Record<string, unknown> | 'malformed' | 'bad-signature' {
-  const [header, payload, signature] = token.split('.')
-  if (!header || !payload || !signature) {
-    return 'malformed'
-  }
-  let claims: unknown
-  try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
-  } catch {
-    return 'malformed'
-  }
-  if (typeof claims !== 'object' || claims === null) {
-    return 'malformed'
-  }
-  const valid = createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(key, Buffer.from(signature, 'base64url'))
-  return valid ? (claims as Record<string, unknown>) : 'bad-signature'
-}
-
 function encodeJson(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url')
 }

@@ -1,0 +1,294 @@
+import * as core from '@actions/core'
+import { isAbsolute, resolve } from 'node:path'
+import { cloudEndpoints, CLOUDS, REGIONS, type Cloud, type Region } from '../defender/clouds.js'
+import { ConfigurationError } from '../errors.js'
+import { checkServiceUrl } from '../net/url-policy.js'
+import { parseClientCertificate } from '../signin/certificate.js'
+import { parsePullRequestComment, readIdTokenRequest, readRunUrl } from './runner.js'
+import { AUTH_METHODS, type AuthMethod, type AuthMethodInput, type Credential, type Settings } from './settings.js'
+
+/** Every input in action.yml; the rest of the code sees only {@link Settings}. */
+export const INPUT_NAMES = [
+  'tenant-id',
+  'client-id',
+  'client-secret',
+  'client-certificate',
+  'client-certificate-password',
+  'access-token',
+  'auth-method',
+  'oidc-audience',
+  'cloud',
+  'region',
+  'api-url',
+  'authority-host',
+  'scope',
+  'min-score',
+  'fail-on-low-score',
+  'include-exposure-score',
+  'max-exposure-score',
+  'recommendations',
+  'history-file',
+  'max-drop',
+  'badge-file',
+  'comment-on-pr',
+  'github-token',
+  'job-summary',
+  'timeout-seconds',
+  'max-retries'
+] as const
+
+export type InputName = (typeof INPUT_NAMES)[number]
+export type RawInputs = Record<InputName, string>
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
+const MAX_TIMEOUT_SECONDS = 600
+const MAX_RETRIES = 10
+const MAX_RECOMMENDATIONS = 50
+
+/** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, core.getInput(name)])) as RawInputs
+  for (const secret of secretFragments(raw)) {
+    core.setSecret(secret)
+  }
+  const runnerBearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']
+  if (runnerBearer) {
+    core.setSecret(runnerBearer)
+  }
+  return parseSettings(raw, env, new Date())
+}
+
+/**
+ * What to mask. A multi-line value is masked line by line too, as the runner may log it a line at a
+ * time; the PEM armour lines are public and would only garble the log.
+ */
+export function secretFragments(raw: RawInputs): string[] {
+  const values = [
+    raw['client-secret'],
+    raw['access-token'],
+    raw['client-certificate-password'],
+    raw['client-certificate'],
+    raw['github-token']
+  ]
+  const lines = raw['client-certificate']
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line.length >= 8 && !line.startsWith('-----'))
+  return [...values, ...lines].filter(value => value.length > 0)
+}
+
+/** Validates raw inputs; throws {@link ConfigurationError} naming the input and the fix. */
+export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date): Settings {
+  const cloud = parseChoice('cloud', raw.cloud || 'commercial', CLOUDS)
+  const region = parseRegion(raw.region, cloud)
+  const endpoints = cloudEndpoints(cloud, region)
+  const authMethod = resolveAuthMethod(parseChoice('auth-method', raw['auth-method'], AUTH_METHODS), raw)
+
+  const needsApp = authMethod !== 'token'
+  const tenantId = parseTenantId(raw['tenant-id'], needsApp, authMethod)
+  const clientId = parseClientId(raw['client-id'], needsApp, authMethod)
+  const credential = parseCredential(authMethod, raw, env, now)
+  const workspace = env['GITHUB_WORKSPACE'] || process.cwd()
+  const maxExposureScore = parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50)
+  const commentOnPr = parseBoolean('comment-on-pr', raw['comment-on-pr'])
+
+  return {
+    credential,
+    tenantId,
+    clientId,
+    oidcAudience: parseRequired('oidc-audience', raw['oidc-audience'], 'api://AzureADTokenExchange'),
+    cloud,
+    region,
+    apiUrl: checkServiceUrl('api-url', raw['api-url'] || endpoints.apiUrl, endpoints.apiUrl),
+    authorityHost: checkServiceUrl('authority-host', raw['authority-host'] || endpoints.authorityHost, endpoints.authorityHost),
+    scope: parseScope(raw.scope || endpoints.scope, endpoints.scope),
+    minScore: parseOptionalNumber('min-score', raw['min-score'], 400),
+    failOnLowScore: parseBoolean('fail-on-low-score', raw['fail-on-low-score']),
+    includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || maxExposureScore !== undefined,
+    maxExposureScore,
+    recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
+    historyFile: parseOptionalPath('history-file', raw['history-file'], workspace),
+    maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
+    badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
+    pullRequestComment: commentOnPr ? parsePullRequestComment(raw['github-token'], env) : undefined,
+    jobSummary: parseBoolean('job-summary', raw['job-summary']),
+    runUrl: readRunUrl(env),
+    timeoutMs: parseTimeoutSeconds(raw['timeout-seconds']) * 1000,
+    maxRetries: parseCount('max-retries', raw['max-retries'], MAX_RETRIES, 3)
+  }
+}
+
+function resolveAuthMethod(method: AuthMethodInput, raw: RawInputs): AuthMethod {
+  switch (method) {
+    case 'auto':
+      if (raw['access-token']) return 'token'
+      if (raw['client-certificate']) return 'certificate'
+      if (raw['client-secret']) return 'secret'
+      return 'oidc'
+    case 'token':
+      if (!raw['access-token']) {
+        throw new ConfigurationError(
+          "auth-method is 'token' but access-token is empty. Pass access-token, or use auth-method 'auto'."
+        )
+      }
+      return method
+    case 'secret':
+      if (!raw['client-secret']) {
+        throw new ConfigurationError(
+          "auth-method is 'secret' but client-secret is empty. Pass client-secret: ${{ secrets.AZURE_CLIENT_SECRET }} " +
+            "(a secret that does not exist in this repository evaluates to empty), or use auth-method 'oidc'."
+        )
+      }
+      return method
+    case 'certificate':
+      if (!raw['client-certificate']) {
+        throw new ConfigurationError(
+          "auth-method is 'certificate' but client-certificate is empty. Pass client-certificate: " +
+            '${{ secrets.AZURE_CLIENT_CERTIFICATE }} (PEM text with the private key and the certificate).'
+        )
+      }
+      return method
+    case 'oidc':
+      return method
+  }
+}
+
+function parseCredential(method: AuthMethod, raw: RawInputs, env: NodeJS.ProcessEnv, now: Date): Credential {
+  switch (method) {
+    case 'oidc':
+      return { method, idTokenRequest: readIdTokenRequest(env) }
+    case 'secret':
+      return { method, clientSecret: raw['client-secret'] }
+    case 'certificate':
+      return { method, certificate: parseClientCertificate(raw['client-certificate'], raw['client-certificate-password'], now) }
+    case 'token':
+      return { method, accessToken: raw['access-token'] }
+  }
+}
+
+function parseOptionalPath(name: InputName, value: string, workspace: string): string | undefined {
+  if (!value) {
+    return undefined
+  }
+  if (value.includes('\0') || /[\\/]$/.test(value)) {
+    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a file path relative to the workspace, such as .github/secure-score/${name === 'badge-file' ? 'badge.svg' : 'history.jsonl'}.`)
+  }
+  return isAbsolute(value) ? value : resolve(workspace, value)
+}
+
+function parseCount(name: InputName, value: string, max: number, example: number): number {
+  if (!/^\d+$/.test(value) || Number(value) > max) {
+    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a whole number from 0 to ${max}, such as ${example}.`)
+  }
+  return Number(value)
+}
+
+function parseRegion(value: string, cloud: Cloud): Region | undefined {
+  if (!value) {
+    return undefined
+  }
+  const region = parseChoice('region', value, REGIONS)
+  if (cloud !== 'commercial') {
+    throw new ConfigurationError(
+      `Invalid region '${value}' with cloud '${cloud}': regions apply to the commercial cloud only. ` +
+        "Remove region, or set cloud to 'commercial'."
+    )
+  }
+  return region
+}
+
+function parseTenantId(value: string, required: boolean, method: AuthMethod): string {
+  if (!value) {
+    if (required) {
+      throw new ConfigurationError(
+        `Missing tenant-id: auth-method '${method}' needs it. Expected the directory (tenant) ID of your Entra tenant ` +
+          '(a GUID) or one of its verified domains such as contoso.onmicrosoft.com.'
+      )
+    }
+    return ''
+  }
+  if (!GUID.test(value) && !DOMAIN.test(value)) {
+    throw new ConfigurationError(
+      `Invalid tenant-id '${value}'. Expected the directory (tenant) ID, a GUID such as ` +
+        "00000000-0000-0000-0000-000000000000, or a verified domain such as contoso.onmicrosoft.com ('common' " +
+        "and 'organizations' do not work for app sign-in)."
+    )
+  }
+  return value
+}
+
+function parseClientId(value: string, required: boolean, method: AuthMethod): string {
+  if (!value) {
+    if (required) {
+      throw new ConfigurationError(
+        `Missing client-id: auth-method '${method}' needs it. Expected the application (client) ID of the Entra app ` +
+          'registration, a GUID shown on its Overview page.'
+      )
+    }
+    return ''
+  }
+  if (!GUID.test(value)) {
+    throw new ConfigurationError(
+      `Invalid client-id '${value}'. Expected the application (client) ID of the Entra app registration, a GUID such ` +
+        'as 00000000-0000-0000-0000-000000000000 (not the secret ID nor the object ID).'
+    )
+  }
+  return value
+}
+
+
+function parseChoice<T extends string>(name: InputName, value: string, choices: readonly T[]): T {
+  const match = choices.find(choice => choice === value.toLowerCase())
+  if (match === undefined) {
+    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected one of: ${choices.join(', ')}.`)
+  }
+  return match
+}
+
+function parseRequired(name: InputName, value: string, example: string): string {
+  if (!value) {
+    throw new ConfigurationError(`Missing ${name}. Expected a value such as ${example} (or remove the input to use the default).`)
+  }
+  return value
+}
+
+function parseScope(value: string, example: string): string {
+  if (!value.endsWith('/.default') || /\s/.test(value)) {
+    throw new ConfigurationError(
+      `Invalid scope '${value}'. Expected the API's application ID URI followed by /.default, such as ${example}: ` +
+        'the client-credentials grant accepts only .default scopes.'
+    )
+  }
+  return value
+}
+
+function parseOptionalNumber(name: InputName, value: string, example: number): number | undefined {
+  if (!value) {
+    return undefined
+  }
+  const number = Number(value)
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(number)) {
+    throw new ConfigurationError(
+      `Invalid ${name} '${value}'. Expected a non-negative number of points such as ${example}, or leave it empty for no threshold.`
+    )
+  }
+  return number
+}
+
+function parseBoolean(name: InputName, value: string): boolean {
+  // The YAML 1.2 core schema spellings, as core.getBooleanInput accepts.
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new ConfigurationError(`Invalid ${name} '${value}'. Expected true or false.`)
+}
+
+function parseTimeoutSeconds(value: string): number {
+  const seconds = Number(value)
+  if (!value || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new ConfigurationError(
+      `Invalid timeout-seconds '${value}'. Expected a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SECONDS}, such as 30.`
+    )
+  }
+  return seconds
+}

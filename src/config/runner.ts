@@ -1,0 +1,48 @@
+/**
+ * What the runner's environment says about this run: where to ask for an OIDC ID token, which
+ * repository and event this is, GitHub's API URL. Inputs are ./inputs.ts's; these are not inputs.
+ */
+import { ConfigurationError } from '../errors.js'
+import { checkServiceUrl, mayCarryTokens } from '../net/url-policy.js'
+import type { IdTokenRequest, PullRequestCommentTarget } from './settings.js'
+
+export function readIdTokenRequest(env: NodeJS.ProcessEnv): IdTokenRequest {
+  const url = env['ACTIONS_ID_TOKEN_REQUEST_URL']
+  const bearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']
+  if (!url || !bearer) {
+    throw new ConfigurationError(
+      'OIDC sign-in needs an ID token from GitHub, but ACTIONS_ID_TOKEN_REQUEST_URL is not set. ' +
+        "Add 'permissions: id-token: write' to the job (with 'contents: read' if the job checks out code), " +
+        'or pass client-secret to sign in with a secret instead. ' +
+        'Pull requests from forks never get an ID token.'
+    )
+  }
+  if (!URL.canParse(url) || !mayCarryTokens(new URL(url))) {
+    throw new ConfigurationError(
+      'ACTIONS_ID_TOKEN_REQUEST_URL, set by the runner, is not an https:// URL. Check the runner, or that no step overwrote it.'
+    )
+  }
+  return { url, bearer }
+}
+
+export function parsePullRequestComment(token: string, env: NodeJS.ProcessEnv): PullRequestCommentTarget {
+  if (!token) {
+    throw new ConfigurationError(
+      'comment-on-pr is true but github-token is empty. Leave github-token at its default (${{ github.token }}) ' +
+        "and give the job 'permissions: pull-requests: write', or set comment-on-pr to false."
+    )
+  }
+  const apiUrl = env['GITHUB_API_URL'] || 'https://api.github.com'
+  return {
+    token,
+    apiUrl: checkServiceUrl('GITHUB_API_URL', apiUrl, 'https://api.github.com'),
+    eventName: env['GITHUB_EVENT_NAME'] ?? '',
+    eventPath: env['GITHUB_EVENT_PATH'] ?? '',
+    repository: env['GITHUB_REPOSITORY'] ?? ''
+  }
+}
+
+export function readRunUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env
+  return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined
+}

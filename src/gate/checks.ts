@@ -1,0 +1,84 @@
+import { formatCompared, formatDifference, formatPoints } from '../format.js'
+
+/** The checks a run can fail: pure decisions over what was read. */
+export type CheckInput = 'min-score' | 'max-exposure-score' | 'max-drop'
+
+export interface Check {
+  input: CheckInput
+  /** The input's value. */
+  limit: number
+  /** What was compared with it: the score, the exposure score, or the fall since the last reading. */
+  value: number
+  passed: boolean
+  /** One sentence for the log, and the annotation when it fails. */
+  message: string
+}
+
+export interface GateFacts {
+  score: number
+  time: string
+  minScore: number | undefined
+  exposure: number | undefined
+  maxExposureScore: number | undefined
+  previous: { score: number; time: string } | undefined
+  maxDrop: number | undefined
+}
+
+export function evaluateChecks(facts: GateFacts): Check[] {
+  const checks: Check[] = []
+  const { score, minScore, exposure, maxExposureScore, previous, maxDrop } = facts
+  if (minScore !== undefined) {
+    const passed = score >= minScore
+    const [shownScore, shownLimit] = formatCompared(score, minScore)
+    checks.push({
+      input: 'min-score',
+      limit: minScore,
+      value: score,
+      passed,
+      message: passed
+        ? `Device secure score ${shownScore} meets the threshold min-score ${shownLimit}.`
+        : `Device secure score ${shownScore} is below the threshold min-score ${shownLimit} (short by ${formatDifference(minScore - score)} points).`
+    })
+  }
+  if (maxExposureScore !== undefined && exposure !== undefined) {
+    const passed = exposure <= maxExposureScore
+    const level = exposureLevel(exposure)
+    const [shownExposure, shownLimit] = formatCompared(exposure, maxExposureScore)
+    checks.push({
+      input: 'max-exposure-score',
+      limit: maxExposureScore,
+      value: exposure,
+      passed,
+      message: passed
+        ? `Exposure score ${shownExposure} (${level}) is within max-exposure-score ${shownLimit}.`
+        : `Exposure score ${shownExposure} (${level}) is above the threshold max-exposure-score ${shownLimit} (lower is better).`
+    })
+  }
+  if (maxDrop !== undefined && previous !== undefined) {
+    const drop = previous.score - score
+    const passed = drop <= maxDrop
+    const [shownDrop, shownLimit] = formatCompared(drop, maxDrop)
+    const readings = `from ${formatPoints(previous.score)} at ${previous.time} to ${formatPoints(score)} at ${facts.time}`
+    checks.push({
+      input: 'max-drop',
+      limit: maxDrop,
+      value: drop,
+      passed,
+      message: passed
+        ? `Device secure score change is within max-drop ${shownLimit} (${readings}).`
+        : `Device secure score fell by ${shownDrop} points, more than max-drop ${shownLimit}: ${readings}.`
+    })
+  }
+  return checks
+}
+
+export function checksPassed(checks: Check[]): boolean {
+  return checks.every(check => check.passed)
+}
+
+export type ExposureLevel = 'low' | 'medium' | 'high'
+
+/** Microsoft's bands: 0-29 low, 30-69 medium, 70-100 high. */
+export function exposureLevel(exposure: number): ExposureLevel {
+  return exposure < 30 ? 'low' : exposure < 70 ? 'medium' : 'high'
+}

@@ -1,0 +1,195 @@
+import * as core from '@actions/core'
+import { HttpClient } from '@actions/http-client'
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { errorCode, ServiceError } from '../errors.js'
+import { decideRetry, type AttemptOutcome, type RetryPolicy } from './retry.js'
+
+export interface HttpRequest {
+  /** Who is asked, as users know it: "Entra ID", "the Defender API". */
+  service: string
+  method: 'GET' | 'POST' | 'PATCH'
+  url: string
+  headers: Record<string, string>
+  body?: string
+  /**
+   * false for a request that must not be sent twice (creating a comment): a retry after an answer
+   * that was lost could create a second one.
+   */
+  retry?: boolean
+}
+
+export interface HttpResponse {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+/**
+ * Time as the retry loop sees it. Injected so that tests can check every wait (a day's Retry-After,
+ * capped) without waiting; the action uses {@link REAL_TIME}.
+ */
+export interface Clock {
+  now(): number
+  sleep(ms: number): Promise<void>
+  /** In [0, 1): spreads waits so that throttled runners do not come back in lockstep. */
+  random(): number
+}
+
+export const REAL_TIME: Clock = {
+  now: () => Date.now(),
+  sleep: ms => sleep(ms),
+  random: () => Math.random()
+}
+
+const USER_AGENT = 'defender-secure-score-action'
+/** No answer we expect comes near this; a larger one is a misbehaving server, not data. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024
+
+/**
+ * The one door to the network. `@actions/http-client` brings the runner's proxy settings
+ * (HTTPS_PROXY, NO_PROXY); this adds a deadline per attempt, a bounded body, and the retry policy.
+ * Call {@link dispose} when done: kept-alive sockets would otherwise hold the process open.
+ */
+export class Http {
+  private readonly client: HttpClient
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly policy: RetryPolicy,
+    private readonly clock: Clock = REAL_TIME
+  ) {
+    this.client = new HttpClient(USER_AGENT, [], {
+      allowRetries: false,
+      allowRedirects: false,
+      keepAlive: true,
+      // Our own deadline below fires first and gives the clearer message; this one reclaims the socket.
+      socketTimeout: timeoutMs + 1000
+    })
+  }
+
+  /**
+   * Sends the request, retrying 429, 5xx and network failures as the policy allows. Returns the last
+   * response whatever its status (the caller knows the service's error shape); throws
+   * {@link ServiceError} when no answer came at all.
+   */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const host = new URL(request.url).host
+    const policy = request.retry === false ? { ...this.policy, maxRetries: 0 } : this.policy
+    for (let retriesDone = 0; ; retriesDone++) {
+      let response: HttpResponse | undefined
+      let failure = ''
+      let hint = "Check the URL, the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), or raise timeout-seconds."
+      let outcome: AttemptOutcome
+      try {
+        response = await this.attempt(request)
+        outcome = { kind: 'response', status: response.status, retryAfter: headerValue(response.headers['retry-after']) }
+      } catch (error) {
+        failure = error instanceof Error ? error.message : String(error)
+        const untrusted = isCertificateError(error)
+        if (untrusted) {
+          // Node 24 appends advice to run node with --use-system-ca, which an action cannot do; ours replaces it.
+          failure = failure.split(';')[0] ?? failure
+          hint =
+            "The server's TLS certificate is not trusted. If your network inspects TLS with a private CA, set " +
+            'NODE_EXTRA_CA_CERTS to the PEM file of that CA in the job environment.'
+        }
+        outcome = { kind: 'network-error', retryable: !untrusted }
+      }
+      const decision = decideRetry(policy, retriesDone, outcome, this.clock.now(), this.clock.random())
+      if (!decision.retry) {
+        if (response) {
+          return response
+        }
+        const attempts = retriesDone + 1
+        throw new ServiceError(
+          `No answer from ${request.service} (${host}): ${failure}${attempts > 1 ? ` (${attempts} attempts)` : ''}. ${hint}`
+        )
+      }
+      const what = response ? `answered HTTP ${response.status}` : `did not answer (${failure})`
+      if (decision.cappedFromMs !== undefined) {
+        core.warning(
+          `${request.service} asked to wait ${Math.round(decision.cappedFromMs / 1000)} s before retrying; ` +
+            `waiting ${decision.delayMs / 1000} s, the most this action allows.`
+        )
+      }
+      core.info(
+        `${request.service} ${what}; retrying in ${(decision.delayMs / 1000).toFixed(1)} s ` +
+          `(retry ${retriesDone + 1} of ${policy.maxRetries}).`
+      )
+      await this.clock.sleep(decision.delayMs)
+    }
+  }
+
+  dispose(): void {
+    this.client.dispose()
+  }
+
+  private async attempt(request: HttpRequest): Promise<HttpResponse> {
+    let message: IncomingMessage | undefined
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        message?.destroy()
+        reject(new Error(`no complete answer within ${this.timeoutMs / 1000} s (timeout-seconds)`))
+      }, this.timeoutMs)
+    })
+    const exchange = (async (): Promise<HttpResponse> => {
+      const response = await this.client.request(request.method, request.url, request.body ?? null, request.headers)
+      message = response.message
+      const body = await readBody(response.message)
+      return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
+    })()
+    // Once the deadline wins, the exchange may still fail later; that is expected, not unhandled.
+    exchange.catch(() => undefined)
+    try {
+      return await Promise.race([exchange, deadline])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}
+
+/**
+ * Reads the whole body, failing (instead of crashing) on a reset, a truncation or a flood. Node
+ * reports a connection closed before the promised length as an 'aborted' error; a body that stalls
+ * is the per-attempt deadline's to end.
+ */
+function readBody(message: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    message.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        message.destroy()
+        reject(new Error(`the response body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`))
+        return
+      }
+      chunks.push(chunk)
+    })
+    message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    message.on('error', error => reject(new Error(`the connection failed while reading the answer (${error.message})`)))
+  })
+}
+
+/** OpenSSL's verdicts on a peer certificate: retrying cannot help, trusting the right CA can. */
+const CERTIFICATE_ERROR_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID'
+])
+
+function isCertificateError(error: unknown): boolean {
+  return CERTIFICATE_ERROR_CODES.has(errorCode(error) ?? '')
+}
+
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}

@@ -1,0 +1,190 @@
+/**
+ * Markdown renderings of the report: the job summary and the sticky pull-request comment. Every
+ * piece of text that came from outside (the API, the history) goes through {@link escapeCell} or
+ * {@link inlineText}, so it renders as text and nothing else.
+ */
+import { exposureLevel, type Check } from '../gate/checks.js'
+import { formatCompared, formatPoints } from '../format.js'
+import type { AuthMethod } from '../config/settings.js'
+import { staticBadgeUrl } from './badge.js'
+import { badgeSpec, commentMarker, scoreDelta, type ScoreReport } from './model.js'
+
+const AUTH_LABELS: Record<AuthMethod, string> = {
+  oidc: 'GitHub OIDC federated credential',
+  secret: 'client secret',
+  certificate: 'client certificate',
+  token: 'access token given to the action'
+}
+
+const CHECK_LABELS: Record<Check['input'], string> = {
+  'min-score': 'Score',
+  'max-exposure-score': 'Exposure score',
+  'max-drop': 'Fall since the previous reading'
+}
+
+const SPARKS = '▁▂▃▄▅▆▇█'
+
+/** Markdown for the job summary. */
+export function renderSummary(report: ScoreReport): string {
+  return [...overview(report), ...recommendationsSection(report), ...historySection(report), ...footnote()].join('\n')
+}
+
+/** Markdown for the sticky pull-request comment: the same facts, with the badge on top. */
+export function renderComment(report: ScoreReport, runUrl: string | undefined): string {
+  const badge = badgeSpec(report)
+  return [
+    commentMarker(report),
+    `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
+    '',
+    ...overview(report),
+    ...recommendationsSection(report),
+    ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
+    ...footnote()
+  ].join('\n')
+}
+
+/** One line for the log when nothing failed. */
+export function outcomeMessage(report: ScoreReport): string {
+  if (report.checks.length === 0) {
+    return `Device secure score is ${formatPoints(report.reading.score)} points (no min-score set, so no threshold to check).`
+  }
+  return report.checks.map(check => check.message).join(' ')
+}
+
+function overview(report: ScoreReport): string[] {
+  const [mark, verdict] = verdictOf(report)
+  return [
+    `## ${mark} Device secure score: ${formatPoints(report.reading.score)} points`,
+    '',
+    verdict,
+    '',
+    ...checksTable(report),
+    '| | |',
+    '|---|---|',
+    ...detailRows(report).map(([name, value]) => `| ${name} | ${value} |`),
+    ''
+  ]
+}
+
+function verdictOf(report: ScoreReport): [string, string] {
+  const { checks } = report
+  const failed = checks.filter(check => !check.passed)
+  if (checks.length === 0) {
+    return ['ℹ️', 'No threshold set: the score is reported, nothing is checked.']
+  }
+  if (failed.length === 0) {
+    return ['✅', checks.length === 1 ? 'The check passed.' : `All ${checks.length} checks passed.`]
+  }
+  const count = `${failed.length} of ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} failed`
+  return report.enforced ? ['❌', `${count}.`] : ['⚠️', `${count} (a warning only: fail-on-low-score is false).`]
+}
+
+function checksTable(report: ScoreReport): string[] {
+  if (report.checks.length === 0) {
+    return []
+  }
+  const rows = report.checks.map(check => {
+    const [value, limitValue] = formatCompared(check.value, check.limit)
+    const limit = `${check.input === 'min-score' ? 'at least' : 'at most'} ${limitValue}`
+    const result = check.passed ? '✅ passed' : report.enforced ? '❌ failed' : '⚠️ failed (warning)'
+    return `| ${CHECK_LABELS[check.input]} (\`${check.input}\`) | ${limit} | ${value} | ${result} |`
+  })
+  return ['| Check | Limit | Value | Result |', '|---|---|---|---|', ...rows, '']
+}
+
+function detailRows(report: ScoreReport): Array<[string, string]> {
+  const rows: Array<[string, string]> = [['Score', `**${formatPoints(report.reading.score)}** points${describeDelta(report)}`]]
+  if (report.exposure) {
+    const exposure = report.exposure.score
+    rows.push(['Exposure score', `${formatPoints(exposure)}, ${exposureLevel(exposure)} (0-29 low, 30-69 medium, 70-100 high; lower is better)`])
+  }
+  rows.push(
+    ['Reported at', escapeCell(report.reading.time)],
+    ['Tenant', report.tenant ? `\`${escapeCell(report.tenant)}\`` : 'not given'],
+    ['Cloud', report.region ? `${report.cloud} (region ${report.region})` : report.cloud],
+    ['API host', `\`${escapeCell(report.apiHost)}\``],
+    ['Signed in with', AUTH_LABELS[report.authMethod]]
+  )
+  return rows
+}
+
+function describeDelta(report: ScoreReport): string {
+  const previous = report.history?.previous
+  const delta = scoreDelta(report)
+  if (!previous || delta === undefined) {
+    return report.history ? ' (first reading of this tenant)' : ''
+  }
+  const change = delta === 0 ? 'unchanged' : delta > 0 ? `up ${formatPoints(delta)}` : `down ${formatPoints(-delta)}`
+  return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${escapeCell(previous.time)})`
+}
+
+function recommendationsSection(report: ScoreReport): string[] {
+  const items = report.recommendations
+  if (!items) {
+    return []
+  }
+  if (items.length === 0) {
+    return ['### Top recommendations', '', 'The API listed no security recommendations.', '']
+  }
+  const rows = items.map((item, index) => {
+    const devices = item.exposedMachines === undefined ? '' : `${item.exposedMachines}${item.totalMachines === undefined ? '' : ` of ${item.totalMachines}`}`
+    return `| ${index + 1} | ${escapeCell(item.name)} | ${escapeCell(item.category)} | ${signed(item.configScoreImpact)} | ${devices} |`
+  })
+  return [
+    `### Top ${items.length} recommendations by score impact`,
+    '',
+    '| # | Recommendation | Category | Score impact (points) | Exposed devices |',
+    '|---|---|---|---|---|',
+    ...rows,
+    ''
+  ]
+}
+
+function historySection(report: ScoreReport): string[] {
+  const recent = report.history?.recent
+  if (!recent || recent.length < 2) {
+    return []
+  }
+  const scores = recent.map(entry => entry.score)
+  const first = scores[0] ?? 0
+  const last = scores.at(-1) ?? 0
+  const rows = recent.map((entry, index) => {
+    const before = recent[index - 1]
+    const change = before ? signed(entry.score - before.score) : ''
+    return `| ${escapeCell(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`
+  })
+  return [
+    `### Last ${recent.length} readings`,
+    '',
+    `Trend: \`${sparkline(scores)}\` ${formatPoints(first)} → ${formatPoints(last)} (${signed(last - first)})`,
+    '',
+    '| Time | Score | Change | Exposure |',
+    '|---|---|---|---|',
+    ...rows,
+    ''
+  ]
+}
+
+function footnote(): string[] {
+  return [
+    '<sub>Microsoft Defender for Endpoint reports the score in points with no documented maximum (higher is better); ' +
+      'the time is when the API answered, not when the score was computed.</sub>',
+    ''
+  ]
+}
+
+export function sparkline(values: number[]): string {
+  const low = Math.min(...values)
+  const high = Math.max(...values)
+  return values
+    .map(value => SPARKS[high === low ? 3 : Math.round(((value - low) / (high - low)) * (SPARKS.length - 1))])
+    .join('')
+}
+
+function signed(value: number): string {
+  return value > 0 ? `+${formatPoints(value)}` : formatPoints(value)
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/[|`<>\n]/g, character => (character === '\n' ? ' ' : `&#${character.charCodeAt(0)};`))
+}

@@ -1,0 +1,85 @@
+/**
+ * The one model of a run, from which every rendering is made: outputs (./outputs.ts), job summary
+ * and pull-request comment (./markdown.ts), badge (./badge.ts). They share it, so they cannot tell
+ * different stories.
+ */
+import type { AuthMethod, Settings } from '../config/settings.js'
+import type { DefenderReadings, Recommendation, ScoreReading } from '../defender/api.js'
+import type { Cloud, Region } from '../defender/clouds.js'
+import { checksPassed, evaluateChecks, type Check } from '../gate/checks.js'
+import { formatPoints } from '../format.js'
+import type { HistoryView } from '../history/history.js'
+
+export interface ScoreReport {
+  reading: ScoreReading
+  exposure: ScoreReading | undefined
+  /** Top recommendations by score impact; undefined when not asked for or not available. */
+  recommendations: Recommendation[] | undefined
+  /** Earlier readings of the same tenant; undefined without history-file. */
+  history: HistoryView | undefined
+  checks: Check[]
+  /** false when fail-on-low-score is off: failed checks only warn. */
+  enforced: boolean
+  /** The tenant-id input; empty when an access token was given without one. */
+  tenant: string
+  cloud: Cloud
+  region: Region | undefined
+  /** Host of the Defender API that answered. */
+  apiHost: string
+  authMethod: AuthMethod
+}
+
+/** The report of a run: what was read, what it is compared with, and the verdict of every check. */
+export function buildReport(settings: Settings, readings: DefenderReadings, history: HistoryView | undefined): ScoreReport {
+  return {
+    reading: readings.score,
+    exposure: readings.exposure,
+    recommendations: readings.recommendations,
+    history,
+    checks: evaluateChecks({
+      score: readings.score.score,
+      time: readings.score.time,
+      minScore: settings.minScore,
+      exposure: readings.exposure?.score,
+      maxExposureScore: settings.maxExposureScore,
+      previous: history?.previous,
+      maxDrop: settings.maxDrop
+    }),
+    enforced: settings.failOnLowScore,
+    tenant: settings.tenantId,
+    cloud: settings.cloud,
+    region: settings.region,
+    apiHost: apiHostOf(settings),
+    authMethod: settings.credential.method
+  }
+}
+
+export function apiHostOf(settings: Settings): string {
+  return new URL(settings.apiUrl).host
+}
+
+export function scoreDelta(report: ScoreReport): number | undefined {
+  const previous = report.history?.previous
+  return previous ? report.reading.score - previous.score : undefined
+}
+
+export function passed(report: ScoreReport): boolean {
+  return checksPassed(report.checks)
+}
+
+export interface BadgeSpec {
+  label: string
+  message: string
+  color: 'green' | 'red' | 'lightgrey'
+}
+
+/** Green when every check passed, red when one failed, grey when there was nothing to check (lightgrey: shields' grey is the label's colour). */
+export function badgeSpec(report: ScoreReport): BadgeSpec {
+  const color = report.checks.length === 0 ? 'lightgrey' : passed(report) ? 'green' : 'red'
+  return { label: 'device secure score', message: formatPoints(report.reading.score), color }
+}
+
+/** Finds this action's comment among a pull request's comments; one per tenant. */
+export function commentMarker(report: ScoreReport): string {
+  return `<!-- defender-secure-score-action tenant=${report.tenant.toLowerCase() || 'unspecified'} -->`
+}

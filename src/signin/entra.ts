@@ -1,0 +1,210 @@
+import * as core from '@actions/core'
+import { describeBody, describeShape } from '../net/body.js'
+import type { IdTokenRequest, Settings } from '../config/settings.js'
+import { ServiceError } from '../errors.js'
+import { isRecord, parseJson } from '../json.js'
+import type { Http, HttpResponse } from '../net/http.js'
+import { signClientAssertion } from './certificate.js'
+import { decodeJwtClaims } from './jwt.js'
+
+const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+
+const FEDERATED_SUBJECT_FORMATS =
+  'Subjects look like repo:OWNER/REPO:ref:refs/heads/main, repo:OWNER/REPO:ref:refs/tags/v1, ' +
+  'repo:OWNER/REPO:environment:NAME or repo:OWNER/REPO:pull_request; repositories created, renamed or ' +
+  'transferred since mid-2026 default to immutable subjects such as repo:OWNER@OWNER_ID/REPO@REPO_ID:ref:refs/heads/main.'
+
+/**
+ * What to tell the user for the AADSTS codes people hit most. Codes and meanings:
+ * https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+ */
+const AADSTS_HINTS: ReadonlyMap<number, string> = new Map([
+  [700016, 'Check client-id and tenant-id: the application was not found in this tenant (it may live in another tenant or cloud).'],
+  [7000215, "The client-secret is wrong: use the secret's Value (shown once, when it was created), not its Secret ID."],
+  [7000222, 'The client secret has expired: create a new one under Certificates & secrets and update the repository secret.'],
+  [70021, 'No federated credential on the app matches the ID token this job presented.'],
+  [700211, "The federated credential's issuer does not match: it must be https://token.actions.githubusercontent.com."],
+  [700212, "The federated credential's audience does not match: it must be api://AzureADTokenExchange unless you set oidc-audience."],
+  [700213, "The federated credential's subject does not match the job's."],
+  [7000218, 'Neither a secret nor an assertion reached Entra ID: client-secret may be empty.'],
+  [70011, 'Check scope: it must be one API\'s application ID URI followed by /.default, such as https://api.securitycenter.microsoft.com/.default.'],
+  [700022, 'Check scope: it must name a single API, such as https://api.securitycenter.microsoft.com/.default.'],
+  [500011, 'Check scope: the API it names is not known in this tenant (is Defender for Endpoint set up there, and is this the right cloud?).'],
+  [65001, 'Grant admin consent: Entra admin center > App registrations > the app > API permissions > Grant admin consent.'],
+  [53003, 'Blocked by Conditional Access: ask your administrators to allow this workload identity in the Conditional Access policy for workload identities.'],
+  [90002, 'The tenant was not found: check tenant-id, and that authority-host is the sign-in host of your cloud.'],
+  [700027, "The client assertion's signature is invalid: the certificate is not registered on the app."],
+  [50027, "The client assertion is malformed or expired: check the runner's clock (clock skew) and the assertion's claims."],
+  [700024, "The client assertion is malformed or expired: check the runner's clock (clock skew) and the assertion's claims."]
+])
+
+/** Codes whose fix is to make the federated credential match the presented token. */
+const FEDERATION_MISMATCH = new Set([70021, 700211, 700212, 700213])
+
+export interface EntraErrorBody {
+  error: string | undefined
+  description: string | undefined
+  code: number | undefined
+}
+
+/** Reads Entra's OAuth error body; undefined when it is not that shape. */
+export function parseEntraError(body: string): EntraErrorBody | undefined {
+  const json = parseJson(body)
+  if (!isRecord(json) || (typeof json['error'] !== 'string' && typeof json['error_description'] !== 'string')) {
+    return undefined
+  }
+  const description = typeof json['error_description'] === 'string' ? json['error_description'] : undefined
+  const codes = Array.isArray(json['error_codes']) ? json['error_codes'] : []
+  const listed = codes.find((code): code is number => typeof code === 'number')
+  const fromText = description?.match(/AADSTS(\d+)/)?.[1]
+  return {
+    error: typeof json['error'] === 'string' ? json['error'] : undefined,
+    description,
+    code: listed ?? (fromText === undefined ? undefined : Number(fromText))
+  }
+}
+
+/** The non-secret claims of the ID token this job presented, as azure/login shows them. */
+export interface PresentedAssertion {
+  issuer: string
+  subject: string
+  audience: string
+}
+
+export function presentedAssertion(idToken: string): PresentedAssertion | undefined {
+  const claims = decodeJwtClaims(idToken)
+  if (!claims) {
+    return undefined
+  }
+  const text = (value: unknown): string =>
+    Array.isArray(value) ? value.map(String).join(', ') : value === undefined ? '(none)' : String(value)
+  return { issuer: text(claims['iss']), subject: text(claims['sub']), audience: text(claims['aud']) }
+}
+
+/** The message for a failed token request: code, Microsoft's description, and what to do. */
+export function describeTokenFailure(response: HttpResponse, assertion?: PresentedAssertion): string {
+  const parsed = parseEntraError(response.body)
+  if (!parsed) {
+    const retryHint = response.status >= 500 || response.status === 429 ? ' Entra ID is having trouble or throttling; try again later.' : ''
+    return (
+      `Entra ID answered the token request with HTTP ${response.status} and a body that is not its documented JSON error ` +
+      `(${describeBody(response.body, response.headers)}). Check authority-host.${retryHint}`
+    )
+  }
+  const code = parsed.code === undefined ? '' : `, AADSTS${parsed.code}`
+  const kind = parsed.error ? ` ${parsed.error}` : ''
+  const lines = [
+    `Entra ID refused the token request (HTTP ${response.status}${code}${kind}): ${parsed.description ?? '(no description)'}`
+  ]
+  const hint = parsed.code === undefined ? undefined : AADSTS_HINTS.get(parsed.code)
+  if (hint) {
+    lines.push(`Fix: ${hint}`)
+  }
+  if (assertion && parsed.code !== undefined && FEDERATION_MISMATCH.has(parsed.code)) {
+    lines.push(
+      `The ID token GitHub issued for this job has issuer '${assertion.issuer}', subject '${assertion.subject}' ` +
+        `and audience '${assertion.audience}'. Add a federated credential to the app with exactly these values ` +
+        `(no wildcards). ${FEDERATED_SUBJECT_FORMATS}`
+    )
+  }
+  return lines.join('\n')
+}
+
+/** Obtains a bearer token for the Defender API by the method the settings chose. */
+export async function acquireAccessToken(settings: Settings, http: Http): Promise<string> {
+  const { credential } = settings
+  switch (credential.method) {
+    case 'token':
+      core.info('Signing in: using the bearer token given in access-token.')
+      return credential.accessToken
+    case 'secret':
+      core.info(`Signing in: client secret of app ${settings.clientId} in tenant ${settings.tenantId}.`)
+      return requestToken(settings, http, { client_secret: credential.clientSecret })
+    case 'certificate': {
+      const { certificate } = credential
+      core.info(
+        `Signing in: certificate ${certificate.certificate.fingerprint256.replace(/:/g, '')} (SHA-256) of app ` +
+          `${settings.clientId} in tenant ${settings.tenantId}.`
+      )
+      const assertion = signClientAssertion(certificate, settings.clientId, tokenEndpoint(settings), new Date())
+      core.setSecret(assertion)
+      return requestToken(settings, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: assertion })
+    }
+    case 'oidc': {
+      core.info(`Signing in: GitHub OIDC federated credential of app ${settings.clientId} in tenant ${settings.tenantId}.`)
+      const idToken = await requestGitHubIdToken(credential.idTokenRequest, settings.oidcAudience, http)
+      const assertion = presentedAssertion(idToken)
+      if (assertion) {
+        core.debug(`GitHub ID token: issuer '${assertion.issuer}', subject '${assertion.subject}', audience '${assertion.audience}'.`)
+      }
+      return requestToken(settings, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: idToken }, assertion)
+    }
+  }
+}
+
+/**
+ * Asks the runner's endpoint for the job's ID token, as core.getIDToken does, but through {@link Http}:
+ * core's client has no deadline, so an endpoint that stalls would hold the job until its timeout
+ * (6 hours by default); here it gets timeout-seconds, max-retries and the same messages as the rest.
+ */
+async function requestGitHubIdToken(request: IdTokenRequest, audience: string, http: Http): Promise<string> {
+  const url = new URL(request.url)
+  url.searchParams.set('audience', audience)
+  const response = await http.send({
+    service: "GitHub's OIDC token endpoint",
+    method: 'GET',
+    url: url.href,
+    headers: { Authorization: `Bearer ${request.bearer}`, Accept: 'application/json' }
+  })
+  const json = parseJson(response.body)
+  const idToken = response.status === 200 && isRecord(json) ? json['value'] : undefined
+  if (typeof idToken !== 'string' || idToken.length === 0) {
+    // The body may hold the token itself: say what came back without echoing it.
+    throw new ServiceError(
+      `GitHub did not issue an ID token for audience '${audience}' (HTTP ${response.status}, the body is ${describeShape(json)}). ` +
+        "Check that the job has 'permissions: id-token: write'; if it has, GitHub may be having trouble: re-run the job."
+    )
+  }
+  core.setSecret(idToken)
+  return idToken
+}
+
+/** Entra ID's v2.0 token endpoint of the tenant; also the `aud` of a certificate assertion. */
+function tokenEndpoint(settings: Settings): string {
+  return `${settings.authorityHost}/${encodeURIComponent(settings.tenantId)}/oauth2/v2.0/token`
+}
+
+async function requestToken(
+  settings: Settings,
+  http: Http,
+  credential: Record<string, string>,
+  assertion?: PresentedAssertion
+): Promise<string> {
+  const url = tokenEndpoint(settings)
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: settings.clientId,
+    scope: settings.scope,
+    ...credential
+  })
+  const response = await http.send({
+    service: 'Entra ID',
+    method: 'POST',
+    url,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: form.toString()
+  })
+  if (response.status !== 200) {
+    throw new ServiceError(describeTokenFailure(response, assertion))
+  }
+  // A successful body holds the token itself: never echo it, only name what is missing.
+  const json = parseJson(response.body)
+  const token = isRecord(json) ? json['access_token'] : undefined
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new ServiceError(
+      `Entra ID answered the token request with HTTP 200 but no access_token (the body is ${describeShape(json)}). Check authority-host.`
+    )
+  }
+  core.setSecret(token)
+  return token
+}

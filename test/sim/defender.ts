@@ -1,0 +1,62 @@
+/** The Defender for Endpoint API: checks the bearer token's audience and roles, answers the score endpoints. */
+import { randomUUID } from 'node:crypto'
+import { EXPOSURE_PATH, RECOMMENDATIONS_PATH, SCORE_PATH } from '../../src/defender/api.js'
+import type { IncomingMessage } from 'node:http'
+import { DEFENDER_RESOURCE, GCC_RESOURCE, GOV_RESOURCE } from './entra.js'
+import { json, type Reply } from './reply.js'
+import type { Simulator } from './simulator.js'
+
+/** Which resource a Defender API host serves; loopback and commercial hosts serve the commercial one. */
+function resourceOfApiHost(host: string): string {
+  const name = host.replace(/:\d+$/, '')
+  if (name === 'api-gcc.securitycenter.microsoft.us') return GCC_RESOURCE
+  if (name === 'api-gov.securitycenter.microsoft.us') return GOV_RESOURCE
+  return DEFENDER_RESOURCE
+}
+
+export function answerDefender(sim: Simulator, request: IncomingMessage, url: URL): Reply {
+  const requestId = randomUUID()
+  const authorization = request.headers.authorization ?? ''
+  const grant = authorization.startsWith('Bearer ') ? sim.issuedTokens.get(authorization.slice(7)) : undefined
+  if (!grant || grant.audience !== resourceOfApiHost(request.headers.host ?? '')) {
+    return json(401, { error: { code: 'Unauthorized', message: 'Authorization has been denied for this request.', target: requestId } })
+  }
+  const endpoints: Record<string, { role: string; body: () => unknown }> = {
+    [SCORE_PATH]: {
+      role: 'Score.Read.All',
+      body: () => ({ '@odata.context': `${url.origin}/api/$metadata#ConfigurationScore/$entity`, time: apiTime(), ...sim.score })
+    },
+    [EXPOSURE_PATH]: {
+      role: 'Score.Read.All',
+      body: () => ({ '@odata.context': `${url.origin}/api/$metadata#ExposureScore/$entity`, time: apiTime(), ...sim.exposure })
+    },
+    [RECOMMENDATIONS_PATH]: {
+      role: 'SecurityRecommendation.Read.All',
+      body: () => ({ '@odata.context': `${url.origin}/api/$metadata#Recommendations`, value: sim.recommendations })
+    }
+  }
+  const endpoint = endpoints[url.pathname]
+  if (request.method !== 'GET' || !endpoint) {
+    return json(404, { error: { code: 'NotFound', message: `No endpoint ${url.pathname}.`, target: requestId } })
+  }
+  if (!grant.roles.includes(endpoint.role)) {
+    return json(403, {
+      error: {
+        code: 'Forbidden',
+        message: `The application does not have any of the required application permissions (${endpoint.role}) to access the resource. Application roles: ${grant.roles.join(',') || 'none'}.`,
+        target: requestId
+      }
+    })
+  }
+  return json(200, endpoint.body())
+}
+
+/** The API's `time`: ISO 8601 with seven fractional digits, as Microsoft's examples show. */
+function apiTime(): string {
+  return new Date().toISOString().replace('Z', '0000Z')
+}
+
+/** A scripted answer for the score request only (the extras are requested at the same time, in any order). */
+export function onScore(reply: Reply): Reply {
+  return { ...reply, path: SCORE_PATH }
+}

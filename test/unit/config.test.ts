@@ -1,0 +1,168 @@
+/** Reading and validating inputs. */
+import assert from 'node:assert/strict'
+import { before, describe, it } from 'node:test'
+import { ConfigurationError } from '../../src/errors.js'
+import { parseSettings, secretFragments, type RawInputs } from '../../src/config/inputs.js'
+import { rawInputs } from '../support/harness.js'
+import { createAppCertificate, type Pem } from '../sim/pki.js'
+
+const OIDC_ENV = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://example/idtoken?x=1', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' }
+
+function settings(overrides: Partial<RawInputs>, env: NodeJS.ProcessEnv = OIDC_ENV) {
+  return parseSettings(rawInputs(overrides), env, new Date())
+}
+
+const NOW = new Date()
+let pair: Pem
+
+before(async () => {
+  pair = await createAppCertificate()
+})
+
+describe('settings', () => {
+  it('reads the defaults as OIDC with no gate', () => {
+    const parsed = settings({})
+    assert.equal(parsed.credential.method, 'oidc')
+    assert.equal(parsed.minScore, undefined)
+    assert.equal(parsed.timeoutMs, 30_000)
+    assert.equal(parsed.maxRetries, 3)
+    assert.equal(parsed.apiUrl, 'https://api.securitycenter.microsoft.com')
+  })
+
+  it('resolves auto: token, then secret, then OIDC', () => {
+    assert.equal(settings({ 'access-token': 'a', 'client-secret': 's' }).credential.method, 'token')
+    assert.equal(settings({ 'client-secret': 's' }).credential.method, 'secret')
+    assert.equal(settings({}).credential.method, 'oidc')
+    assert.equal(settings({ 'auth-method': 'OIDC', 'client-secret': 's' }).credential.method, 'oidc')
+  })
+
+  it('does not need tenant-id nor client-id with an access token', () => {
+    const parsed = settings({ 'access-token': 'a', 'tenant-id': '', 'client-id': '' }, {})
+    assert.equal(parsed.tenantId, '')
+    assert.equal(parsed.clientId, '')
+  })
+
+  it('parses thresholds, including fractions', () => {
+    assert.equal(settings({ 'min-score': '400' }).minScore, 400)
+    assert.equal(settings({ 'min-score': '0' }).minScore, 0)
+    assert.equal(settings({ 'min-score': '412.5' }).minScore, 412.5)
+    for (const bad of ['-1', 'abc', '1e3', '40O', 'Infinity', '.5', '5.']) {
+      assert.throws(() => settings({ 'min-score': bad }), { name: 'ConfigurationError', message: new RegExp(`^Invalid min-score '${bad.replace('.', '\\.')}'`) })
+    }
+  })
+
+  it('accepts the YAML core-schema booleans only', () => {
+    assert.equal(settings({ 'fail-on-low-score': 'FALSE' }).failOnLowScore, false)
+    assert.equal(settings({ 'job-summary': 'True' }).jobSummary, true)
+    assert.throws(() => settings({ 'job-summary': 'yes' }), /^ConfigurationError: Invalid job-summary 'yes'/)
+  })
+
+  it('strips a trailing slash and keeps a path prefix of service URLs', () => {
+    assert.equal(settings({ 'api-url': 'https://proxy.example.com/defender/' }).apiUrl, 'https://proxy.example.com/defender')
+    assert.equal(settings({ 'authority-host': 'http://127.0.0.1:8080/' }).authorityHost, 'http://127.0.0.1:8080')
+    assert.equal(settings({ 'api-url': 'http://[::1]:9/' }).apiUrl, 'http://[::1]:9')
+  })
+
+  it('refuses clear-text http to anything but loopback', () => {
+    for (const url of ['http://example.com', 'http://10.0.0.1', 'http://127.0.0.1.nip.io', 'http://localhost.example.com']) {
+      assert.throws(() => settings({ 'api-url': url }), /clear text/, url)
+    }
+  })
+
+  it('does not echo a URL that carries credentials', () => {
+    assert.throws(
+      () => settings({ 'api-url': 'https://user:hunter2@example.com' }),
+      (error: Error) => error instanceof ConfigurationError && !error.message.includes('hunter2')
+    )
+  })
+
+  it('bounds timeout-seconds and max-retries', () => {
+    assert.equal(settings({ 'timeout-seconds': '0.5' }).timeoutMs, 500)
+    assert.throws(() => settings({ 'timeout-seconds': '601' }), /timeout-seconds/)
+    assert.throws(() => settings({ 'timeout-seconds': '-3' }), /timeout-seconds/)
+    assert.throws(() => settings({ 'timeout-seconds': '' }), /timeout-seconds/)
+    assert.equal(settings({ 'max-retries': '0' }).maxRetries, 0)
+    assert.throws(() => settings({ 'max-retries': '1.5' }), /max-retries/)
+  })
+
+  it('needs the OIDC environment only when OIDC is the method', () => {
+    assert.throws(() => settings({}, {}), /id-token: write/)
+    assert.equal(settings({ 'client-secret': 's' }, {}).credential.method, 'secret')
+  })
+})
+
+describe('settings for clouds and certificates', () => {
+  const base = rawInputs({ 'tenant-id': 'contoso.onmicrosoft.us', 'client-secret': 's3cret-value' })
+  const parse = (overrides: Partial<RawInputs>) => parseSettings({ ...base, ...overrides }, {}, NOW)
+
+  it('takes hosts and scope from the cloud, each overridable', () => {
+    const gov = parse({ cloud: 'gcc-high' })
+    assert.equal(gov.apiUrl, 'https://api-gov.securitycenter.microsoft.us')
+    assert.equal(gov.authorityHost, 'https://login.microsoftonline.us')
+    assert.equal(gov.scope, 'https://api-gov.securitycenter.microsoft.us/.default')
+    const overridden = parse({ cloud: 'dod', scope: 'https://api.securitycenter.microsoft.us/.default' })
+    assert.equal(overridden.scope, 'https://api.securitycenter.microsoft.us/.default')
+    assert.equal(overridden.apiUrl, 'https://api-gov.securitycenter.microsoft.us')
+    assert.equal(parse({ region: 'eu', 'api-url': 'https://example.com' }).apiUrl, 'https://example.com')
+    assert.equal(parse({ cloud: '' }).cloud, 'commercial')
+  })
+
+  it('refuses unknown clouds and regions, and regions of a government cloud', () => {
+    assert.throws(() => parse({ cloud: 'azure-china' }), /^ConfigurationError: Invalid cloud 'azure-china'\. Expected one of: commercial, gcc, gcc-high, dod\.$/)
+    assert.throws(() => parse({ region: 'mars' }), /^ConfigurationError: Invalid region 'mars'\. Expected one of: us, eu, uk, au, swa, ina, aea\.$/)
+    assert.throws(() => parse({ cloud: 'gcc', region: 'us' }), /^ConfigurationError: Invalid region 'us' with cloud 'gcc': regions apply to the commercial cloud only/)
+  })
+
+  it('prefers the certificate over the secret in auto, and needs one for auth-method certificate', () => {
+    assert.equal(parse({ 'client-certificate': pair.keyPem + pair.certificatePem }).credential.method, 'certificate')
+    assert.equal(parse({ 'client-certificate': pair.keyPem + pair.certificatePem, 'access-token': 't' }).credential.method, 'token')
+    assert.throws(() => parse({ 'auth-method': 'certificate' }), /^ConfigurationError: auth-method is 'certificate' but client-certificate is empty/)
+  })
+
+  it('masks the certificate input, each line of its key, and the password', () => {
+    const pem = pair.keyPem + pair.certificatePem
+    const fragments = secretFragments({ ...base, 'client-certificate': pem, 'client-certificate-password': 'pw-123' })
+    assert.ok(fragments.includes(pem))
+    assert.ok(fragments.includes('pw-123'))
+    assert.ok(fragments.includes('s3cret-value'))
+    for (const line of pair.keyPem.split('\n').filter(line => line && !line.startsWith('-----'))) {
+      assert.ok(fragments.includes(line), `key line ${line.slice(0, 10)}... is masked`)
+    }
+    assert.ok(!fragments.some(fragment => fragment !== pem && fragment.startsWith('-----')), 'PEM armour lines are not masked alone')
+  })
+})
+
+describe('input refusals', () => {
+  const secretRun = { 'client-secret': 'a-client-secret-value' }
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    ['min-score not a number', { 'min-score': 'abc' }, /^Invalid min-score 'abc'\. Expected a non-negative number/],
+    ['negative min-score', { 'min-score': '-1' }, /^Invalid min-score '-1'/],
+    ['tenant-id', { 'tenant-id': 'not a tenant' }, /^Invalid tenant-id 'not a tenant'\. Expected the directory \(tenant\) ID/],
+    ['tenant-id common', { 'tenant-id': 'common' }, /^Invalid tenant-id 'common'/],
+    ['client-id', { 'client-id': 'my-app' }, /^Invalid client-id 'my-app'\. Expected the application \(client\) ID/],
+    ['missing client-id', { 'client-id': '' }, /^Missing client-id: auth-method 'secret' needs it/],
+    ['missing tenant-id', { 'tenant-id': '' }, /^Missing tenant-id: auth-method 'secret' needs it/],
+    ['auth-method', { 'auth-method': 'magic' }, /^Invalid auth-method 'magic'\. Expected one of: auto, oidc, secret, certificate, token\.$/],
+    ['token without access-token', { 'auth-method': 'token' }, /^auth-method is 'token' but access-token is empty/],
+    ['secret without client-secret', { 'auth-method': 'secret', 'client-secret': '' }, /^auth-method is 'secret' but client-secret is empty/],
+    ['api-url over plain http', { 'api-url': 'http://api.securitycenter.microsoft.com' }, /^Invalid api-url 'http:\/\/api\.securitycenter\.microsoft\.com'\. Expected an https:\/\/ URL .*clear text/],
+    ['authority-host not a URL', { 'authority-host': 'login.microsoftonline.com' }, /^Invalid authority-host 'login\.microsoftonline\.com'\. Expected an absolute https:\/\/ URL/],
+    ['authority-host with credentials', { 'authority-host': 'https://user:pw@login.microsoftonline.com' }, /^Invalid authority-host: it must not contain a user name or password/],
+    ['api-url with a query', { 'api-url': 'https://api.securitycenter.microsoft.com?x=1' }, /^Invalid api-url .*without a query/],
+    ['scope without .default', { scope: 'https://api.securitycenter.microsoft.com/Score.Read.All' }, /^Invalid scope .*followed by \/\.default/],
+    ['fail-on-low-score', { 'fail-on-low-score': 'yes' }, /^Invalid fail-on-low-score 'yes'\. Expected true or false\.$/],
+    ['job-summary', { 'job-summary': '1' }, /^Invalid job-summary '1'\. Expected true or false\.$/],
+    ['timeout-seconds zero', { 'timeout-seconds': '0' }, /^Invalid timeout-seconds '0'\. Expected a number of seconds greater than 0/],
+    ['max-retries', { 'max-retries': 'lots' }, /^Invalid max-retries 'lots'\. Expected a whole number from 0 to 10/],
+    ['max-retries too high', { 'max-retries': '11' }, /^Invalid max-retries '11'/],
+    ['empty oidc-audience', { 'oidc-audience': '' }, /^Missing oidc-audience/]
+  ]
+  for (const [name, inputs, message] of cases) {
+    it(`refuses ${name}, naming the input and the fix`, () => {
+      assert.throws(
+        () => parseSettings(rawInputs({ ...secretRun, ...inputs }), {}, new Date()),
+        (error: unknown) => error instanceof ConfigurationError && message.test(error.message)
+      )
+    })
+  }
+})

@@ -1,0 +1,49 @@
+/** What the Defender API answers, and what it means. */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { describeApiFailure, parseRecommendations, parseScoreResponse, topRecommendations } from '../../src/defender/api.js'
+
+
+
+describe('Defender responses', () => {
+  const ok = (body: string) => ({ status: 200, headers: { 'content-type': 'application/json' }, body })
+
+  it('accepts the documented object', () => {
+    assert.deepEqual(parseScoreResponse(ok('{"@odata.context":"x","time":"2019-12-03T09:15:58.1665846Z","score":340}'), '/api/configurationScore'), {
+      score: 340,
+      time: '2019-12-03T09:15:58.1665846Z'
+    })
+  })
+
+  it('refuses anything else as a ServiceError', () => {
+    for (const body of ['', 'null', '"340"', '{}', '{"score":NaN}', '{"score":1e999,"time":"2019-12-03T09:15:58Z"}', '{"score":340}', '{"score":340,"time":5}']) {
+      assert.throws(() => parseScoreResponse(ok(body), '/api/exposureScore'), { name: 'ServiceError', message: /GET \/api\/exposureScore/ }, body)
+    }
+  })
+
+  it('reads recommendations leniently and ranks them by score impact', () => {
+    const body = JSON.stringify({
+      value: [
+        { recommendationName: 'Low', configScoreImpact: 1, recommendationCategory: 'Accounts' },
+        { recommendationName: 'High', configScoreImpact: 9, exposedMachinesCount: 3, totalMachineCount: 10 },
+        { configScoreImpact: 99 },
+        'junk',
+        { recommendationName: 'No impact' }
+      ]
+    })
+    const items = parseRecommendations(ok(body))
+    assert.deepEqual(items.map(item => [item.name, item.configScoreImpact]), [['Low', 1], ['High', 9], ['No impact', 0]])
+    assert.deepEqual(topRecommendations(items, 2).map(item => item.name), ['High', 'Low'])
+    assert.throws(() => parseRecommendations(ok('{"items":[]}')), /not with the documented \{ "value": \[\.\.\.\] \} collection/)
+  })
+
+  it('describes API errors with code, message, request id and a hint', () => {
+    const body = JSON.stringify({ error: { code: 'DisabledFeature', message: 'Feature off', target: 'abc' } })
+    assert.equal(
+      describeApiFailure('/api/x', { status: 403, headers: {}, body }, 'Score.Read.All'),
+      'The Defender API refused GET /api/x (HTTP 403, DisabledFeature: Feature off (request id abc)).\n' +
+        'Fix: a feature this endpoint needs is not enabled in the tenant: turn it on in the Microsoft Defender portal settings.'
+    )
+    assert.match(describeApiFailure('/api/x', { status: 502, headers: { 'content-type': 'text/plain' }, body: 'oops' }, 'P'), /HTTP 502, text\/plain, 4 bytes: "oops"/)
+  })
+})
