@@ -846,11 +846,11 @@ var HttpCodes;
     HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
     HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
 })(HttpCodes || (HttpCodes = {}));
-var lib_Headers;
+var Headers;
 (function (Headers) {
     Headers["Accept"] = "accept";
     Headers["ContentType"] = "content-type";
-})(lib_Headers || (lib_Headers = {}));
+})(Headers || (Headers = {}));
 var MediaTypes;
 (function (MediaTypes) {
     MediaTypes["ApplicationJson"] = "application/json";
@@ -1005,7 +1005,7 @@ class lib_HttpClient {
      */
     getJson(requestUrl_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             const res = yield this.get(requestUrl, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
         });
@@ -1013,8 +1013,8 @@ class lib_HttpClient {
     postJson(requestUrl_1, obj_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[lib_Headers.ContentType] =
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
                 this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
             const res = yield this.post(requestUrl, data, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
@@ -1023,8 +1023,8 @@ class lib_HttpClient {
     putJson(requestUrl_1, obj_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[lib_Headers.ContentType] =
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
                 this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
             const res = yield this.put(requestUrl, data, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
@@ -1033,8 +1033,8 @@ class lib_HttpClient {
     patchJson(requestUrl_1, obj_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[lib_Headers.ContentType] =
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
                 this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
             const res = yield this.patch(requestUrl, data, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
@@ -1301,7 +1301,7 @@ class lib_HttpClient {
     _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[lib_Headers.ContentType];
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
             if (headerValue) {
                 if (typeof headerValue === 'number') {
                     clientHeader = String(headerValue);
@@ -1314,7 +1314,7 @@ class lib_HttpClient {
                 }
             }
         }
-        const additionalValue = additionalHeaders[lib_Headers.ContentType];
+        const additionalValue = additionalHeaders[Headers.ContentType];
         // Return the first non-undefined value, converting numbers or arrays to strings if necessary
         if (additionalValue !== undefined) {
             if (typeof additionalValue === 'number') {
@@ -3476,8 +3476,85 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./build/src/log.js
+/**
+ * The action's only way to the log. Text from outside (API answers, history lines, GitHub's answers,
+ * error bodies) can reach a message, so every message is made safe here, once:
+ * - secrets the action holds are cut out in every encoding they travelled in, and so is any long
+ *   enough piece of one (a server that echoes a credential may cut it, and the runner masks only
+ *   whole values);
+ * - a plain log line cannot be split: a line break inside it would let the rest start a line of the
+ *   log, where `::error::`, `::add-mask::` or `::stop-commands::` would be obeyed as workflow
+ *   commands. Annotations (warning, error, debug) are escaped by @actions/core itself.
+ */
+
+/** A piece this long of a secret is taken as the secret: shorter runs are too common to mean anything. */
+const SECRET_PIECE = 12;
+const REDACTED = '***';
+const LINE_BREAKS = /[\r\n\u0085\u2028\u2029]/g;
+const secrets = new Set();
+/** Masks `value` in the runner's log and remembers it, raw and in the encodings requests carry it in. */
+function addSecret(value) {
+    if (value.length === 0) {
+        return;
+    }
+    core_setSecret(value);
+    for (const form of [value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)]) {
+        secrets.add(form);
+    }
+}
+/** `text` with every secret, and every piece of one of {@link SECRET_PIECE} characters or more, replaced. */
+function redactSecrets(text) {
+    let result = text;
+    for (const secret of secrets) {
+        if (secret.length < SECRET_PIECE) {
+            result = result.split(secret).join(REDACTED);
+            continue;
+        }
+        result = result.split(secret).join(REDACTED);
+        for (let start = 0; start + SECRET_PIECE <= secret.length; start++) {
+            const piece = secret.slice(start, start + SECRET_PIECE);
+            if (result.includes(piece)) {
+                result = redactPieceRun(result, secret, piece);
+            }
+        }
+    }
+    return result;
+}
+/** Replaces the longest run around each occurrence of `piece` that is a substring of `secret`. */
+function redactPieceRun(text, secret, piece) {
+    let result = text;
+    for (let at = result.indexOf(piece); at >= 0; at = result.indexOf(piece, at + REDACTED.length)) {
+        let from = at;
+        let to = at + piece.length;
+        while (from > 0 && secret.includes(result.slice(from - 1, to)))
+            from--;
+        while (to < result.length && secret.includes(result.slice(from, to + 1)))
+            to++;
+        result = result.slice(0, from) + REDACTED + result.slice(to);
+        at = from;
+    }
+    return result;
+}
+/** One line of the log: nothing in it can start another line. */
+function log_info(message) {
+    info(oneLine(redactSecrets(message)));
+}
+function log_warning(message) {
+    warning(redactSecrets(message));
+}
+function log_debug(message) {
+    core_debug(redactSecrets(message));
+}
+/** Marks the step failed with one `::error::` annotation. */
+function fail(message) {
+    setFailed(redactSecrets(message));
+}
+/** Text that may have come from outside, on one line: line breaks shown as `\n`, never obeyed. */
+function oneLine(text) {
+    return text.replace(LINE_BREAKS, character => character === '\n' ? '\\n' : character === '\r' ? '\\r' : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 ;// CONCATENATED MODULE: ./build/src/defender/clouds.js
 /**
  * Where each cloud's Defender API and sign-in live, in one table. Hosts: Microsoft's "Supported
@@ -3536,18 +3613,161 @@ class ServiceError extends Error {
 function isExpectedFailure(error) {
     return error instanceof ConfigurationError || error instanceof ServiceError;
 }
+/** Codes of the file system refusing: the runner's disk or permissions, not a bug of the action. */
+const FILE_SYSTEM_CODES = new Set(['EPERM', 'EACCES', 'EROFS', 'ENOSPC', 'EDQUOT', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ENOENT', 'EMFILE', 'ELOOP', 'EBUSY', 'EIO']);
 /** The single line handed to `core.setFailed`: never a stack trace, never a secret. */
 function failureMessage(error) {
     if (isExpectedFailure(error)) {
         return error.message;
     }
     const detail = error instanceof Error ? error.message : String(error);
+    if (FILE_SYSTEM_CODES.has(errorCode(error) ?? '')) {
+        return `The runner's file system refused: ${detail}. Check that the path is writable by the job (not read-only, not a folder) and that the disk has room.`;
+    }
     return `Unexpected error in the action: ${detail}. Please report it with the log of this step (re-run with debug logging for more).`;
 }
 /** The `code` of a Node.js system or TLS error (ENOENT, ECONNRESET, CERT_HAS_EXPIRED ...). */
 function errorCode(error) {
     const code = error instanceof Error && 'code' in error ? error.code : undefined;
     return typeof code === 'string' ? code : undefined;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./build/src/files/workspace.js
+/**
+ * Files the action reads and writes in the workspace (history-file, badge-file). A pull request can
+ * change what is in the workspace, so a path may point anywhere and a file may be anything: a
+ * symlink to a file outside, a FIFO that never ends, /dev/zero. Here:
+ * - a path must stay inside GITHUB_WORKSPACE, after symlinks in its folders are resolved;
+ * - the file itself is never followed if it is a symlink (O_NOFOLLOW), and only a regular file is read;
+ * - a read takes at most {@link MAX_READ_BYTES}: past that, only the newest part (the end) is read.
+ */
+
+
+
+
+/**
+ * 16 MiB: about 100,000 readings, 270 years of daily runs. Larger, the file is surely not a history
+ * the action wrote, and reading it whole would cost the runner's memory and time for nothing.
+ */
+const MAX_READ_BYTES = 16 * 1024 * 1024;
+/** Why a workspace file could not be used: the path or the file is the user's to fix. */
+class WorkspaceFileError extends ConfigurationError {
+    name = 'WorkspaceFileError';
+}
+/** Where a path input points, if it stays inside the workspace; undefined when it does not. */
+function insideWorkspace(value, workspace) {
+    const path = (0,external_node_path_namespaceObject.isAbsolute)(value) ? (0,external_node_path_namespaceObject.resolve)(value) : (0,external_node_path_namespaceObject.resolve)(workspace, value);
+    return isWithin((0,external_node_path_namespaceObject.resolve)(workspace), path) ? path : undefined;
+}
+function isWithin(folder, path) {
+    const relation = (0,external_node_path_namespaceObject.relative)(folder, path);
+    return relation === '' || (!relation.startsWith(`..${external_node_path_namespaceObject.sep}`) && relation !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(relation));
+}
+/** Reads a regular file of the workspace, its last {@link MAX_READ_BYTES} at most. */
+async function readWorkspaceFile(path, workspace) {
+    await checkFolder(path, workspace, false);
+    let handle;
+    try {
+        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+        handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+    }
+    catch (error) {
+        if (errorCode(error) === 'ENOENT') {
+            return { kind: 'missing' };
+        }
+        throw refusal(path, error);
+    }
+    try {
+        const stats = await handle.stat();
+        if (!stats.isFile()) {
+            throw new WorkspaceFileError(`${path} is not a regular file`);
+        }
+        const length = Math.min(stats.size, MAX_READ_BYTES);
+        const skippedBytes = stats.size - length;
+        const buffer = Buffer.alloc(length);
+        let filled = 0;
+        while (filled < length) {
+            const { bytesRead } = await handle.read(buffer, filled, length - filled, skippedBytes + filled);
+            if (bytesRead === 0)
+                break;
+            filled += bytesRead;
+        }
+        return { kind: 'read', text: buffer.subarray(0, filled).toString('utf8'), skippedBytes };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Appends to a regular file of the workspace, creating it and its folders if missing. */
+async function appendWorkspaceFile(path, workspace, text) {
+    await writeThroughHandle(path, workspace, external_node_fs_namespaceObject.constants.O_APPEND, text);
+}
+/** Replaces the content of a regular file of the workspace, creating it and its folders if missing. */
+async function writeWorkspaceFile(path, workspace, text) {
+    await writeThroughHandle(path, workspace, external_node_fs_namespaceObject.constants.O_TRUNC, text);
+}
+async function writeThroughHandle(path, workspace, mode, text) {
+    await checkFolder(path, workspace, true);
+    let handle;
+    try {
+        handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK | mode, 0o644);
+    }
+    catch (error) {
+        throw refusal(path, error);
+    }
+    try {
+        if (!(await handle.stat()).isFile()) {
+            throw new WorkspaceFileError(`${path} is not a regular file`);
+        }
+        await handle.writeFile(text, 'utf8');
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * The folder of `path` must resolve, symlinks and all, inside the workspace. With `create`, missing
+ * folders are made, but only below the deepest existing one, which is checked first.
+ */
+async function checkFolder(path, workspace, create) {
+    const root = await (0,promises_namespaceObject.realpath)(workspace).catch(() => (0,external_node_path_namespaceObject.resolve)(workspace));
+    const folder = (0,external_node_path_namespaceObject.dirname)(path);
+    let existing = folder;
+    while (!(await workspace_exists(existing)) && (0,external_node_path_namespaceObject.dirname)(existing) !== existing) {
+        existing = (0,external_node_path_namespaceObject.dirname)(existing);
+    }
+    const resolved = await (0,promises_namespaceObject.realpath)(existing);
+    if (!isWithin(root, resolved)) {
+        throw new WorkspaceFileError(`${path} is outside the workspace (${workspace}) once symlinks are resolved (its folder leads to ${resolved})`);
+    }
+    if (create && existing !== folder) {
+        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
+        if (!isWithin(root, await (0,promises_namespaceObject.realpath)(folder))) {
+            throw new WorkspaceFileError(`${path} is outside the workspace (${workspace}) once symlinks are resolved`);
+        }
+    }
+}
+async function workspace_exists(path) {
+    try {
+        await (0,promises_namespaceObject.realpath)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function refusal(path, error) {
+    const code = errorCode(error);
+    if (code === 'ELOOP') {
+        return new WorkspaceFileError(`${path} is a symbolic link; the action does not follow links for files it reads or writes`);
+    }
+    return new WorkspaceFileError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 ;// CONCATENATED MODULE: ./build/src/net/url-policy.js
@@ -3720,12 +3940,17 @@ function parsePullRequestComment(token, env) {
         throw new ConfigurationError('comment-on-pr is true but github-token is empty. Leave github-token at its default (${{ github.token }}) ' +
             "and give the job 'permissions: pull-requests: write', or set comment-on-pr to false.");
     }
-    const apiUrl = env['GITHUB_API_URL'] || 'https://api.github.com';
+    return { github: readGitHubTarget(token, env), eventName: env['GITHUB_EVENT_NAME'] ?? '', eventPath: env['GITHUB_EVENT_PATH'] ?? '' };
+}
+/** GitHub's API as the runner names it (GITHUB_API_URL, GITHUB_GRAPHQL_URL), and this repository. */
+function readGitHubTarget(token, env) {
+    const apiUrl = checkServiceUrl('GITHUB_API_URL', env['GITHUB_API_URL'] || 'https://api.github.com', 'https://api.github.com');
+    // GitHub Enterprise Server serves GraphQL at /api/graphql beside /api/v3; the runner says where.
+    const graphqlUrl = env['GITHUB_GRAPHQL_URL'] || `${apiUrl.replace(/\/v3$/, '')}/graphql`;
     return {
         token,
-        apiUrl: checkServiceUrl('GITHUB_API_URL', apiUrl, 'https://api.github.com'),
-        eventName: env['GITHUB_EVENT_NAME'] ?? '',
-        eventPath: env['GITHUB_EVENT_PATH'] ?? '',
+        apiUrl,
+        graphqlUrl: checkServiceUrl('GITHUB_GRAPHQL_URL', graphqlUrl, 'https://api.github.com/graphql'),
         repository: env['GITHUB_REPOSITORY'] ?? ''
     };
 }
@@ -3738,6 +3963,7 @@ function readRunUrl(env) {
 const AUTH_METHODS = ['auto', 'oidc', 'secret', 'certificate', 'token'];
 
 ;// CONCATENATED MODULE: ./build/src/config/inputs.js
+
 
 
 
@@ -3784,11 +4010,11 @@ const MAX_RECOMMENDATIONS = 50;
 function readSettings(env = process.env) {
     const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)]));
     for (const secret of secretFragments(raw)) {
-        core_setSecret(secret);
+        addSecret(secret);
     }
     const runnerBearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
     if (runnerBearer) {
-        core_setSecret(runnerBearer);
+        addSecret(runnerBearer);
     }
     return parseSettings(raw, env, new Date());
 }
@@ -3838,6 +4064,7 @@ function parseSettings(raw, env, now) {
         includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || maxExposureScore !== undefined,
         maxExposureScore,
         recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
+        workspace,
         historyFile: parseOptionalPath('history-file', raw['history-file'], workspace),
         maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
         badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
@@ -3888,6 +4115,10 @@ function parseCredential(method, raw, env, now) {
         case 'certificate':
             return { method, certificate: parseClientCertificate(raw['client-certificate'], raw['client-certificate-password'], now) };
         case 'token':
+            if (!/^[\x21-\x7e]+$/.test(raw['access-token'])) {
+                throw new ConfigurationError('Invalid access-token: it holds a space, a line break or another character a bearer token cannot have. ' +
+                    'Pass the token alone (an earlier step\'s output often ends with a line break: trim it).');
+            }
             return { method, accessToken: raw['access-token'] };
     }
 }
@@ -3895,10 +4126,16 @@ function parseOptionalPath(name, value, workspace) {
     if (!value) {
         return undefined;
     }
+    const example = `.github/secure-score/${name === 'badge-file' ? 'badge.svg' : 'history.jsonl'}`;
     if (value.includes('\0') || /[\\/]$/.test(value)) {
-        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a file path relative to the workspace, such as .github/secure-score/${name === 'badge-file' ? 'badge.svg' : 'history.jsonl'}.`);
+        throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a file path relative to the workspace, such as ${example}.`);
     }
-    return (0,external_node_path_namespaceObject.isAbsolute)(value) ? value : (0,external_node_path_namespaceObject.resolve)(workspace, value);
+    const path = insideWorkspace(value, workspace);
+    if (path === undefined) {
+        throw new ConfigurationError(`Invalid ${name} '${value}': it is outside the workspace (${workspace}). Expected a path inside it, such as ${example}: ` +
+            'the action writes only where the job checked out its files.');
+    }
+    return path;
 }
 function parseCount(name, value, max, example) {
     if (!/^\d+$/.test(value) || Number(value) > max) {
@@ -3992,6 +4229,8 @@ function parseTimeoutSeconds(value) {
     return seconds;
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./build/src/json.js
 /** Helpers for JSON from outside (API answers, GitHub answers, files): never trusted, never thrown on. */
 function isRecord(value) {
@@ -4006,34 +4245,49 @@ function parseJson(body) {
         return undefined;
     }
 }
+/**
+ * ISO 8601 date and time as Microsoft's API writes it, and nothing looser: `Date.parse` alone
+ * accepts `"1"`, `"junk 1 junk"` and text in parentheses, line breaks included.
+ */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+function isIsoDateTime(value) {
+    return typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+}
 
 ;// CONCATENATED MODULE: ./build/src/net/body.js
 
-const SNIPPET_CHARS = 200;
+
 /**
- * Says what came back when it is not what the service documents, e.g.
- * `text/html, 1234 bytes: "<html>..."`. Only for bodies that cannot hold a secret.
+ * Says what came back when it is not what the service documents, e.g. `text/html, 1234 bytes, not
+ * JSON (it starts like HTML)`, without echoing it: every request carries a credential, and a server
+ * may echo it back (Microsoft's fields the action parses are shown by the callers, redacted).
  */
 function describeBody(body, headers) {
-    const type = headers['content-type'] ?? 'no content type';
+    const type = oneLine(String(headers['content-type'] ?? 'no content type')).slice(0, 100);
     if (body.length === 0) {
         return `${type}, empty body`;
     }
-    const flat = body.replace(/\s+/g, ' ').trim();
-    const snippet = flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}...` : flat;
-    return `${type}, ${Buffer.byteLength(body)} bytes: ${JSON.stringify(snippet)}`;
+    const json = parseJson(body);
+    const shape = json === undefined ? (/^\s*</.test(body) ? 'not JSON (it starts like HTML)' : 'not JSON') : describeShape(json);
+    return `${type}, ${Buffer.byteLength(body)} bytes, ${shape}`;
 }
 /**
  * Names what a parsed body is without showing any value: for bodies that may hold a secret (a token
  * answer), e.g. `an object with keys token_type, accessToken`.
  */
 function describeShape(json) {
-    return isRecord(json)
-        ? `an object with keys ${Object.keys(json).join(', ') || '(none)'}`
-        : 'not a JSON object';
+    if (!isRecord(json)) {
+        return Array.isArray(json) ? 'a JSON array, not an object' : 'not a JSON object';
+    }
+    const keys = Object.keys(json);
+    const shown = keys.slice(0, MAX_KEYS_SHOWN).map(key => oneLine(key.length > 40 ? `${key.slice(0, 40)}...` : key));
+    const more = keys.length > MAX_KEYS_SHOWN ? ` and ${keys.length - MAX_KEYS_SHOWN} more` : '';
+    return `an object with keys ${shown.join(', ') || '(none)'}${more}`;
 }
+const MAX_KEYS_SHOWN = 10;
 
 ;// CONCATENATED MODULE: ./build/src/defender/api.js
+
 
 
 
@@ -4042,38 +4296,60 @@ const SCORE_PATH = '/api/configurationScore';
 const EXPOSURE_PATH = '/api/exposureScore';
 const RECOMMENDATIONS_PATH = '/api/recommendations';
 /**
+ * How long an extra no gate depends on may keep the run waiting once every answer a gate needs is
+ * in: it is then skipped with a warning, so a hung endpoint never holds a run whose verdict is known.
+ */
+const EXTRA_GRACE_MS = 5000;
+/**
  * Sends every request at once, so the extras never lengthen the critical path. The score must be
  * read; an extra that fails only warns, unless a gate (max-exposure-score) depends on it.
  */
 async function readDefender(http, settings, token) {
     const { apiUrl } = settings;
-    info(`Reading the device secure score from ${new URL(apiUrl).host}.`);
-    const [score, exposure, recommendations] = await Promise.allSettled([
-        getJson(http, apiUrl, token, SCORE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, SCORE_PATH)),
-        settings.includeExposureScore
-            ? getJson(http, apiUrl, token, EXPOSURE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, EXPOSURE_PATH))
-            : undefined,
-        settings.recommendations > 0
-            ? getJson(http, apiUrl, token, RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All').then(response => topRecommendations(parseRecommendations(response), settings.recommendations))
-            : undefined
-    ]);
-    if (score.status === 'rejected') {
-        throw score.reason;
+    log_info(`Reading the device secure score from ${new URL(apiUrl).host}.`);
+    const score = settle(getJson(http, apiUrl, token, SCORE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, SCORE_PATH)));
+    const exposure = settings.includeExposureScore
+        ? settle(getJson(http, apiUrl, token, EXPOSURE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, EXPOSURE_PATH)))
+        : undefined;
+    const recommendations = settings.recommendations > 0
+        ? settle(getJson(http, apiUrl, token, RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All').then(response => topRecommendations(parseRecommendations(response), settings.recommendations)))
+        : undefined;
+    const scoreResult = await score;
+    if (scoreResult.status === 'rejected') {
+        throw scoreResult.reason;
     }
-    if (exposure.status === 'rejected' && settings.maxExposureScore !== undefined) {
-        throw exposure.reason;
+    const exposureGated = settings.maxExposureScore !== undefined;
+    const gatedExposure = exposureGated ? await exposure : undefined;
+    if (gatedExposure?.status === 'rejected') {
+        throw gatedExposure.reason;
     }
+    const grace = new AbortController();
+    const late = (0,external_node_timers_promises_namespaceObject.setTimeout)(EXTRA_GRACE_MS, LATE, { signal: grace.signal }).catch(() => LATE);
+    const withinGrace = (extra) => extra && Promise.race([extra, late]);
+    const [exposureResult, recommendationsResult] = await Promise.all([withinGrace(exposure), withinGrace(recommendations)]).finally(() => grace.abort());
     return {
-        score: score.value,
-        exposure: settledOrWarn(exposure, 'Exposure score skipped'),
-        recommendations: settledOrWarn(recommendations, 'Top recommendations skipped')
+        score: scoreResult.value,
+        exposure: settledOrWarn(exposureResult, 'Exposure score skipped'),
+        recommendations: settledOrWarn(recommendationsResult, 'Top recommendations skipped')
     };
 }
+/** The outcome of a request, handled from the moment it is sent (an extra may fail while the score is awaited). */
+function settle(promise) {
+    return promise.then(value => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason }));
+}
+/** An extra still unanswered when the grace period ran out. */
+const LATE = {
+    status: 'rejected',
+    reason: new ServiceError(`no answer within ${EXTRA_GRACE_MS / 1000} s after the score; the verdict did not wait for it`)
+};
 function settledOrWarn(result, what) {
+    if (result === undefined) {
+        return undefined;
+    }
     if (result.status === 'fulfilled') {
         return result.value;
     }
-    warning(`${what}: ${failureMessage(result.reason)}`);
+    log_warning(`${what}: ${failureMessage(result.reason)}`);
     return undefined;
 }
 async function getJson(http, apiUrl, token, path, permission) {
@@ -4103,8 +4379,8 @@ function parseScoreResponse(response, path) {
     if (typeof score !== 'number' || !Number.isFinite(score) || score < 0) {
         throw new ServiceError(`${what} but its score is ${JSON.stringify(score) ?? 'missing'}, not a non-negative number of points. ${UNEXPECTED_ANSWER_HINT}`);
     }
-    if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) {
-        throw new ServiceError(`${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time. ${UNEXPECTED_ANSWER_HINT}`);
+    if (!isIsoDateTime(time)) {
+        throw new ServiceError(`${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time such as 2026-11-24T08:00:00Z. ${UNEXPECTED_ANSWER_HINT}`);
     }
     return { score, time };
 }
@@ -4176,130 +4452,245 @@ function apiHint(status, code, permission) {
     return 'the request was rejected; if it persists, report it with the request id.';
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./build/src/github/api.js
+/**
+ * GitHub's REST API (and, for one question, GraphQL) through the action's own {@link Http}: the same
+ * proxy, CA, deadline, retries and bounded body as Microsoft's. Written here rather than with Octokit:
+ * the action makes a handful of calls, and answers from GitHub are treated as hostile like any other
+ * (a `Link` to another host is not followed with the token; an answer of the wrong shape is an error
+ * that says so, not a crash).
+ */
+
+
+
+
+/** Pages of a listing read at most: 100 items a page, 5,000 comments or issues. */
+const MAX_PAGES = 50;
+/** GitHub answered, but not with success: the status, GitHub's message, and what was asked. */
+class GitHubError extends ServiceError {
+    status;
+    request;
+    constructor(status, request, detail) {
+        super(`GitHub's API answered ${request} with HTTP ${status}${detail}`);
+        this.status = status;
+        this.request = request;
+    }
+}
+class GitHubApi {
+    http;
+    target;
+    constructor(http, target) {
+        this.http = http;
+        this.target = target;
+    }
+    /** `path` is below the API URL, e.g. `/repos/o/r/issues/1/comments`. */
+    async request(method, path, body) {
+        const response = await this.send(method, `${this.target.apiUrl}${path}`, body);
+        return response.status === 204 ? undefined : this.json(response, `${method} ${path}`);
+    }
+    /** Every item of a paged listing, following `Link: rel="next"` only to the API's own origin. */
+    async list(path) {
+        const items = [];
+        let url = `${this.target.apiUrl}${path}${path.includes('?') ? '&' : '?'}per_page=100`;
+        for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
+            const response = await this.send('GET', url, undefined);
+            const data = this.json(response, `GET ${path}`);
+            if (!Array.isArray(data)) {
+                throw new GitHubError(response.status, `GET ${path}`, ` but not with a list (${describeBody(response.body, response.headers)})`);
+            }
+            items.push(...data.filter(isRecord));
+            url = this.nextPage(response);
+        }
+        return items;
+    }
+    /**
+     * The login of the identity the token acts as, from GraphQL's `viewer`, which answers for every kind
+     * of token: `github-actions[bot]` for the job's GITHUB_TOKEN, `<app-slug>[bot]` for a GitHub App's
+     * installation token, the user's login for a personal access token.
+     */
+    async viewerLogin() {
+        const response = await this.send('POST', this.target.graphqlUrl, { query: 'query { viewer { login } }' });
+        const json = this.json(response, 'POST /graphql (viewer)');
+        const data = isRecord(json) ? json['data'] : undefined;
+        const viewer = isRecord(data) ? data['viewer'] : undefined;
+        const login = isRecord(viewer) ? viewer['login'] : undefined;
+        if (typeof login !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/.test(login)) {
+            throw new GitHubError(response.status, 'POST /graphql (viewer)', ` but without the login of the token's identity (${describeBody(response.body, response.headers)})`);
+        }
+        return login;
+    }
+    async send(method, url, body) {
+        return this.http.send({
+            service: "GitHub's API",
+            method,
+            url,
+            headers: {
+                Authorization: `Bearer ${this.target.token}`,
+                Accept: 'application/vnd.github+json',
+                'X-GitHub-Api-Version': '2022-11-28',
+                ...(body === undefined ? {} : { 'Content-Type': 'application/json' })
+            },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+            // Creating must not be sent twice: a retry after a lost answer could create a second one.
+            retry: method !== 'POST' || url === this.target.graphqlUrl
+        });
+    }
+    json(response, request) {
+        if (response.status < 200 || response.status > 299) {
+            const json = parseJson(response.body);
+            const message = isRecord(json) && typeof json['message'] === 'string' ? `: ${json['message'].slice(0, 300)}` : ` (${describeBody(response.body, response.headers)})`;
+            throw new GitHubError(response.status, request, message);
+        }
+        const json = parseJson(response.body);
+        if (json === undefined) {
+            throw new GitHubError(response.status, request, ` but not with JSON (${describeBody(response.body, response.headers)})`);
+        }
+        return json;
+    }
+    nextPage(response) {
+        const link = [response.headers['link']].flat().join(',');
+        const next = /<([^>]+)>\s*;\s*rel="next"/.exec(link)?.[1];
+        if (next === undefined || !URL.canParse(next)) {
+            return undefined;
+        }
+        const url = new URL(next);
+        if (url.origin !== new URL(this.target.apiUrl).origin || !mayCarryTokens(url)) {
+            throw new ServiceError(`GitHub's API pointed the next page at ${url.origin}, not at ${new URL(this.target.apiUrl).origin}; ` +
+                'the action sends its token only to the configured API (GITHUB_API_URL), so the listing was not followed.');
+        }
+        return url.href;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/src/github/ownership.js
+/** Whether a comment or an issue is the action's own: made by the token's identity, and marked by it. */
+function isOwnedBy(item, login, marker) {
+    return item.author.toLowerCase() === login.toLowerCase() && item.body.startsWith(marker);
+}
+
 ;// CONCATENATED MODULE: ./build/src/github/pull-request.js
+/**
+ * The sticky pull-request comment: one comment per tenant, kept up to date. It is found by its
+ * hidden marker AND its author: the action edits only comments created by the identity its token
+ * acts as (GitHubApi.viewerLogin), so a comment by anyone else that quotes the marker is never touched.
+ */
+
+
 
 
 
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/** The runner's event payload is small; a larger file is not one. */
+const MAX_EVENT_BYTES = 16 * 1024 * 1024;
 /**
- * Keeps one comment on the pull request up to date: finds it by its hidden marker, updates it in
- * place, or creates it. Returns its URL; undefined when skipped or refused. It never fails the run:
- * a fork's pull request gets a read-only token, and that must not turn a gate red.
+ * Keeps one comment on the pull request, whatever other runs do at the same time: creates it when
+ * there is none, deletes the duplicates that runs racing this one created, and writes this run's
+ * report into the oldest, last of all, so the comment shows the run that finished last.
+ * Returns its URL; undefined when skipped or refused. It never fails the run: a fork's pull request
+ * gets a read-only token, and that must not turn a gate red.
  */
 async function upsertPullRequestComment(target, marker, body, http) {
     if (!PULL_REQUEST_EVENTS.includes(target.eventName)) {
-        info(`comment-on-pr: skipped, this run's event is '${target.eventName || 'unknown'}', not a pull request.`);
+        log_info(`comment-on-pr: skipped, this run's event is '${target.eventName || 'unknown'}', not a pull request.`);
         return undefined;
     }
     const number = await pullRequestNumber(target.eventPath);
-    const [owner, repo] = target.repository.split('/');
+    const [owner, repo] = target.github.repository.split('/');
     if (number === undefined || !owner || !repo) {
-        warning('comment-on-pr: skipped, the runner gave no pull request number (GITHUB_EVENT_PATH) or repository (GITHUB_REPOSITORY).');
+        log_warning('comment-on-pr: skipped, the runner gave no pull request number (GITHUB_EVENT_PATH) or repository (GITHUB_REPOSITORY).');
         return undefined;
     }
+    const github = new GitHubApi(http, target.github);
+    const repository = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
     try {
-        const octokit = await createOctokit(target, http);
-        const where = { owner, repo, issue_number: number };
-        let existing;
-        for await (const page of octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...where, per_page: 100 })) {
-            existing = page.data.find(comment => comment.body?.includes(marker));
-            if (existing) {
-                break;
-            }
+        const me = await github.viewerLogin();
+        const ours = async () => (await github.list(`${repository}/issues/${number}/comments`)).flatMap(toComment).filter(comment => isOwnedBy(comment, me, marker));
+        let mine = await ours();
+        let created;
+        if (mine.length === 0) {
+            created = toComment(await github.request('POST', `${repository}/issues/${number}/comments`, { body }))[0];
+            mine = await ours();
         }
-        const { data } = existing
-            ? await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: existing.id, body })
-            : await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...where, body });
-        info(`${existing ? 'Updated' : 'Created'} the comment on pull request #${number}: ${data.html_url}`);
-        return data.html_url;
+        const [keeper, ...duplicates] = mine.sort((a, b) => a.id - b.id);
+        if (!keeper) {
+            throw new GitHubError(200, 'GET comments', ': the comment just created is not listed');
+        }
+        for (const duplicate of duplicates) {
+            await github.request('DELETE', `${repository}/issues/comments/${duplicate.id}`).catch((error) => {
+                if (!(error instanceof GitHubError && error.status === 404))
+                    throw error;
+            });
+        }
+        if (created?.id !== keeper.id || duplicates.length > 0) {
+            await github.request('PATCH', `${repository}/issues/comments/${keeper.id}`, { body });
+        }
+        log_info(`${created?.id === keeper.id ? 'Created' : 'Updated'} the comment on pull request #${number}: ${keeper.url}`);
+        return keeper.url;
     }
     catch (error) {
-        warning(`Could not comment on pull request #${number}${describeGitHubFailure(error)}`);
+        log_warning(`Could not comment on pull request #${number}: ${describeFailure(error)}`);
         return undefined;
     }
 }
-/**
- * Octokit (core and pagination only: three routes do not need the 100 KB of generated methods),
- * with its `fetch` answered by the action's {@link Http}: GitHub's API then gets the same proxy and CA
- * settings, deadline, retries and bounded body as Microsoft's, and no second HTTP stack is loaded
- * (undici and its WebAssembly parser cost about 35 MiB and 75 ms a commented run; see npm run bench).
- */
-async function createOctokit(target, http) {
-    const [{ Octokit }, { paginateRest }] = await Promise.all([__nccwpck_require__.e(/* import() */ 194).then(__nccwpck_require__.bind(__nccwpck_require__, 194)), __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 779))]);
-    const GitHub = Octokit.plugin(paginateRest);
-    return new GitHub({ auth: target.token, baseUrl: target.apiUrl, request: { fetch: fetchThrough(http) } });
-}
-/** The `fetch` Octokit calls, for the methods it uses here. */
-function fetchThrough(http) {
-    return async (input, init) => {
-        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-        const method = (init?.method ?? 'GET').toUpperCase();
-        if (method !== 'GET' && method !== 'POST' && method !== 'PATCH') {
-            throw new Error(`unexpected ${method} request to GitHub's API`);
-        }
-        const response = await http.send({
-            service: "GitHub's API",
-            method,
-            url,
-            headers: Object.fromEntries(new Headers(init?.headers).entries()),
-            body: typeof init?.body === 'string' ? init.body : undefined,
-            retry: method !== 'POST'
-        });
-        const empty = [204, 205, 304].includes(response.status);
-        return new Response(empty ? null : response.body, { status: response.status, headers: toHeaders(response.headers) });
-    };
-}
-function toHeaders(incoming) {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(incoming)) {
-        for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
-            headers.append(name, item);
-        }
+function toComment(value) {
+    if (!isRecord(value) || typeof value['id'] !== 'number' || !isRecord(value['user'])) {
+        return [];
     }
-    return headers;
+    const url = value['html_url'];
+    const login = value['user']['login'];
+    return [
+        {
+            id: value['id'],
+            body: typeof value['body'] === 'string' ? value['body'] : '',
+            author: typeof login === 'string' ? login : '',
+            url: typeof url === 'string' && /^https:\/\/\S+$/.test(url) ? url : ''
+        }
+    ];
 }
 async function pullRequestNumber(eventPath) {
     try {
-        const payload = JSON.parse(await (0,promises_namespaceObject.readFile)(eventPath, 'utf8'));
+        if ((await (0,promises_namespaceObject.stat)(eventPath)).size > MAX_EVENT_BYTES) {
+            return undefined;
+        }
+        const payload = parseJson(await (0,promises_namespaceObject.readFile)(eventPath, 'utf8'));
         const pullRequest = isRecord(payload) ? payload['pull_request'] : undefined;
         const number = isRecord(pullRequest) ? pullRequest['number'] : undefined;
-        return typeof number === 'number' ? number : undefined;
+        return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined;
     }
     catch {
         return undefined;
     }
 }
 /** Why GitHub's API did not take the comment, and for a refusal, what to do. */
-function describeGitHubFailure(error) {
-    // Octokit wraps what fetch threw (no answer, timeout) in a RequestError of status 500: show ours.
-    const cause = error instanceof Error ? error.cause : undefined;
-    if (cause instanceof ServiceError) {
-        return `: ${cause.message}`;
-    }
-    const status = error instanceof Error && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
+function describeFailure(error) {
+    const status = error instanceof GitHubError ? error.status : undefined;
     const hint = status === 403 || status === 404
         ? " The token cannot write here: pull requests from forks get a read-only token; otherwise give the job 'permissions: pull-requests: write'."
-        : '';
-    const detail = error instanceof Error ? error.message : String(error);
-    return `${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}.${hint}`;
+        : status !== undefined && status >= 300 && status < 400
+            ? ' GitHub redirected the request: check GITHUB_API_URL (the repository may have moved).'
+            : '';
+    return `${failureMessage(error)}.${hint}`;
 }
 
 ;// CONCATENATED MODULE: ./build/src/history/history.js
 
-
-
-
+/** A reading dated this much after the current one is taken as clock skew, not as the future. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+const BYTE_ORDER_MARK = '\uFEFF';
 /** This run's reading, as a line of the history. */
 function historyEntryOf(readings, tenant, apiHost) {
     return { time: readings.score.time, score: readings.score.score, exposure: readings.exposure?.score ?? null, tenant, apiHost };
 }
-function parseHistory(text) {
+/**
+ * Reads JSON Lines. `partialStart`: the text is the end of a longer file, so its first line may be
+ * cut and is skipped.
+ */
+function parseHistory(text, partialStart = false) {
     const entries = [];
     let unreadableLines = 0;
-    for (const line of text.split('\n')) {
+    const lines = (text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text).split('\n');
+    for (const line of partialStart ? lines.slice(1) : lines) {
         if (line.trim() === '') {
             continue;
         }
@@ -4314,19 +4705,13 @@ function parseHistory(text) {
     return { entries, unreadableLines, needsNewline: text.length > 0 && !text.endsWith('\n') };
 }
 function toEntry(line) {
-    let value;
-    try {
-        value = JSON.parse(line);
-    }
-    catch {
-        return undefined;
-    }
+    const value = parseJson(line);
     if (!isRecord(value)) {
         return undefined;
     }
     const { time, score, exposure, tenant, apiHost } = value;
     const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure));
-    if (typeof time !== 'string' || typeof score !== 'number' || !Number.isFinite(score) || !validExposure) {
+    if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || !validExposure) {
         return undefined;
     }
     return {
@@ -4337,33 +4722,34 @@ function toEntry(line) {
         apiHost: typeof apiHost === 'string' ? apiHost : ''
     };
 }
-/** The same tenant's earlier readings, as the summary and the max-drop check see them. */
+/** Tenant IDs and domain names are case-insensitive: Contoso.onmicrosoft.com is contoso.onmicrosoft.com. */
+function sameTenant(a, b) {
+    return a.toLowerCase() === b.toLowerCase();
+}
+/** The same tenant's earlier readings, in time order, as the summary and the max-drop check see them. */
 function viewHistory(entries, current, keep) {
-    const sameTenant = entries.filter(entry => entry.tenant === current.tenant);
+    const now = Date.parse(current.time);
+    const tenant = entries.filter(entry => sameTenant(entry.tenant, current.tenant));
+    const earlier = tenant
+        .filter(entry => Date.parse(entry.time) <= now + CLOCK_SKEW_MS)
+        .map((entry, index) => ({ entry, index, at: Date.parse(entry.time) }))
+        // Equal times keep file order, so the later line is the later reading.
+        .sort((a, b) => a.at - b.at || a.index - b.index)
+        .map(({ entry }) => entry);
     return {
-        previous: sameTenant.at(-1),
-        recent: [...sameTenant.slice(-(keep - 1)), current]
+        previous: earlier.at(-1),
+        recent: [...earlier.slice(-(keep - 1)), current],
+        futureDated: tenant.length - earlier.length
     };
 }
-async function loadHistory(path) {
-    try {
-        return { kind: 'loaded', file: parseHistory(await (0,promises_namespaceObject.readFile)(path, 'utf8')) };
-    }
-    catch (error) {
-        if (errorCode(error) === 'ENOENT') {
-            return { kind: 'loaded', file: { entries: [], unreadableLines: 0, needsNewline: false } };
-        }
-        return { kind: 'unreadable', reason: error instanceof Error ? error.message : String(error) };
-    }
-}
-/** Appends, never rewrites: whatever the file held, corrupt lines included, stays. */
-async function appendHistory(path, entry, needsNewline) {
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    await (0,promises_namespaceObject.appendFile)(path, `${needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`, 'utf8');
+/** The line to append for a reading. */
+function historyLine(entry, needsNewline) {
+    return `${needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`;
 }
 
 ;// CONCATENATED MODULE: ./build/src/history/file-store.js
-/** The history kept in a file of the workspace (history-file): read, then appended to. */
+/** The history kept in a file of the workspace (history-file): read (its end, at most), then appended to. */
+
 
 
 
@@ -4371,27 +4757,33 @@ async function appendHistory(path, entry, needsNewline) {
  * Reads the earlier readings and appends this one. A file it cannot read is left alone (a warning),
  * so a history is never replaced by less than it held. Returns the earlier readings, or undefined.
  */
-async function recordInFile(path, current) {
-    const loaded = await loadHistory(path);
-    if (loaded.kind === 'unreadable') {
-        warning(`history-file could not be read (${loaded.reason}); it is left untouched and this reading is not added.`);
-        return undefined;
-    }
-    const { file } = loaded;
-    if (file.unreadableLines > 0) {
-        warning(`history-file has ${file.unreadableLines} line(s) that are not readings; they are kept as they are and left out of the trend.`);
-    }
+async function recordInFile(path, workspace, current) {
+    let file;
     try {
-        await appendHistory(path, current, file.needsNewline);
+        const read = await readWorkspaceFile(path, workspace);
+        file = read.kind === 'missing' ? parseHistory('') : parseHistory(read.text, read.skippedBytes > 0);
+        if (read.kind === 'read' && read.skippedBytes > 0) {
+            log_warning(`history-file is larger than the ${MAX_READ_BYTES / 1024 / 1024} MiB the action reads; only its newest ` +
+                `${MAX_READ_BYTES / 1024 / 1024} MiB were read (max-drop and the trend still use the latest readings). ` +
+                'Move older lines to an archive file to keep it small.');
+        }
     }
     catch (error) {
-        warning(`history-file could not be written (${failureMessage(error)}); this reading is not recorded.`);
+        log_warning(`history-file could not be read (${failureMessage(error)}); it is left untouched and this reading is not added.`);
+        return undefined;
+    }
+    if (file.unreadableLines > 0) {
+        log_warning(`history-file has ${file.unreadableLines} line(s) that are not readings; they are kept as they are and left out of the trend.`);
+    }
+    try {
+        await appendWorkspaceFile(path, workspace, historyLine(current, file.needsNewline));
+    }
+    catch (error) {
+        log_warning(`history-file could not be written (${failureMessage(error)}); this reading is not recorded.`);
     }
     return file;
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./build/src/net/retry.js
 const DEFAULT_BACKOFF = {
     baseDelayMs: 1000,
@@ -4466,9 +4858,20 @@ function decideRetry(policy, retriesDone, outcome, nowMs, random) {
 
 const REAL_TIME = {
     now: () => Date.now(),
-    sleep: ms => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms),
+    sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, signal ? { signal } : undefined),
     random: () => Math.random()
 };
+/**
+ * A failure that retrying cannot mend, with what to do about it: an answer too large to be data,
+ * a header the request may not carry.
+ */
+class PermanentFailure extends Error {
+    hint;
+    constructor(message, hint) {
+        super(message);
+        this.hint = hint;
+    }
+}
 const USER_AGENT = 'defender-secure-score-action';
 /** No answer we expect comes near this; a larger one is a misbehaving server, not data. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -4482,6 +4885,8 @@ class Http {
     policy;
     clock;
     client;
+    /** Aborted by {@link dispose}: requests still under way (an extra given up on) end at once. */
+    disposal = new AbortController();
     constructor(timeoutMs, policy, clock = REAL_TIME) {
         this.timeoutMs = timeoutMs;
         this.policy = policy;
@@ -4503,6 +4908,9 @@ class Http {
         const host = new URL(request.url).host;
         const policy = request.retry === false ? { ...this.policy, maxRetries: 0 } : this.policy;
         for (let retriesDone = 0;; retriesDone++) {
+            if (this.disposal.signal.aborted) {
+                throw new ServiceError(`No answer from ${request.service} (${host}): the action stopped waiting for it.`);
+            }
             let response;
             let failure = '';
             let hint = "Check the URL, the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), or raise timeout-seconds.";
@@ -4514,14 +4922,17 @@ class Http {
             catch (error) {
                 failure = error instanceof Error ? error.message : String(error);
                 const untrusted = isCertificateError(error);
-                if (untrusted) {
+                if (error instanceof PermanentFailure) {
+                    hint = error.hint;
+                }
+                else if (untrusted) {
                     // Node 24 appends advice to run node with --use-system-ca, which an action cannot do; ours replaces it.
                     failure = failure.split(';')[0] ?? failure;
                     hint =
                         "The server's TLS certificate is not trusted. If your network inspects TLS with a private CA, set " +
                             'NODE_EXTRA_CA_CERTS to the PEM file of that CA in the job environment.';
                 }
-                outcome = { kind: 'network-error', retryable: !untrusted };
+                outcome = { kind: 'network-error', retryable: !untrusted && !(error instanceof PermanentFailure) };
             }
             const decision = decideRetry(policy, retriesDone, outcome, this.clock.now(), this.clock.random());
             if (!decision.retry) {
@@ -4533,15 +4944,16 @@ class Http {
             }
             const what = response ? `answered HTTP ${response.status}` : `did not answer (${failure})`;
             if (decision.cappedFromMs !== undefined) {
-                warning(`${request.service} asked to wait ${Math.round(decision.cappedFromMs / 1000)} s before retrying; ` +
+                log_warning(`${request.service} asked to wait ${Math.round(decision.cappedFromMs / 1000)} s before retrying; ` +
                     `waiting ${decision.delayMs / 1000} s, the most this action allows.`);
             }
-            info(`${request.service} ${what}; retrying in ${(decision.delayMs / 1000).toFixed(1)} s ` +
+            log_info(`${request.service} ${what}; retrying in ${(decision.delayMs / 1000).toFixed(1)} s ` +
                 `(retry ${retriesDone + 1} of ${policy.maxRetries}).`);
-            await this.clock.sleep(decision.delayMs);
+            await this.clock.sleep(decision.delayMs, this.disposal.signal).catch(() => undefined);
         }
     }
     dispose() {
+        this.disposal.abort();
         this.client.dispose();
     }
     async attempt(request) {
@@ -4553,8 +4965,14 @@ class Http {
                 reject(new Error(`no complete answer within ${this.timeoutMs / 1000} s (timeout-seconds)`));
             }, this.timeoutMs);
         });
+        const abort = () => void message?.destroy();
+        this.disposal.signal.addEventListener('abort', abort, { once: true });
         const exchange = (async () => {
-            const response = await this.client.request(request.method, request.url, request.body ?? null, request.headers);
+            const response = await this.client.request(request.method, request.url, request.body ?? null, request.headers).catch((error) => {
+                throw isInvalidHeader(error)
+                    ? new PermanentFailure('the request has a header value with a line break or another character HTTP does not allow', 'A credential or URL holds a character it should not (often a trailing line break pasted into a secret): check the inputs.')
+                    : error;
+            });
             message = response.message;
             const body = await readBody(response.message);
             return { status: response.message.statusCode ?? 0, headers: response.message.headers, body };
@@ -4566,6 +4984,7 @@ class Http {
         }
         finally {
             clearTimeout(timer);
+            this.disposal.signal.removeEventListener('abort', abort);
         }
     }
 }
@@ -4582,7 +5001,7 @@ function readBody(message) {
             size += chunk.length;
             if (size > MAX_BODY_BYTES) {
                 message.destroy();
-                reject(new Error(`the response body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`));
+                reject(new PermanentFailure(`the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, far more than any answer the action reads`, 'Check that the URL is the service the action expects (api-url, authority-host, GITHUB_API_URL); it was not retried, as the same answer would come back.'));
                 return;
             }
             chunks.push(chunk);
@@ -4603,6 +5022,10 @@ const CERTIFICATE_ERROR_CODES = new Set([
     'CERT_UNTRUSTED',
     'ERR_TLS_CERT_ALTNAME_INVALID'
 ]);
+function isInvalidHeader(error) {
+    const code = errorCode(error);
+    return code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HEADER_VALUE' || code === 'ERR_HTTP_INVALID_HEADER_VALUE';
+}
 function isCertificateError(error) {
     return CERTIFICATE_ERROR_CODES.has(errorCode(error) ?? '');
 }
@@ -4616,13 +5039,11 @@ function headerValue(value) {
  * host a file (the pull-request comment).
  */
 
-
 /** Writes the SVG badge with shields.io's own renderer, so it looks like every other badge. */
-async function writeBadge(path, badge) {
+async function writeBadge(path, workspace, badge) {
     // Imported only when a badge is asked for: its font-width tables are most of its weight (~0.9 MB).
     const { makeBadge } = await __nccwpck_require__.e(/* import() */ 833).then(__nccwpck_require__.bind(__nccwpck_require__, 833));
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(path, makeBadge({ label: badge.label, message: badge.message, color: badge.color }), 'utf8');
+    await writeWorkspaceFile(path, workspace, makeBadge({ label: badge.label, message: badge.message, color: badge.color }));
 }
 /** A shields.io static badge: an image URL that needs no hosting. */
 function staticBadgeUrl(badge) {
@@ -4795,8 +5216,8 @@ function commentMarker(report) {
 ;// CONCATENATED MODULE: ./build/src/report/markdown.js
 /**
  * Markdown renderings of the report: the job summary and the sticky pull-request comment. Every
- * piece of text that came from outside (the API, the history) goes through {@link escapeCell} or
- * {@link inlineText}, so it renders as text and nothing else.
+ * piece of text that came from outside (the API, the history) goes through {@link inlineText}, so it
+ * renders as inert text: no mention, link, image, HTML or table break, and no longer than a cell.
  */
 
 
@@ -4818,18 +5239,30 @@ const SPARKS = '▁▂▃▄▅▆▇█';
 function renderSummary(report) {
     return [...overview(report), ...recommendationsSection(report), ...historySection(report), ...footnote()].join('\n');
 }
-/** Markdown for the sticky pull-request comment: the same facts, with the badge on top. */
-function renderComment(report, runUrl) {
+/** GitHub refuses a comment longer than this (HTTP 422), and the old comment would stay. */
+const MAX_COMMENT_CHARS = 65_536;
+/**
+ * Markdown for the sticky pull-request comment: the same facts, with the badge on top. Always fits
+ * GitHub's limit: recommendation rows are left out, and said so, until it does.
+ */
+function renderComment(report, runUrl, maxChars = MAX_COMMENT_CHARS) {
     const badge = badgeSpec(report);
-    return [
+    const render = (rows) => [
         commentMarker(report),
         `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
         '',
         ...overview(report),
-        ...recommendationsSection(report),
+        ...recommendationsSection(report, rows),
         ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
         ...footnote()
     ].join('\n');
+    for (let rows = report.recommendations?.length ?? 0; rows > 0; rows--) {
+        const comment = render(rows);
+        if (comment.length <= maxChars) {
+            return comment;
+        }
+    }
+    return render(0);
 }
 /** One line for the log when nothing failed. */
 function outcomeMessage(report) {
@@ -4882,7 +5315,9 @@ function detailRows(report) {
         const exposure = report.exposure.score;
         rows.push(['Exposure score', `${formatPoints(exposure)}, ${exposureLevel(exposure)} (0-29 low, 30-69 medium, 70-100 high; lower is better)`]);
     }
-    rows.push(['Reported at', escapeCell(report.reading.time)], ['Tenant', report.tenant ? `\`${escapeCell(report.tenant)}\`` : 'not given'], ['Cloud', report.region ? `${report.cloud} (region ${report.region})` : report.cloud], ['API host', `\`${escapeCell(report.apiHost)}\``], ['Signed in with', AUTH_LABELS[report.authMethod]]);
+    rows.push(['Reported at', inlineText(report.reading.time)], 
+    // Tenant and host are validated inputs (a GUID or domain, a URL's host): no backtick can be in them.
+    ['Tenant', report.tenant ? `\`${report.tenant}\`` : 'not given'], ['Cloud', report.region ? `${report.cloud} (region ${report.region})` : report.cloud], ['API host', `\`${report.apiHost}\``], ['Signed in with', AUTH_LABELS[report.authMethod]]);
     return rows;
 }
 function describeDelta(report) {
@@ -4892,9 +5327,9 @@ function describeDelta(report) {
         return report.history ? ' (first reading of this tenant)' : '';
     }
     const change = delta === 0 ? 'unchanged' : delta > 0 ? `up ${formatPoints(delta)}` : `down ${formatPoints(-delta)}`;
-    return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${escapeCell(previous.time)})`;
+    return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${inlineText(previous.time)})`;
 }
-function recommendationsSection(report) {
+function recommendationsSection(report, shownRows = Number.POSITIVE_INFINITY) {
     const items = report.recommendations;
     if (!items) {
         return [];
@@ -4902,17 +5337,17 @@ function recommendationsSection(report) {
     if (items.length === 0) {
         return ['### Top recommendations', '', 'The API listed no security recommendations.', ''];
     }
-    const rows = items.map((item, index) => {
-        const devices = item.exposedMachines === undefined ? '' : `${item.exposedMachines}${item.totalMachines === undefined ? '' : ` of ${item.totalMachines}`}`;
-        return `| ${index + 1} | ${escapeCell(item.name)} | ${escapeCell(item.category)} | ${signed(item.configScoreImpact)} | ${devices} |`;
+    const shown = items.slice(0, shownRows);
+    const rows = shown.map((item, index) => {
+        const devices = item.exposedMachines === undefined ? '' : `${plainDecimal(item.exposedMachines)}${item.totalMachines === undefined ? '' : ` of ${plainDecimal(item.totalMachines)}`}`;
+        return `| ${index + 1} | ${inlineText(item.name)} | ${inlineText(item.category)} | ${signed(item.configScoreImpact)} | ${devices} |`;
     });
+    const left = items.length - shown.length;
     return [
         `### Top ${items.length} recommendations by score impact`,
         '',
-        '| # | Recommendation | Category | Score impact (points) | Exposed devices |',
-        '|---|---|---|---|---|',
-        ...rows,
-        ''
+        ...(rows.length > 0 ? ['| # | Recommendation | Category | Score impact (points) | Exposed devices |', '|---|---|---|---|---|', ...rows, ''] : []),
+        ...(left > 0 ? [`${left} more left out to fit GitHub's limit on the length of a comment; the job summary lists them all.`, ''] : [])
     ];
 }
 function historySection(report) {
@@ -4926,7 +5361,7 @@ function historySection(report) {
     const rows = recent.map((entry, index) => {
         const before = recent[index - 1];
         const change = before ? signed(entry.score - before.score) : '';
-        return `| ${escapeCell(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`;
+        return `| ${inlineText(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`;
     });
     return [
         `### Last ${recent.length} readings`,
@@ -4956,8 +5391,21 @@ function sparkline(values) {
 function signed(value) {
     return value > 0 ? `+${formatPoints(value)}` : formatPoints(value);
 }
-function escapeCell(text) {
-    return text.replace(/[|`<>\n]/g, character => (character === '\n' ? ' ' : `&#${character.charCodeAt(0)};`));
+/** Longest text from outside shown in one cell; longer is cut with an ellipsis. */
+const MAX_CELL_CHARS = 120;
+/**
+ * Text from outside, inert in GitHub Markdown: control characters shown as escapes, Markdown and
+ * HTML punctuation backslash-escaped (no link, image, emphasis, HTML or table break), and mentions
+ * (`@team`) and bare URLs broken with a zero-width space so they neither ping nor link.
+ */
+function inlineText(text, maxChars = MAX_CELL_CHARS) {
+    const cut = [...text].length > maxChars ? `${[...text].slice(0, maxChars - 1).join('')}…` : text;
+    return cut
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(/[\\`*_{}[\]()<>|!~&#$]/g, character => `\\${character}`)
+        .replace(/@/g, '@\u200b')
+        .replace(/:\/\//g, ':\u200b//')
+        .replace(/(w)(ww\.)/gi, '$1\u200b$2');
 }
 
 ;// CONCATENATED MODULE: ./build/src/report/outputs.js
@@ -5097,25 +5545,25 @@ async function acquireAccessToken(settings, http) {
     const { credential } = settings;
     switch (credential.method) {
         case 'token':
-            info('Signing in: using the bearer token given in access-token.');
+            log_info('Signing in: using the bearer token given in access-token.');
             return credential.accessToken;
         case 'secret':
-            info(`Signing in: client secret of app ${settings.clientId} in tenant ${settings.tenantId}.`);
+            log_info(`Signing in: client secret of app ${settings.clientId} in tenant ${settings.tenantId}.`);
             return requestToken(settings, http, { client_secret: credential.clientSecret });
         case 'certificate': {
             const { certificate } = credential;
-            info(`Signing in: certificate ${certificate.certificate.fingerprint256.replace(/:/g, '')} (SHA-256) of app ` +
+            log_info(`Signing in: certificate ${certificate.certificate.fingerprint256.replace(/:/g, '')} (SHA-256) of app ` +
                 `${settings.clientId} in tenant ${settings.tenantId}.`);
             const assertion = signClientAssertion(certificate, settings.clientId, tokenEndpoint(settings), new Date());
-            core_setSecret(assertion);
+            addSecret(assertion);
             return requestToken(settings, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: assertion });
         }
         case 'oidc': {
-            info(`Signing in: GitHub OIDC federated credential of app ${settings.clientId} in tenant ${settings.tenantId}.`);
+            log_info(`Signing in: GitHub OIDC federated credential of app ${settings.clientId} in tenant ${settings.tenantId}.`);
             const idToken = await requestGitHubIdToken(credential.idTokenRequest, settings.oidcAudience, http);
             const assertion = presentedAssertion(idToken);
             if (assertion) {
-                core_debug(`GitHub ID token: issuer '${assertion.issuer}', subject '${assertion.subject}', audience '${assertion.audience}'.`);
+                log_debug(`GitHub ID token: issuer '${assertion.issuer}', subject '${assertion.subject}', audience '${assertion.audience}'.`);
             }
             return requestToken(settings, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: idToken }, assertion);
         }
@@ -5142,7 +5590,7 @@ async function requestGitHubIdToken(request, audience, http) {
         throw new ServiceError(`GitHub did not issue an ID token for audience '${audience}' (HTTP ${response.status}, the body is ${describeShape(json)}). ` +
             "Check that the job has 'permissions: id-token: write'; if it has, GitHub may be having trouble: re-run the job.");
     }
-    core_setSecret(idToken);
+    addSecret(idToken);
     return idToken;
 }
 /** Entra ID's v2.0 token endpoint of the tenant; also the `aud` of a certificate assertion. */
@@ -5170,14 +5618,15 @@ async function requestToken(settings, http, credential, assertion) {
     // A successful body holds the token itself: never echo it, only name what is missing.
     const json = parseJson(response.body);
     const token = isRecord(json) ? json['access_token'] : undefined;
-    if (typeof token !== 'string' || token.length === 0) {
-        throw new ServiceError(`Entra ID answered the token request with HTTP 200 but no access_token (the body is ${describeShape(json)}). Check authority-host.`);
+    if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) {
+        throw new ServiceError(`Entra ID answered the token request with HTTP 200 but no usable access_token (none, or one with spaces or line breaks; the body is ${describeShape(json)}). Check authority-host.`);
     }
-    core_setSecret(token);
+    addSecret(token);
     return token;
 }
 
 ;// CONCATENATED MODULE: ./build/src/main.js
+
 
 
 
@@ -5209,19 +5658,26 @@ async function run() {
         const history = await recordHistory(settings, readings);
         const report = buildReport(settings, readings, history);
         const published = await publish(settings, report, http);
-        for (const [name, value] of Object.entries(reportOutputs(report, published))) {
-            setOutput(name, value);
-        }
-        if (settings.jobSummary) {
-            await writeSummary(renderSummary(report));
+        // The verdict comes last and from the report alone: a runner file that cannot be written is
+        // said, but never hides it.
+        const troubles = [
+            ...(await attempt('The outputs could not be set', () => {
+                for (const [name, value] of Object.entries(reportOutputs(report, published))) {
+                    setOutput(name, value);
+                }
+            })),
+            ...(settings.jobSummary ? await attempt('The job summary could not be written', () => writeSummary(renderSummary(report))) : [])
+        ];
+        for (const trouble of troubles) {
+            log_warning(trouble);
         }
         concludeChecks(report);
     }
     catch (error) {
         if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
-            core_debug(error.stack);
+            log_debug(error.stack);
         }
-        setFailed(failureMessage(error));
+        fail(failureMessage(error));
     }
     finally {
         http?.dispose();
@@ -5232,19 +5688,26 @@ async function recordHistory(settings, readings) {
         return undefined;
     }
     const current = historyEntryOf(readings, settings.tenantId, apiHostOf(settings));
-    const earlier = await recordInFile(settings.historyFile, current);
-    return earlier && viewHistory(earlier.entries, current, RECENT_READINGS);
+    const earlier = await recordInFile(settings.historyFile, settings.workspace, current);
+    if (!earlier) {
+        return undefined;
+    }
+    const view = viewHistory(earlier.entries, current, RECENT_READINGS);
+    if (view.futureDated > 0) {
+        log_warning(`history-file has ${view.futureDated} reading(s) of this tenant dated after this run's (${current.time}); they are left out of max-drop and the trend. Check the lines, or the runner's clock.`);
+    }
+    return view;
 }
 /** The optional extras: none of them may fail the run. */
 async function publish(settings, report, http) {
     const published = {};
     if (settings.badgeFile) {
         try {
-            await writeBadge(settings.badgeFile, badgeSpec(report));
+            await writeBadge(settings.badgeFile, settings.workspace, badgeSpec(report));
             published.badgeFile = settings.badgeFile;
         }
         catch (error) {
-            warning(`badge-file could not be written: ${failureMessage(error)}`);
+            log_warning(`badge-file could not be written: ${failureMessage(error)}`);
         }
     }
     if (settings.pullRequestComment) {
@@ -5254,20 +5717,30 @@ async function publish(settings, report, http) {
 }
 function concludeChecks(report) {
     if (passed(report)) {
-        info(outcomeMessage(report));
+        log_info(outcomeMessage(report));
         return;
     }
     const failures = report.checks.filter(check => !check.passed).map(check => check.message);
     if (report.enforced) {
-        setFailed(failures.join('\n'));
+        fail(failures.join('\n'));
     }
     else {
-        warning(`${failures.join('\n')}\nfail-on-low-score is false, so this is a warning.`);
+        log_warning(`${failures.join('\n')}\nfail-on-low-score is false, so this is a warning.`);
+    }
+}
+/** Runs `work`; returns what went wrong, if anything, as a sentence for a warning. */
+async function attempt(what, work) {
+    try {
+        await work();
+        return [];
+    }
+    catch (error) {
+        return [`${what}: ${failureMessage(error)}`];
     }
 }
 async function writeSummary(markdown) {
     if (!process.env['GITHUB_STEP_SUMMARY']) {
-        info('No job summary written: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).');
+        log_info('No job summary written: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).');
         return;
     }
     await summary.addRaw(markdown).write();

@@ -16,12 +16,18 @@ export function isExpectedFailure(error: unknown): error is ConfigurationError |
   return error instanceof ConfigurationError || error instanceof ServiceError
 }
 
+/** Codes of the file system refusing: the runner's disk or permissions, not a bug of the action. */
+const FILE_SYSTEM_CODES = new Set(['EPERM', 'EACCES', 'EROFS', 'ENOSPC', 'EDQUOT', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ENOENT', 'EMFILE', 'ELOOP', 'EBUSY', 'EIO'])
+
 /** The single line handed to `core.setFailed`: never a stack trace, never a secret. */
 export function failureMessage(error: unknown): string {
   if (isExpectedFailure(error)) {
     return error.message
   }
   const detail = error instanceof Error ? error.message : String(error)
+  if (FILE_SYSTEM_CODES.has(errorCode(error) ?? '')) {
+    return `The runner's file system refused: ${detail}. Check that the path is writable by the job (not read-only, not a folder) and that the disk has room.`
+  }
   return `Unexpected error in the action: ${detail}. Please report it with the log of this step (re-run with debug logging for more).`
 }
 

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { debug, fail, info, warning } from './log.js'
 import { readSettings } from './config/inputs.js'
 import type { Settings } from './config/settings.js'
 import { readDefender } from './defender/api.js'
@@ -33,18 +34,25 @@ export async function run(): Promise<void> {
     const history = await recordHistory(settings, readings)
     const report = buildReport(settings, readings, history)
     const published = await publish(settings, report, http)
-    for (const [name, value] of Object.entries(reportOutputs(report, published))) {
-      core.setOutput(name, value)
-    }
-    if (settings.jobSummary) {
-      await writeSummary(renderSummary(report))
+    // The verdict comes last and from the report alone: a runner file that cannot be written is
+    // said, but never hides it.
+    const troubles = [
+      ...(await attempt('The outputs could not be set', () => {
+        for (const [name, value] of Object.entries(reportOutputs(report, published))) {
+          core.setOutput(name, value)
+        }
+      })),
+      ...(settings.jobSummary ? await attempt('The job summary could not be written', () => writeSummary(renderSummary(report))) : [])
+    ]
+    for (const trouble of troubles) {
+      warning(trouble)
     }
     concludeChecks(report)
   } catch (error) {
     if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
-      core.debug(error.stack)
+      debug(error.stack)
     }
-    core.setFailed(failureMessage(error))
+    fail(failureMessage(error))
   } finally {
     http?.dispose()
   }
@@ -55,8 +63,15 @@ async function recordHistory(settings: Settings, readings: DefenderReadings): Pr
     return undefined
   }
   const current = historyEntryOf(readings, settings.tenantId, apiHostOf(settings))
-  const earlier = await recordInFile(settings.historyFile, current)
-  return earlier && viewHistory(earlier.entries, current, RECENT_READINGS)
+  const earlier = await recordInFile(settings.historyFile, settings.workspace, current)
+  if (!earlier) {
+    return undefined
+  }
+  const view = viewHistory(earlier.entries, current, RECENT_READINGS)
+  if (view.futureDated > 0) {
+    warning(`history-file has ${view.futureDated} reading(s) of this tenant dated after this run's (${current.time}); they are left out of max-drop and the trend. Check the lines, or the runner's clock.`)
+  }
+  return view
 }
 
 /** The optional extras: none of them may fail the run. */
@@ -64,10 +79,10 @@ async function publish(settings: Settings, report: ScoreReport, http: Http): Pro
   const published: Published = {}
   if (settings.badgeFile) {
     try {
-      await writeBadge(settings.badgeFile, badgeSpec(report))
+      await writeBadge(settings.badgeFile, settings.workspace, badgeSpec(report))
       published.badgeFile = settings.badgeFile
     } catch (error) {
-      core.warning(`badge-file could not be written: ${failureMessage(error)}`)
+      warning(`badge-file could not be written: ${failureMessage(error)}`)
     }
   }
   if (settings.pullRequestComment) {
@@ -78,20 +93,30 @@ async function publish(settings: Settings, report: ScoreReport, http: Http): Pro
 
 function concludeChecks(report: ScoreReport): void {
   if (passed(report)) {
-    core.info(outcomeMessage(report))
+    info(outcomeMessage(report))
     return
   }
   const failures = report.checks.filter(check => !check.passed).map(check => check.message)
   if (report.enforced) {
-    core.setFailed(failures.join('\n'))
+    fail(failures.join('\n'))
   } else {
-    core.warning(`${failures.join('\n')}\nfail-on-low-score is false, so this is a warning.`)
+    warning(`${failures.join('\n')}\nfail-on-low-score is false, so this is a warning.`)
+  }
+}
+
+/** Runs `work`; returns what went wrong, if anything, as a sentence for a warning. */
+async function attempt(what: string, work: () => unknown): Promise<string[]> {
+  try {
+    await work()
+    return []
+  } catch (error) {
+    return [`${what}: ${failureMessage(error)}`]
   }
 }
 
 async function writeSummary(markdown: string): Promise<void> {
   if (!process.env['GITHUB_STEP_SUMMARY']) {
-    core.info('No job summary written: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
+    info('No job summary written: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
     return
   }
   await core.summary.addRaw(markdown).write()

@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
-import { isAbsolute, resolve } from 'node:path'
+import { addSecret } from '../log.js'
 import { cloudEndpoints, CLOUDS, REGIONS, type Cloud, type Region } from '../defender/clouds.js'
 import { ConfigurationError } from '../errors.js'
+import { insideWorkspace } from '../files/workspace.js'
 import { checkServiceUrl } from '../net/url-policy.js'
 import { parseClientCertificate } from '../signin/certificate.js'
 import { parsePullRequestComment, readIdTokenRequest, readRunUrl } from './runner.js'
@@ -50,11 +51,11 @@ const MAX_RECOMMENDATIONS = 50
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, core.getInput(name)])) as RawInputs
   for (const secret of secretFragments(raw)) {
-    core.setSecret(secret)
+    addSecret(secret)
   }
   const runnerBearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']
   if (runnerBearer) {
-    core.setSecret(runnerBearer)
+    addSecret(runnerBearer)
   }
   return parseSettings(raw, env, new Date())
 }
@@ -108,6 +109,7 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
     includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || maxExposureScore !== undefined,
     maxExposureScore,
     recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
+    workspace,
     historyFile: parseOptionalPath('history-file', raw['history-file'], workspace),
     maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
     badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
@@ -163,6 +165,12 @@ function parseCredential(method: AuthMethod, raw: RawInputs, env: NodeJS.Process
     case 'certificate':
       return { method, certificate: parseClientCertificate(raw['client-certificate'], raw['client-certificate-password'], now) }
     case 'token':
+      if (!/^[\x21-\x7e]+$/.test(raw['access-token'])) {
+        throw new ConfigurationError(
+          'Invalid access-token: it holds a space, a line break or another character a bearer token cannot have. ' +
+            'Pass the token alone (an earlier step\'s output often ends with a line break: trim it).'
+        )
+      }
       return { method, accessToken: raw['access-token'] }
   }
 }
@@ -171,10 +179,18 @@ function parseOptionalPath(name: InputName, value: string, workspace: string): s
   if (!value) {
     return undefined
   }
+  const example = `.github/secure-score/${name === 'badge-file' ? 'badge.svg' : 'history.jsonl'}`
   if (value.includes('\0') || /[\\/]$/.test(value)) {
-    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a file path relative to the workspace, such as .github/secure-score/${name === 'badge-file' ? 'badge.svg' : 'history.jsonl'}.`)
+    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a file path relative to the workspace, such as ${example}.`)
   }
-  return isAbsolute(value) ? value : resolve(workspace, value)
+  const path = insideWorkspace(value, workspace)
+  if (path === undefined) {
+    throw new ConfigurationError(
+      `Invalid ${name} '${value}': it is outside the workspace (${workspace}). Expected a path inside it, such as ${example}: ` +
+        'the action writes only where the job checked out its files.'
+    )
+  }
+  return path
 }
 
 function parseCount(name: InputName, value: string, max: number, example: number): number {

@@ -4,6 +4,7 @@
  */
 import { ConfigurationError } from '../errors.js'
 import { checkServiceUrl, mayCarryTokens } from '../net/url-policy.js'
+import type { GitHubTarget } from '../github/api.js'
 import type { IdTokenRequest, PullRequestCommentTarget } from './settings.js'
 
 export function readIdTokenRequest(env: NodeJS.ProcessEnv): IdTokenRequest {
@@ -32,12 +33,18 @@ export function parsePullRequestComment(token: string, env: NodeJS.ProcessEnv): 
         "and give the job 'permissions: pull-requests: write', or set comment-on-pr to false."
     )
   }
-  const apiUrl = env['GITHUB_API_URL'] || 'https://api.github.com'
+  return { github: readGitHubTarget(token, env), eventName: env['GITHUB_EVENT_NAME'] ?? '', eventPath: env['GITHUB_EVENT_PATH'] ?? '' }
+}
+
+/** GitHub's API as the runner names it (GITHUB_API_URL, GITHUB_GRAPHQL_URL), and this repository. */
+export function readGitHubTarget(token: string, env: NodeJS.ProcessEnv): GitHubTarget {
+  const apiUrl = checkServiceUrl('GITHUB_API_URL', env['GITHUB_API_URL'] || 'https://api.github.com', 'https://api.github.com')
+  // GitHub Enterprise Server serves GraphQL at /api/graphql beside /api/v3; the runner says where.
+  const graphqlUrl = env['GITHUB_GRAPHQL_URL'] || `${apiUrl.replace(/\/v3$/, '')}/graphql`
   return {
     token,
-    apiUrl: checkServiceUrl('GITHUB_API_URL', apiUrl, 'https://api.github.com'),
-    eventName: env['GITHUB_EVENT_NAME'] ?? '',
-    eventPath: env['GITHUB_EVENT_PATH'] ?? '',
+    apiUrl,
+    graphqlUrl: checkServiceUrl('GITHUB_GRAPHQL_URL', graphqlUrl, 'https://api.github.com/graphql'),
     repository: env['GITHUB_REPOSITORY'] ?? ''
   }
 }

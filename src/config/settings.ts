@@ -4,6 +4,7 @@
  */
 import type { ClientCertificate } from '../signin/certificate.js'
 import type { Cloud, Region } from '../defender/clouds.js'
+import type { GitHubTarget } from '../github/api.js'
 
 export const AUTH_METHODS = ['auto', 'oidc', 'secret', 'certificate', 'token'] as const
 export type AuthMethodInput = (typeof AUTH_METHODS)[number]
@@ -25,17 +26,13 @@ export interface IdTokenRequest {
   bearer: string
 }
 
-/** Where the sticky comment goes: the token, and what the runner says about this run. */
+/** Where the sticky comment goes: GitHub's API, and what the runner says about this run. */
 export interface PullRequestCommentTarget {
-  token: string
-  /** GITHUB_API_URL: api.github.com, or GitHub Enterprise Server's /api/v3. */
-  apiUrl: string
+  github: GitHubTarget
   /** GITHUB_EVENT_NAME: only pull_request and pull_request_target runs are commented on. */
   eventName: string
   /** GITHUB_EVENT_PATH: the event payload, which holds the pull request's number. */
   eventPath: string
-  /** GITHUB_REPOSITORY: owner/name. */
-  repository: string
 }
 
 export interface Settings {
@@ -67,6 +64,8 @@ export interface Settings {
   maxExposureScore: number | undefined
   /** How many top recommendations to show; 0 skips the request. */
   recommendations: number
+  /** GITHUB_WORKSPACE: files the action reads or writes stay inside it. */
+  workspace: string
   /** Absolute path of the JSON Lines file of earlier readings, if kept. */
   historyFile: string | undefined
   /** Largest allowed fall of the score since the previous reading; undefined means no gate. */

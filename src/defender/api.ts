@@ -1,7 +1,8 @@
-import * as core from '@actions/core'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { info, warning } from '../log.js'
 import type { Settings } from '../config/settings.js'
 import { failureMessage, ServiceError } from '../errors.js'
-import { isRecord, parseJson } from '../json.js'
+import { isIsoDateTime, isRecord, parseJson } from '../json.js'
 import { describeBody } from '../net/body.js'
 import type { Http, HttpResponse } from '../net/http.js'
 
@@ -37,41 +38,74 @@ export interface DefenderReadings {
 }
 
 /**
+ * How long an extra no gate depends on may keep the run waiting once every answer a gate needs is
+ * in: it is then skipped with a warning, so a hung endpoint never holds a run whose verdict is known.
+ */
+export const EXTRA_GRACE_MS = 5000
+
+/**
  * Sends every request at once, so the extras never lengthen the critical path. The score must be
  * read; an extra that fails only warns, unless a gate (max-exposure-score) depends on it.
  */
 export async function readDefender(http: Http, settings: Settings, token: string): Promise<DefenderReadings> {
   const { apiUrl } = settings
-  core.info(`Reading the device secure score from ${new URL(apiUrl).host}.`)
-  const [score, exposure, recommendations] = await Promise.allSettled([
-    getJson(http, apiUrl, token, SCORE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, SCORE_PATH)),
-    settings.includeExposureScore
-      ? getJson(http, apiUrl, token, EXPOSURE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, EXPOSURE_PATH))
-      : undefined,
+  info(`Reading the device secure score from ${new URL(apiUrl).host}.`)
+  const score = settle(getJson(http, apiUrl, token, SCORE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, SCORE_PATH)))
+  const exposure = settings.includeExposureScore
+    ? settle(getJson(http, apiUrl, token, EXPOSURE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, EXPOSURE_PATH)))
+    : undefined
+  const recommendations =
     settings.recommendations > 0
-      ? getJson(http, apiUrl, token, RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All').then(response =>
-          topRecommendations(parseRecommendations(response), settings.recommendations)
+      ? settle(
+          getJson(http, apiUrl, token, RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All').then(response =>
+            topRecommendations(parseRecommendations(response), settings.recommendations)
+          )
         )
       : undefined
-  ])
-  if (score.status === 'rejected') {
-    throw score.reason
+  const scoreResult = await score
+  if (scoreResult.status === 'rejected') {
+    throw scoreResult.reason
   }
-  if (exposure.status === 'rejected' && settings.maxExposureScore !== undefined) {
-    throw exposure.reason
+  const exposureGated = settings.maxExposureScore !== undefined
+  const gatedExposure = exposureGated ? await exposure : undefined
+  if (gatedExposure?.status === 'rejected') {
+    throw gatedExposure.reason
   }
+  const grace = new AbortController()
+  const late = sleep(EXTRA_GRACE_MS, LATE, { signal: grace.signal }).catch(() => LATE)
+  const withinGrace = <T>(extra: Promise<PromiseSettledResult<T>> | undefined) => extra && Promise.race([extra, late])
+  const [exposureResult, recommendationsResult] = await Promise.all([withinGrace(exposure), withinGrace(recommendations)]).finally(() =>
+    grace.abort()
+  )
   return {
-    score: score.value,
-    exposure: settledOrWarn(exposure, 'Exposure score skipped'),
-    recommendations: settledOrWarn(recommendations, 'Top recommendations skipped')
+    score: scoreResult.value,
+    exposure: settledOrWarn(exposureResult, 'Exposure score skipped'),
+    recommendations: settledOrWarn(recommendationsResult, 'Top recommendations skipped')
   }
 }
 
-function settledOrWarn<T>(result: PromiseSettledResult<T | undefined>, what: string): T | undefined {
+/** The outcome of a request, handled from the moment it is sent (an extra may fail while the score is awaited). */
+function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return promise.then(
+    value => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason })
+  )
+}
+
+/** An extra still unanswered when the grace period ran out. */
+const LATE: PromiseRejectedResult = {
+  status: 'rejected',
+  reason: new ServiceError(`no answer within ${EXTRA_GRACE_MS / 1000} s after the score; the verdict did not wait for it`)
+}
+
+function settledOrWarn<T>(result: PromiseSettledResult<T | undefined> | undefined, what: string): T | undefined {
+  if (result === undefined) {
+    return undefined
+  }
   if (result.status === 'fulfilled') {
     return result.value
   }
-  core.warning(`${what}: ${failureMessage(result.reason)}`)
+  warning(`${what}: ${failureMessage(result.reason)}`)
   return undefined
 }
 
@@ -109,9 +143,9 @@ export function parseScoreResponse(response: HttpResponse, path: string): ScoreR
       `${what} but its score is ${JSON.stringify(score) ?? 'missing'}, not a non-negative number of points. ${UNEXPECTED_ANSWER_HINT}`
     )
   }
-  if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) {
+  if (!isIsoDateTime(time)) {
     throw new ServiceError(
-      `${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time. ${UNEXPECTED_ANSWER_HINT}`
+      `${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time such as 2026-11-24T08:00:00Z. ${UNEXPECTED_ANSWER_HINT}`
     )
   }
   return { score, time }

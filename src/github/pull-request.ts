@@ -1,121 +1,117 @@
-import * as core from '@actions/core'
-import { readFile } from 'node:fs/promises'
-import type { IncomingHttpHeaders } from 'node:http'
+/**
+ * The sticky pull-request comment: one comment per tenant, kept up to date. It is found by its
+ * hidden marker AND its author: the action edits only comments created by the identity its token
+ * acts as (GitHubApi.viewerLogin), so a comment by anyone else that quotes the marker is never touched.
+ */
+import { readFile, stat } from 'node:fs/promises'
 import type { PullRequestCommentTarget } from '../config/settings.js'
-import { ServiceError } from '../errors.js'
-import { isRecord } from '../json.js'
+import { failureMessage } from '../errors.js'
+import { isRecord, parseJson } from '../json.js'
+import { info, warning } from '../log.js'
 import type { Http } from '../net/http.js'
+import { GitHubApi, GitHubError } from './api.js'
+import { isOwnedBy } from './ownership.js'
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
+/** The runner's event payload is small; a larger file is not one. */
+const MAX_EVENT_BYTES = 16 * 1024 * 1024
 
 /**
- * Keeps one comment on the pull request up to date: finds it by its hidden marker, updates it in
- * place, or creates it. Returns its URL; undefined when skipped or refused. It never fails the run:
- * a fork's pull request gets a read-only token, and that must not turn a gate red.
+ * Keeps one comment on the pull request, whatever other runs do at the same time: creates it when
+ * there is none, deletes the duplicates that runs racing this one created, and writes this run's
+ * report into the oldest, last of all, so the comment shows the run that finished last.
+ * Returns its URL; undefined when skipped or refused. It never fails the run: a fork's pull request
+ * gets a read-only token, and that must not turn a gate red.
  */
-export async function upsertPullRequestComment(
-  target: PullRequestCommentTarget,
-  marker: string,
-  body: string,
-  http: Http
-): Promise<string | undefined> {
+export async function upsertPullRequestComment(target: PullRequestCommentTarget, marker: string, body: string, http: Http): Promise<string | undefined> {
   if (!PULL_REQUEST_EVENTS.includes(target.eventName)) {
-    core.info(`comment-on-pr: skipped, this run's event is '${target.eventName || 'unknown'}', not a pull request.`)
+    info(`comment-on-pr: skipped, this run's event is '${target.eventName || 'unknown'}', not a pull request.`)
     return undefined
   }
   const number = await pullRequestNumber(target.eventPath)
-  const [owner, repo] = target.repository.split('/')
+  const [owner, repo] = target.github.repository.split('/')
   if (number === undefined || !owner || !repo) {
-    core.warning('comment-on-pr: skipped, the runner gave no pull request number (GITHUB_EVENT_PATH) or repository (GITHUB_REPOSITORY).')
+    warning('comment-on-pr: skipped, the runner gave no pull request number (GITHUB_EVENT_PATH) or repository (GITHUB_REPOSITORY).')
     return undefined
   }
+  const github = new GitHubApi(http, target.github)
+  const repository = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`
   try {
-    const octokit = await createOctokit(target, http)
-    const where = { owner, repo, issue_number: number }
-    let existing: { id: number } | undefined
-    for await (const page of octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...where, per_page: 100 })) {
-      existing = page.data.find(comment => comment.body?.includes(marker))
-      if (existing) {
-        break
-      }
+    const me = await github.viewerLogin()
+    const ours = async (): Promise<Comment[]> =>
+      (await github.list(`${repository}/issues/${number}/comments`)).flatMap(toComment).filter(comment => isOwnedBy(comment, me, marker))
+    let mine = await ours()
+    let created: Comment | undefined
+    if (mine.length === 0) {
+      created = toComment(await github.request('POST', `${repository}/issues/${number}/comments`, { body }))[0]
+      mine = await ours()
     }
-    const { data } = existing
-      ? await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: existing.id, body })
-      : await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...where, body })
-    core.info(`${existing ? 'Updated' : 'Created'} the comment on pull request #${number}: ${data.html_url}`)
-    return data.html_url
+    const [keeper, ...duplicates] = mine.sort((a, b) => a.id - b.id)
+    if (!keeper) {
+      throw new GitHubError(200, 'GET comments', ': the comment just created is not listed')
+    }
+    for (const duplicate of duplicates) {
+      await github.request('DELETE', `${repository}/issues/comments/${duplicate.id}`).catch((error: unknown) => {
+        if (!(error instanceof GitHubError && error.status === 404)) throw error
+      })
+    }
+    if (created?.id !== keeper.id || duplicates.length > 0) {
+      await github.request('PATCH', `${repository}/issues/comments/${keeper.id}`, { body })
+    }
+    info(`${created?.id === keeper.id ? 'Created' : 'Updated'} the comment on pull request #${number}: ${keeper.url}`)
+    return keeper.url
   } catch (error) {
-    core.warning(`Could not comment on pull request #${number}${describeGitHubFailure(error)}`)
+    warning(`Could not comment on pull request #${number}: ${describeFailure(error)}`)
     return undefined
   }
 }
 
-/**
- * Octokit (core and pagination only: three routes do not need the 100 KB of generated methods),
- * with its `fetch` answered by the action's {@link Http}: GitHub's API then gets the same proxy and CA
- * settings, deadline, retries and bounded body as Microsoft's, and no second HTTP stack is loaded
- * (undici and its WebAssembly parser cost about 35 MiB and 75 ms a commented run; see npm run bench).
- */
-async function createOctokit(target: PullRequestCommentTarget, http: Http) {
-  const [{ Octokit }, { paginateRest }] = await Promise.all([import('@octokit/core'), import('@octokit/plugin-paginate-rest')])
-  const GitHub = Octokit.plugin(paginateRest)
-  return new GitHub({ auth: target.token, baseUrl: target.apiUrl, request: { fetch: fetchThrough(http) } })
+export interface Comment {
+  id: number
+  body: string
+  author: string
+  /** The comment's page; only an https:// URL without spaces is taken, as it becomes an output. */
+  url: string
 }
 
-/** The `fetch` Octokit calls, for the methods it uses here. */
-function fetchThrough(http: Http): typeof fetch {
-  return async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-    const method = (init?.method ?? 'GET').toUpperCase()
-    if (method !== 'GET' && method !== 'POST' && method !== 'PATCH') {
-      throw new Error(`unexpected ${method} request to GitHub's API`)
-    }
-    const response = await http.send({
-      service: "GitHub's API",
-      method,
-      url,
-      headers: Object.fromEntries(new Headers(init?.headers).entries()),
-      body: typeof init?.body === 'string' ? init.body : undefined,
-      retry: method !== 'POST'
-    })
-    const empty = [204, 205, 304].includes(response.status)
-    return new Response(empty ? null : response.body, { status: response.status, headers: toHeaders(response.headers) })
+function toComment(value: unknown): Comment[] {
+  if (!isRecord(value) || typeof value['id'] !== 'number' || !isRecord(value['user'])) {
+    return []
   }
-}
-
-function toHeaders(incoming: IncomingHttpHeaders): Headers {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(incoming)) {
-    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
-      headers.append(name, item)
+  const url = value['html_url']
+  const login = value['user']['login']
+  return [
+    {
+      id: value['id'],
+      body: typeof value['body'] === 'string' ? value['body'] : '',
+      author: typeof login === 'string' ? login : '',
+      url: typeof url === 'string' && /^https:\/\/\S+$/.test(url) ? url : ''
     }
-  }
-  return headers
+  ]
 }
 
 async function pullRequestNumber(eventPath: string): Promise<number | undefined> {
   try {
-    const payload: unknown = JSON.parse(await readFile(eventPath, 'utf8'))
+    if ((await stat(eventPath)).size > MAX_EVENT_BYTES) {
+      return undefined
+    }
+    const payload = parseJson(await readFile(eventPath, 'utf8'))
     const pullRequest = isRecord(payload) ? payload['pull_request'] : undefined
     const number = isRecord(pullRequest) ? pullRequest['number'] : undefined
-    return typeof number === 'number' ? number : undefined
+    return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined
   } catch {
     return undefined
   }
 }
 
 /** Why GitHub's API did not take the comment, and for a refusal, what to do. */
-function describeGitHubFailure(error: unknown): string {
-  // Octokit wraps what fetch threw (no answer, timeout) in a RequestError of status 500: show ours.
-  const cause = error instanceof Error ? error.cause : undefined
-  if (cause instanceof ServiceError) {
-    return `: ${cause.message}`
-  }
-  const status = error instanceof Error && 'status' in error && typeof error.status === 'number' ? error.status : undefined
+function describeFailure(error: unknown): string {
+  const status = error instanceof GitHubError ? error.status : undefined
   const hint =
     status === 403 || status === 404
       ? " The token cannot write here: pull requests from forks get a read-only token; otherwise give the job 'permissions: pull-requests: write'."
-      : ''
-  const detail = error instanceof Error ? error.message : String(error)
-  return `${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}.${hint}`
+      : status !== undefined && status >= 300 && status < 400
+        ? ' GitHub redirected the request: check GITHUB_API_URL (the repository may have moved).'
+        : ''
+  return `${failureMessage(error)}.${hint}`
 }

@@ -1,28 +1,36 @@
-/** The history kept in a file of the workspace (history-file): read, then appended to. */
-import * as core from '@actions/core'
+/** The history kept in a file of the workspace (history-file): read (its end, at most), then appended to. */
 import { failureMessage } from '../errors.js'
-import { appendHistory, loadHistory, type HistoryEntry, type HistoryFile } from './history.js'
+import { appendWorkspaceFile, MAX_READ_BYTES, readWorkspaceFile } from '../files/workspace.js'
+import { warning } from '../log.js'
+import { historyLine, parseHistory, type HistoryEntry, type HistoryFile } from './history.js'
 
 /**
  * Reads the earlier readings and appends this one. A file it cannot read is left alone (a warning),
  * so a history is never replaced by less than it held. Returns the earlier readings, or undefined.
  */
-export async function recordInFile(path: string, current: HistoryEntry): Promise<HistoryFile | undefined> {
-  const loaded = await loadHistory(path)
-  if (loaded.kind === 'unreadable') {
-    core.warning(`history-file could not be read (${loaded.reason}); it is left untouched and this reading is not added.`)
+export async function recordInFile(path: string, workspace: string, current: HistoryEntry): Promise<HistoryFile | undefined> {
+  let file: HistoryFile
+  try {
+    const read = await readWorkspaceFile(path, workspace)
+    file = read.kind === 'missing' ? parseHistory('') : parseHistory(read.text, read.skippedBytes > 0)
+    if (read.kind === 'read' && read.skippedBytes > 0) {
+      warning(
+        `history-file is larger than the ${MAX_READ_BYTES / 1024 / 1024} MiB the action reads; only its newest ` +
+          `${MAX_READ_BYTES / 1024 / 1024} MiB were read (max-drop and the trend still use the latest readings). ` +
+          'Move older lines to an archive file to keep it small.'
+      )
+    }
+  } catch (error) {
+    warning(`history-file could not be read (${failureMessage(error)}); it is left untouched and this reading is not added.`)
     return undefined
   }
-  const { file } = loaded
   if (file.unreadableLines > 0) {
-    core.warning(
-      `history-file has ${file.unreadableLines} line(s) that are not readings; they are kept as they are and left out of the trend.`
-    )
+    warning(`history-file has ${file.unreadableLines} line(s) that are not readings; they are kept as they are and left out of the trend.`)
   }
   try {
-    await appendHistory(path, current, file.needsNewline)
+    await appendWorkspaceFile(path, workspace, historyLine(current, file.needsNewline))
   } catch (error) {
-    core.warning(`history-file could not be written (${failureMessage(error)}); this reading is not recorded.`)
+    warning(`history-file could not be written (${failureMessage(error)}); this reading is not recorded.`)
   }
   return file
 }

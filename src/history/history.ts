@@ -1,13 +1,11 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { errorCode } from '../errors.js'
-import type { DefenderReadings } from '../defender/api.js'
-import { isRecord } from '../json.js'
-
 /**
  * The API keeps no history and its `time` is the time of the call, so trends come from the action's
- * own record: one JSON object per line, one line per run, only ever appended to.
+ * own record: one JSON object per line, one line per run, only ever appended to. Everything here is
+ * pure; where the lines are kept is ./file-store.ts's business.
  */
+import type { DefenderReadings } from '../defender/api.js'
+import { isIsoDateTime, isRecord, parseJson } from '../json.js'
+
 export interface HistoryEntry {
   time: string
   score: number
@@ -25,23 +23,32 @@ export interface HistoryFile {
 }
 
 export interface HistoryView {
-  /** The latest earlier reading of the same tenant. */
+  /** The newest earlier reading of the same tenant, by time. */
   previous: HistoryEntry | undefined
-  /** The last readings of the same tenant, oldest first, ending with this run's. */
+  /** The last readings of the same tenant by time, oldest first, ending with this run's. */
   recent: HistoryEntry[]
+  /** Readings of the same tenant dated after this run's (by more than clock skew): left out. */
+  futureDated: number
 }
+
+/** A reading dated this much after the current one is taken as clock skew, not as the future. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000
+const BYTE_ORDER_MARK = '\uFEFF'
 
 /** This run's reading, as a line of the history. */
 export function historyEntryOf(readings: DefenderReadings, tenant: string, apiHost: string): HistoryEntry {
   return { time: readings.score.time, score: readings.score.score, exposure: readings.exposure?.score ?? null, tenant, apiHost }
 }
 
-export type LoadedHistory = { kind: 'loaded'; file: HistoryFile } | { kind: 'unreadable'; reason: string }
-
-export function parseHistory(text: string): HistoryFile {
+/**
+ * Reads JSON Lines. `partialStart`: the text is the end of a longer file, so its first line may be
+ * cut and is skipped.
+ */
+export function parseHistory(text: string, partialStart = false): HistoryFile {
   const entries: HistoryEntry[] = []
   let unreadableLines = 0
-  for (const line of text.split('\n')) {
+  const lines = (text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text).split('\n')
+  for (const line of partialStart ? lines.slice(1) : lines) {
     if (line.trim() === '') {
       continue
     }
@@ -56,18 +63,13 @@ export function parseHistory(text: string): HistoryFile {
 }
 
 function toEntry(line: string): HistoryEntry | undefined {
-  let value: unknown
-  try {
-    value = JSON.parse(line)
-  } catch {
-    return undefined
-  }
+  const value = parseJson(line)
   if (!isRecord(value)) {
     return undefined
   }
   const { time, score, exposure, tenant, apiHost } = value
   const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure))
-  if (typeof time !== 'string' || typeof score !== 'number' || !Number.isFinite(score) || !validExposure) {
+  if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || !validExposure) {
     return undefined
   }
   return {
@@ -79,28 +81,29 @@ function toEntry(line: string): HistoryEntry | undefined {
   }
 }
 
-/** The same tenant's earlier readings, as the summary and the max-drop check see them. */
+/** Tenant IDs and domain names are case-insensitive: Contoso.onmicrosoft.com is contoso.onmicrosoft.com. */
+export function sameTenant(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase()
+}
+
+/** The same tenant's earlier readings, in time order, as the summary and the max-drop check see them. */
 export function viewHistory(entries: HistoryEntry[], current: HistoryEntry, keep: number): HistoryView {
-  const sameTenant = entries.filter(entry => entry.tenant === current.tenant)
+  const now = Date.parse(current.time)
+  const tenant = entries.filter(entry => sameTenant(entry.tenant, current.tenant))
+  const earlier = tenant
+    .filter(entry => Date.parse(entry.time) <= now + CLOCK_SKEW_MS)
+    .map((entry, index) => ({ entry, index, at: Date.parse(entry.time) }))
+    // Equal times keep file order, so the later line is the later reading.
+    .sort((a, b) => a.at - b.at || a.index - b.index)
+    .map(({ entry }) => entry)
   return {
-    previous: sameTenant.at(-1),
-    recent: [...sameTenant.slice(-(keep - 1)), current]
+    previous: earlier.at(-1),
+    recent: [...earlier.slice(-(keep - 1)), current],
+    futureDated: tenant.length - earlier.length
   }
 }
 
-export async function loadHistory(path: string): Promise<LoadedHistory> {
-  try {
-    return { kind: 'loaded', file: parseHistory(await readFile(path, 'utf8')) }
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') {
-      return { kind: 'loaded', file: { entries: [], unreadableLines: 0, needsNewline: false } }
-    }
-    return { kind: 'unreadable', reason: error instanceof Error ? error.message : String(error) }
-  }
-}
-
-/** Appends, never rewrites: whatever the file held, corrupt lines included, stays. */
-export async function appendHistory(path: string, entry: HistoryEntry, needsNewline: boolean): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  await appendFile(path, `${needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`, 'utf8')
+/** The line to append for a reading. */
+export function historyLine(entry: HistoryEntry, needsNewline: boolean): string {
+  return `${needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { info, warning } from '../log.js'
 import { HttpClient } from '@actions/http-client'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -8,7 +8,7 @@ import { decideRetry, type AttemptOutcome, type RetryPolicy } from './retry.js'
 export interface HttpRequest {
   /** Who is asked, as users know it: "Entra ID", "the Defender API". */
   service: string
-  method: 'GET' | 'POST' | 'PATCH'
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   url: string
   headers: Record<string, string>
   body?: string
@@ -31,15 +31,28 @@ export interface HttpResponse {
  */
 export interface Clock {
   now(): number
-  sleep(ms: number): Promise<void>
+  sleep(ms: number, signal?: AbortSignal): Promise<unknown>
   /** In [0, 1): spreads waits so that throttled runners do not come back in lockstep. */
   random(): number
 }
 
 export const REAL_TIME: Clock = {
   now: () => Date.now(),
-  sleep: ms => sleep(ms),
+  sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined),
   random: () => Math.random()
+}
+
+/**
+ * A failure that retrying cannot mend, with what to do about it: an answer too large to be data,
+ * a header the request may not carry.
+ */
+class PermanentFailure extends Error {
+  constructor(
+    message: string,
+    readonly hint: string
+  ) {
+    super(message)
+  }
 }
 
 const USER_AGENT = 'defender-secure-score-action'
@@ -53,6 +66,8 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024
  */
 export class Http {
   private readonly client: HttpClient
+  /** Aborted by {@link dispose}: requests still under way (an extra given up on) end at once. */
+  private readonly disposal = new AbortController()
 
   constructor(
     private readonly timeoutMs: number,
@@ -77,6 +92,9 @@ export class Http {
     const host = new URL(request.url).host
     const policy = request.retry === false ? { ...this.policy, maxRetries: 0 } : this.policy
     for (let retriesDone = 0; ; retriesDone++) {
+      if (this.disposal.signal.aborted) {
+        throw new ServiceError(`No answer from ${request.service} (${host}): the action stopped waiting for it.`)
+      }
       let response: HttpResponse | undefined
       let failure = ''
       let hint = "Check the URL, the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), or raise timeout-seconds."
@@ -87,14 +105,16 @@ export class Http {
       } catch (error) {
         failure = error instanceof Error ? error.message : String(error)
         const untrusted = isCertificateError(error)
-        if (untrusted) {
+        if (error instanceof PermanentFailure) {
+          hint = error.hint
+        } else if (untrusted) {
           // Node 24 appends advice to run node with --use-system-ca, which an action cannot do; ours replaces it.
           failure = failure.split(';')[0] ?? failure
           hint =
             "The server's TLS certificate is not trusted. If your network inspects TLS with a private CA, set " +
             'NODE_EXTRA_CA_CERTS to the PEM file of that CA in the job environment.'
         }
-        outcome = { kind: 'network-error', retryable: !untrusted }
+        outcome = { kind: 'network-error', retryable: !untrusted && !(error instanceof PermanentFailure) }
       }
       const decision = decideRetry(policy, retriesDone, outcome, this.clock.now(), this.clock.random())
       if (!decision.retry) {
@@ -108,20 +128,21 @@ export class Http {
       }
       const what = response ? `answered HTTP ${response.status}` : `did not answer (${failure})`
       if (decision.cappedFromMs !== undefined) {
-        core.warning(
+        warning(
           `${request.service} asked to wait ${Math.round(decision.cappedFromMs / 1000)} s before retrying; ` +
             `waiting ${decision.delayMs / 1000} s, the most this action allows.`
         )
       }
-      core.info(
+      info(
         `${request.service} ${what}; retrying in ${(decision.delayMs / 1000).toFixed(1)} s ` +
           `(retry ${retriesDone + 1} of ${policy.maxRetries}).`
       )
-      await this.clock.sleep(decision.delayMs)
+      await this.clock.sleep(decision.delayMs, this.disposal.signal).catch(() => undefined)
     }
   }
 
   dispose(): void {
+    this.disposal.abort()
     this.client.dispose()
   }
 
@@ -134,8 +155,17 @@ export class Http {
         reject(new Error(`no complete answer within ${this.timeoutMs / 1000} s (timeout-seconds)`))
       }, this.timeoutMs)
     })
+    const abort = (): void => void message?.destroy()
+    this.disposal.signal.addEventListener('abort', abort, { once: true })
     const exchange = (async (): Promise<HttpResponse> => {
-      const response = await this.client.request(request.method, request.url, request.body ?? null, request.headers)
+      const response = await this.client.request(request.method, request.url, request.body ?? null, request.headers).catch((error: unknown) => {
+        throw isInvalidHeader(error)
+          ? new PermanentFailure(
+              'the request has a header value with a line break or another character HTTP does not allow',
+              'A credential or URL holds a character it should not (often a trailing line break pasted into a secret): check the inputs.'
+            )
+          : error
+      })
       message = response.message
       const body = await readBody(response.message)
       return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
@@ -146,6 +176,7 @@ export class Http {
       return await Promise.race([exchange, deadline])
     } finally {
       clearTimeout(timer)
+      this.disposal.signal.removeEventListener('abort', abort)
     }
   }
 }
@@ -163,7 +194,12 @@ function readBody(message: IncomingMessage): Promise<string> {
       size += chunk.length
       if (size > MAX_BODY_BYTES) {
         message.destroy()
-        reject(new Error(`the response body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`))
+        reject(
+          new PermanentFailure(
+            `the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, far more than any answer the action reads`,
+            'Check that the URL is the service the action expects (api-url, authority-host, GITHUB_API_URL); it was not retried, as the same answer would come back.'
+          )
+        )
         return
       }
       chunks.push(chunk)
@@ -185,6 +221,11 @@ const CERTIFICATE_ERROR_CODES = new Set([
   'CERT_UNTRUSTED',
   'ERR_TLS_CERT_ALTNAME_INVALID'
 ])
+
+function isInvalidHeader(error: unknown): boolean {
+  const code = errorCode(error)
+  return code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HEADER_VALUE' || code === 'ERR_HTTP_INVALID_HEADER_VALUE'
+}
 
 function isCertificateError(error: unknown): boolean {
   return CERTIFICATE_ERROR_CODES.has(errorCode(error) ?? '')

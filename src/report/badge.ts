@@ -2,16 +2,14 @@
  * The badge: an SVG file in shields.io's look, and a static shields.io URL for places that cannot
  * host a file (the pull-request comment).
  */
-import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { writeWorkspaceFile } from '../files/workspace.js'
 import type { BadgeSpec } from './model.js'
 
 /** Writes the SVG badge with shields.io's own renderer, so it looks like every other badge. */
-export async function writeBadge(path: string, badge: BadgeSpec): Promise<void> {
+export async function writeBadge(path: string, workspace: string, badge: BadgeSpec): Promise<void> {
   // Imported only when a badge is asked for: its font-width tables are most of its weight (~0.9 MB).
   const { makeBadge } = await import('badge-maker')
-  await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, makeBadge({ label: badge.label, message: badge.message, color: badge.color }), 'utf8')
+  await writeWorkspaceFile(path, workspace, makeBadge({ label: badge.label, message: badge.message, color: badge.color }))
 }
 
 /** A shields.io static badge: an image URL that needs no hosting. */

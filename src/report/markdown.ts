@@ -1,10 +1,10 @@
 /**
  * Markdown renderings of the report: the job summary and the sticky pull-request comment. Every
- * piece of text that came from outside (the API, the history) goes through {@link escapeCell} or
- * {@link inlineText}, so it renders as text and nothing else.
+ * piece of text that came from outside (the API, the history) goes through {@link inlineText}, so it
+ * renders as inert text: no mention, link, image, HTML or table break, and no longer than a cell.
  */
 import { exposureLevel, type Check } from '../gate/checks.js'
-import { formatCompared, formatPoints } from '../format.js'
+import { formatCompared, formatPoints, plainDecimal } from '../format.js'
 import type { AuthMethod } from '../config/settings.js'
 import { staticBadgeUrl } from './badge.js'
 import { badgeSpec, commentMarker, scoreDelta, type ScoreReport } from './model.js'
@@ -29,18 +29,32 @@ export function renderSummary(report: ScoreReport): string {
   return [...overview(report), ...recommendationsSection(report), ...historySection(report), ...footnote()].join('\n')
 }
 
-/** Markdown for the sticky pull-request comment: the same facts, with the badge on top. */
-export function renderComment(report: ScoreReport, runUrl: string | undefined): string {
+/** GitHub refuses a comment longer than this (HTTP 422), and the old comment would stay. */
+export const MAX_COMMENT_CHARS = 65_536
+
+/**
+ * Markdown for the sticky pull-request comment: the same facts, with the badge on top. Always fits
+ * GitHub's limit: recommendation rows are left out, and said so, until it does.
+ */
+export function renderComment(report: ScoreReport, runUrl: string | undefined, maxChars = MAX_COMMENT_CHARS): string {
   const badge = badgeSpec(report)
-  return [
-    commentMarker(report),
-    `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
-    '',
-    ...overview(report),
-    ...recommendationsSection(report),
-    ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
-    ...footnote()
-  ].join('\n')
+  const render = (rows: number): string =>
+    [
+      commentMarker(report),
+      `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
+      '',
+      ...overview(report),
+      ...recommendationsSection(report, rows),
+      ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
+      ...footnote()
+    ].join('\n')
+  for (let rows = report.recommendations?.length ?? 0; rows > 0; rows--) {
+    const comment = render(rows)
+    if (comment.length <= maxChars) {
+      return comment
+    }
+  }
+  return render(0)
 }
 
 /** One line for the log when nothing failed. */
@@ -99,10 +113,11 @@ function detailRows(report: ScoreReport): Array<[string, string]> {
     rows.push(['Exposure score', `${formatPoints(exposure)}, ${exposureLevel(exposure)} (0-29 low, 30-69 medium, 70-100 high; lower is better)`])
   }
   rows.push(
-    ['Reported at', escapeCell(report.reading.time)],
-    ['Tenant', report.tenant ? `\`${escapeCell(report.tenant)}\`` : 'not given'],
+    ['Reported at', inlineText(report.reading.time)],
+    // Tenant and host are validated inputs (a GUID or domain, a URL's host): no backtick can be in them.
+    ['Tenant', report.tenant ? `\`${report.tenant}\`` : 'not given'],
     ['Cloud', report.region ? `${report.cloud} (region ${report.region})` : report.cloud],
-    ['API host', `\`${escapeCell(report.apiHost)}\``],
+    ['API host', `\`${report.apiHost}\``],
     ['Signed in with', AUTH_LABELS[report.authMethod]]
   )
   return rows
@@ -115,10 +130,10 @@ function describeDelta(report: ScoreReport): string {
     return report.history ? ' (first reading of this tenant)' : ''
   }
   const change = delta === 0 ? 'unchanged' : delta > 0 ? `up ${formatPoints(delta)}` : `down ${formatPoints(-delta)}`
-  return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${escapeCell(previous.time)})`
+  return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${inlineText(previous.time)})`
 }
 
-function recommendationsSection(report: ScoreReport): string[] {
+function recommendationsSection(report: ScoreReport, shownRows = Number.POSITIVE_INFINITY): string[] {
   const items = report.recommendations
   if (!items) {
     return []
@@ -126,17 +141,17 @@ function recommendationsSection(report: ScoreReport): string[] {
   if (items.length === 0) {
     return ['### Top recommendations', '', 'The API listed no security recommendations.', '']
   }
-  const rows = items.map((item, index) => {
-    const devices = item.exposedMachines === undefined ? '' : `${item.exposedMachines}${item.totalMachines === undefined ? '' : ` of ${item.totalMachines}`}`
-    return `| ${index + 1} | ${escapeCell(item.name)} | ${escapeCell(item.category)} | ${signed(item.configScoreImpact)} | ${devices} |`
+  const shown = items.slice(0, shownRows)
+  const rows = shown.map((item, index) => {
+    const devices = item.exposedMachines === undefined ? '' : `${plainDecimal(item.exposedMachines)}${item.totalMachines === undefined ? '' : ` of ${plainDecimal(item.totalMachines)}`}`
+    return `| ${index + 1} | ${inlineText(item.name)} | ${inlineText(item.category)} | ${signed(item.configScoreImpact)} | ${devices} |`
   })
+  const left = items.length - shown.length
   return [
     `### Top ${items.length} recommendations by score impact`,
     '',
-    '| # | Recommendation | Category | Score impact (points) | Exposed devices |',
-    '|---|---|---|---|---|',
-    ...rows,
-    ''
+    ...(rows.length > 0 ? ['| # | Recommendation | Category | Score impact (points) | Exposed devices |', '|---|---|---|---|---|', ...rows, ''] : []),
+    ...(left > 0 ? [`${left} more left out to fit GitHub's limit on the length of a comment; the job summary lists them all.`, ''] : [])
   ]
 }
 
@@ -151,7 +166,7 @@ function historySection(report: ScoreReport): string[] {
   const rows = recent.map((entry, index) => {
     const before = recent[index - 1]
     const change = before ? signed(entry.score - before.score) : ''
-    return `| ${escapeCell(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`
+    return `| ${inlineText(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`
   })
   return [
     `### Last ${recent.length} readings`,
@@ -185,6 +200,20 @@ function signed(value: number): string {
   return value > 0 ? `+${formatPoints(value)}` : formatPoints(value)
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/[|`<>\n]/g, character => (character === '\n' ? ' ' : `&#${character.charCodeAt(0)};`))
+/** Longest text from outside shown in one cell; longer is cut with an ellipsis. */
+export const MAX_CELL_CHARS = 120
+
+/**
+ * Text from outside, inert in GitHub Markdown: control characters shown as escapes, Markdown and
+ * HTML punctuation backslash-escaped (no link, image, emphasis, HTML or table break), and mentions
+ * (`@team`) and bare URLs broken with a zero-width space so they neither ping nor link.
+ */
+export function inlineText(text: string, maxChars = MAX_CELL_CHARS): string {
+  const cut = [...text].length > maxChars ? `${[...text].slice(0, maxChars - 1).join('')}…` : text
+  return cut
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/[\\`*_{}[\]()<>|!~&#$]/g, character => `\\${character}`)
+    .replace(/@/g, '@\u200b')
+    .replace(/:\/\//g, ':\u200b//')
+    .replace(/(w)(ww\.)/gi, '$1\u200b$2')
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { addSecret, debug, info } from '../log.js'
 import { describeBody, describeShape } from '../net/body.js'
 import type { IdTokenRequest, Settings } from '../config/settings.js'
 import { ServiceError } from '../errors.js'
@@ -115,27 +115,27 @@ export async function acquireAccessToken(settings: Settings, http: Http): Promis
   const { credential } = settings
   switch (credential.method) {
     case 'token':
-      core.info('Signing in: using the bearer token given in access-token.')
+      info('Signing in: using the bearer token given in access-token.')
       return credential.accessToken
     case 'secret':
-      core.info(`Signing in: client secret of app ${settings.clientId} in tenant ${settings.tenantId}.`)
+      info(`Signing in: client secret of app ${settings.clientId} in tenant ${settings.tenantId}.`)
       return requestToken(settings, http, { client_secret: credential.clientSecret })
     case 'certificate': {
       const { certificate } = credential
-      core.info(
+      info(
         `Signing in: certificate ${certificate.certificate.fingerprint256.replace(/:/g, '')} (SHA-256) of app ` +
           `${settings.clientId} in tenant ${settings.tenantId}.`
       )
       const assertion = signClientAssertion(certificate, settings.clientId, tokenEndpoint(settings), new Date())
-      core.setSecret(assertion)
+      addSecret(assertion)
       return requestToken(settings, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: assertion })
     }
     case 'oidc': {
-      core.info(`Signing in: GitHub OIDC federated credential of app ${settings.clientId} in tenant ${settings.tenantId}.`)
+      info(`Signing in: GitHub OIDC federated credential of app ${settings.clientId} in tenant ${settings.tenantId}.`)
       const idToken = await requestGitHubIdToken(credential.idTokenRequest, settings.oidcAudience, http)
       const assertion = presentedAssertion(idToken)
       if (assertion) {
-        core.debug(`GitHub ID token: issuer '${assertion.issuer}', subject '${assertion.subject}', audience '${assertion.audience}'.`)
+        debug(`GitHub ID token: issuer '${assertion.issuer}', subject '${assertion.subject}', audience '${assertion.audience}'.`)
       }
       return requestToken(settings, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: idToken }, assertion)
     }
@@ -165,7 +165,7 @@ async function requestGitHubIdToken(request: IdTokenRequest, audience: string, h
         "Check that the job has 'permissions: id-token: write'; if it has, GitHub may be having trouble: re-run the job."
     )
   }
-  core.setSecret(idToken)
+  addSecret(idToken)
   return idToken
 }
 
@@ -200,11 +200,11 @@ async function requestToken(
   // A successful body holds the token itself: never echo it, only name what is missing.
   const json = parseJson(response.body)
   const token = isRecord(json) ? json['access_token'] : undefined
-  if (typeof token !== 'string' || token.length === 0) {
+  if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) {
     throw new ServiceError(
-      `Entra ID answered the token request with HTTP 200 but no access_token (the body is ${describeShape(json)}). Check authority-host.`
+      `Entra ID answered the token request with HTTP 200 but no usable access_token (none, or one with spaces or line breaks; the body is ${describeShape(json)}). Check authority-host.`
     )
   }
-  core.setSecret(token)
+  addSecret(token)
   return token
 }

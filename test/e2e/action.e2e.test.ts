@@ -312,7 +312,7 @@ describe('Entra ID errors', () => {
       sim.script.entra.push({ status: 400, headers: { 'Content-Type': 'text/html' }, body: '<html><body>Bad gateway page</body></html>' })
       const result = await run(sim, { inputs: secretInputs(sim) })
       assert.equal(result.exitCode, 1)
-      assert.match(onlyError(result), /^Entra ID answered the token request with HTTP 400 and a body that is not its documented JSON error \(text\/html, \d+ bytes: "<html><body>Bad gateway page/)
+      assert.match(onlyError(result), /^Entra ID answered the token request with HTTP 400 and a body that is not its documented JSON error \(text\/html, \d+ bytes, not JSON \(it starts like HTML\)\)\. Check authority-host\.$/)
     }))
 
 })

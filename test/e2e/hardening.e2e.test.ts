@@ -80,7 +80,7 @@ function exercisedKinds(sim: Simulator): Set<SecretKind> {
     if (assertion && sim.issuedSecrets.includes(assertion)) kinds.add('OIDC ID token')
     if (assertion && !sim.issuedSecrets.includes(assertion)) kinds.add('certificate assertion')
   }
-  if (sim.requestsTo('api').some(request => request.authorization?.startsWith(`Bearer ${PLANTED}-access-token.`))) kinds.add('access token')
+  if (sim.requestsTo('api').some(request => request.authorization?.startsWith(`Bearer ${PLANTED}-token.`))) kinds.add('access token')
   if (sim.requestsTo('github').some(request => request.authorization?.endsWith(sim.githubToken))) kinds.add('GitHub token')
   return kinds
 }

@@ -212,7 +212,7 @@ describe('history', () => {
         await mkdir(join(workspace, 'history.jsonl'))
         const result = await run(sim, { 'history-file': 'history.jsonl', 'max-drop': '5' }, { workspace })
         assert.equal(result.exitCode, 0, result.stdout)
-        assert.match(annotations(result, 'warning')[0] ?? '', /^history-file could not be read \(EISDIR.*\); it is left untouched/)
+        assert.match(annotations(result, 'warning')[0] ?? '', /^history-file could not be read \(.*history\.jsonl is not a regular file\); it is left untouched/)
       })
     ))
 })
@@ -279,8 +279,11 @@ describe('pull-request comment', () => {
       assert.deepEqual(
         sim.requestsTo('github').map(request => `${request.method} ${request.path.split('?')[0]}`),
         [
+          'POST /graphql',
           'GET /repos/octo-org/octo-repo/issues/7/comments',
           'POST /repos/octo-org/octo-repo/issues/7/comments',
+          'GET /repos/octo-org/octo-repo/issues/7/comments',
+          'POST /graphql',
           'GET /repos/octo-org/octo-repo/issues/7/comments',
           `PATCH /repos/octo-org/octo-repo/issues/comments/${comment?.id}`
         ]
@@ -292,26 +295,30 @@ describe('pull-request comment', () => {
       for (let index = 0; index < 130; index++) {
         sim.comments.push({ id: index + 1, issue: 7, body: `chatter ${index}`, html_url: `u${index}`, user: { login: 'someone' } })
       }
-      sim.comments.push({ id: 500, issue: 7, body: '<!-- defender-secure-score-action tenant=72f988bf-86f1-41af-91ab-2d7cd011db47 -->\nold', html_url: 'mine', user: { login: 'github-actions[bot]' } })
+      sim.comments.push({ id: 500, issue: 7, body: '<!-- defender-secure-score-action tenant=72f988bf-86f1-41af-91ab-2d7cd011db47 -->\nold', html_url: 'https://github.com/octo-org/octo-repo/pull/7#issuecomment-500', user: { login: 'github-actions[bot]' } })
       const result = await run(sim, { 'comment-on-pr': 'true' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 0, result.stdout)
       assert.equal(sim.comments.length, 131)
       assert.match(sim.comments.at(-1)?.body ?? '', /Device secure score: 340 points/)
       assert.equal(sim.comments[0]?.body, 'chatter 0')
-      assert.equal(result.outputs['comment-url'], 'mine')
+      assert.equal(result.outputs['comment-url'], 'https://github.com/octo-org/octo-repo/pull/7#issuecomment-500')
     }))
 
   it('retries reading the comments, but never creating one: a lost answer could mean a second comment', () =>
     withSim(async sim => {
+      sim.script.github.push({ status: 200, body: '{"data":{"viewer":{"login":"github-actions[bot]"}}}' })
       sim.script.github.push({ status: 503, headers: { 'Retry-After': '0' }, body: '{"message":"Service Unavailable"}' })
       sim.script.github.push({ status: 200, body: '[]' }, { status: 502, body: '{"message":"Bad Gateway"}' })
       const result = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 0, result.stdout)
       assert.deepEqual(
         sim.requestsTo('github').map(request => `${request.method} ${request.status}`),
-        ['GET 503', 'GET 200', 'POST 502']
+        ['POST 200', 'GET 503', 'GET 200', 'POST 502']
       )
-      assert.match(annotations(result, 'warning')[0] ?? '', /^Could not comment on pull request #7 \(HTTP 502\): Bad Gateway\.$/)
+      assert.match(
+        annotations(result, 'warning')[0] ?? '',
+        /^Could not comment on pull request #7: GitHub's API answered POST \/repos\/octo-org\/octo-repo\/issues\/7\/comments with HTTP 502: Bad Gateway\.$/
+      )
     }))
 
   it('warns, and still passes, when the token is read-only (a fork)', () =>
@@ -320,7 +327,7 @@ describe('pull-request comment', () => {
       const result = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 0, result.stdout)
       const [warning] = annotations(result, 'warning')
-      assert.match(warning ?? '', /^Could not comment on pull request #7 \(HTTP 403\): Resource not accessible by integration/)
+      assert.match(warning ?? '', /^Could not comment on pull request #7: GitHub's API answered POST \/repos\/octo-org\/octo-repo\/issues\/7\/comments with HTTP 403: Resource not accessible by integration/)
       assert.match(warning ?? '', /pull requests from forks get a read-only token; otherwise give the job 'permissions: pull-requests: write'/)
       assert.equal(result.outputs['comment-url'], '', 'empty: no comment was written')
       assert.equal(sim.comments.length, 0)

@@ -106,6 +106,10 @@ export class Simulator {
   readonly githubToken = `ghs_${PLANTED}${randomBytes(15).toString('base64url')}`
   /** Like a fork's pull request: the token may read but every write gets 403. */
   githubReadOnly = false
+  /** The identity each GitHub token acts as; tests add others (a maintainer, an outsider). */
+  readonly githubIdentities = new Map<string, string>([[this.githubToken, 'github-actions[bot]']])
+  /** Where Link headers send the next page; another origin, to check the token does not follow. */
+  githubNextPageOrigin: string | undefined
   readonly comments: SimComment[] = []
   nextCommentId = 1000
   /** Claims GitHub puts in the job's ID token (the audience comes from the request). */
@@ -169,7 +173,7 @@ export class Simulator {
 
   /** A token the Defender API accepts, as if the user had obtained it elsewhere. */
   issueAccessToken(roles: string[] = this.app.roles, audience = DEFENDER_RESOURCE): string {
-    const token = `${PLANTED}-access-token.${randomBytes(24).toString('base64url')}`
+    const token = `${PLANTED}-token.${randomBytes(24).toString('base64url')}`
     this.issuedTokens.set(token, { clientId: this.app.clientId, audience, roles })
     this.issuedSecrets.push(token)
     return token

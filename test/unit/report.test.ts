@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { badgeSpec, type ScoreReport } from '../../src/report/model.js'
-import { renderComment, renderSummary, sparkline } from '../../src/report/markdown.js'
+import { MAX_COMMENT_CHARS, renderComment, renderSummary, sparkline } from '../../src/report/markdown.js'
 import { reportOutputs } from '../../src/report/outputs.js'
 import { staticBadgeUrl } from '../../src/report/badge.js'
 
@@ -68,7 +68,8 @@ describe('report', () => {
         { time: 'T1', score: 300, exposure: null, tenant: 't', apiHost: 'h' },
         { time: 'T2', score: 330, exposure: 40, tenant: 't', apiHost: 'h' },
         { time: 'T3', score: 340, exposure: 42, tenant: 't', apiHost: 'h' }
-      ]
+      ],
+      futureDated: 0
     }
     const summary = renderSummary({
       ...report,
@@ -77,7 +78,7 @@ describe('report', () => {
       history
     })
     assert.match(summary, /\| Exposure score \| 42, medium \(0-29 low/)
-    assert.match(summary, /\| 1 \| Enable &#124; Firewall \| Network \| \+3\.5 \| 2 of 9 \|/)
+    assert.match(summary, /\| 1 \| Enable \\\| Firewall \| Network \| \+3\.5 \| 2 of 9 \|/)
     assert.match(summary, /\*\*340\*\* points, up 10 since the previous reading \(330 at T2\)/)
     assert.match(summary, /Trend: `▁▆█` 300 → 340 \(\+40\)/)
     assert.match(summary, /\| T3 \| 340 \| \+10 \| 42 \|/)
@@ -96,6 +97,35 @@ describe('report', () => {
   })
 
   it('escapes table-breaking characters', () => {
-    assert.match(renderSummary({ ...report, reading: { score: 1, time: 'a|b<c>' } }), /\| Reported at \| a&#124;b&#60;c&#62; \|/)
+    assert.match(renderSummary({ ...report, reading: { score: 1, time: 'a|b<c>' } }), /\| Reported at \| a\\\|b\\<c\\> \|/)
+  })
+
+  it('markdown from the API is inert: no mention, image, link, HTML or broken row, and cells are cut', () => {
+    const hostile = '@org/team ![img](https://evil.example/x.png) [click](http://evil.example) www.evil.example <img src=x> a|b\rc\nd'
+    const summary = renderSummary({
+      ...report,
+      recommendations: [{ name: hostile + 'x'.repeat(500), category: '`code`', product: '', configScoreImpact: -3, exposedMachines: 1e21, totalMachines: 2 }]
+    })
+    const row = summary.split('\n').find(line => line.startsWith('| 1 |')) ?? ''
+    assert.match(row, /@\u200borg\/team/, 'the mention is broken by a zero-width space')
+    assert.match(row, /\\!\\\[img\\\]\\\(https:\u200b\/\/evil/, 'the image syntax is escaped and its URL does not autolink')
+    assert.match(row, /w\u200bww\.evil/, 'a bare www. address does not autolink')
+    assert.match(row, /\\<img src=x\\>/, 'HTML is escaped')
+    assert.ok(row.includes('a\\|b\\\\u000dc\\\\u000ad'), 'the pipe is escaped and control characters are shown, not obeyed')
+    assert.match(row, /x…/, 'a long name is cut with an ellipsis')
+    assert.ok(row.length < 400, `the row is bounded: ${row.length}`)
+    assert.match(row, /\| -3 \| 1000000000000000000000 of 2 \|$/, 'numbers in plain decimal, a negative impact without +-')
+  })
+
+  it('keeps the pull-request comment within GitHub\'s 65,536 characters, leaving rows out and saying so', () => {
+    const long = { name: 'n'.repeat(5000), category: 'c'.repeat(5000), product: '', configScoreImpact: 1, exposedMachines: 1, totalMachines: 1 }
+    const many = { ...report, recommendations: Array.from({ length: 50 }, () => long) }
+    const comment = renderComment(many, undefined)
+    assert.ok(comment.length <= MAX_COMMENT_CHARS, `${comment.length} characters`)
+    assert.equal(comment.split('\n').filter(line => line.startsWith('| 50 |')).length, 1, 'cut cells keep every row within the limit')
+    const tight = renderComment(many, undefined, 5000)
+    assert.ok(tight.length <= 5000, `${tight.length} characters`)
+    assert.match(tight, /### Top 50 recommendations by score impact/)
+    assert.match(tight, /\d+ more left out to fit GitHub's limit on the length of a comment/)
   })
 })

@@ -1,0 +1,128 @@
+/**
+ * GitHub's REST API (and, for one question, GraphQL) through the action's own {@link Http}: the same
+ * proxy, CA, deadline, retries and bounded body as Microsoft's. Written here rather than with Octokit:
+ * the action makes a handful of calls, and answers from GitHub are treated as hostile like any other
+ * (a `Link` to another host is not followed with the token; an answer of the wrong shape is an error
+ * that says so, not a crash).
+ */
+import { ServiceError } from '../errors.js'
+import { isRecord, parseJson } from '../json.js'
+import { describeBody } from '../net/body.js'
+import type { Http, HttpRequest, HttpResponse } from '../net/http.js'
+import { mayCarryTokens } from '../net/url-policy.js'
+
+/** Pages of a listing read at most: 100 items a page, 5,000 comments or issues. */
+const MAX_PAGES = 50
+
+export interface GitHubTarget {
+  token: string
+  /** GITHUB_API_URL: api.github.com, or GitHub Enterprise Server's /api/v3. */
+  apiUrl: string
+  /** GITHUB_GRAPHQL_URL. */
+  graphqlUrl: string
+  /** GITHUB_REPOSITORY: owner/name. */
+  repository: string
+}
+
+/** GitHub answered, but not with success: the status, GitHub's message, and what was asked. */
+export class GitHubError extends ServiceError {
+  constructor(
+    readonly status: number,
+    readonly request: string,
+    detail: string
+  ) {
+    super(`GitHub's API answered ${request} with HTTP ${status}${detail}`)
+  }
+}
+
+export class GitHubApi {
+  constructor(
+    private readonly http: Http,
+    readonly target: GitHubTarget
+  ) {}
+
+  /** `path` is below the API URL, e.g. `/repos/o/r/issues/1/comments`. */
+  async request(method: HttpRequest['method'], path: string, body?: unknown): Promise<unknown> {
+    const response = await this.send(method, `${this.target.apiUrl}${path}`, body)
+    return response.status === 204 ? undefined : this.json(response, `${method} ${path}`)
+  }
+
+  /** Every item of a paged listing, following `Link: rel="next"` only to the API's own origin. */
+  async list(path: string): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = []
+    let url: string | undefined = `${this.target.apiUrl}${path}${path.includes('?') ? '&' : '?'}per_page=100`
+    for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
+      const response = await this.send('GET', url, undefined)
+      const data = this.json(response, `GET ${path}`)
+      if (!Array.isArray(data)) {
+        throw new GitHubError(response.status, `GET ${path}`, ` but not with a list (${describeBody(response.body, response.headers)})`)
+      }
+      items.push(...data.filter(isRecord))
+      url = this.nextPage(response)
+    }
+    return items
+  }
+
+  /**
+   * The login of the identity the token acts as, from GraphQL's `viewer`, which answers for every kind
+   * of token: `github-actions[bot]` for the job's GITHUB_TOKEN, `<app-slug>[bot]` for a GitHub App's
+   * installation token, the user's login for a personal access token.
+   */
+  async viewerLogin(): Promise<string> {
+    const response = await this.send('POST', this.target.graphqlUrl, { query: 'query { viewer { login } }' })
+    const json = this.json(response, 'POST /graphql (viewer)')
+    const data = isRecord(json) ? json['data'] : undefined
+    const viewer = isRecord(data) ? data['viewer'] : undefined
+    const login = isRecord(viewer) ? viewer['login'] : undefined
+    if (typeof login !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/.test(login)) {
+      throw new GitHubError(response.status, 'POST /graphql (viewer)', ` but without the login of the token's identity (${describeBody(response.body, response.headers)})`)
+    }
+    return login
+  }
+
+  private async send(method: HttpRequest['method'], url: string, body: unknown): Promise<HttpResponse> {
+    return this.http.send({
+      service: "GitHub's API",
+      method,
+      url,
+      headers: {
+        Authorization: `Bearer ${this.target.token}`,
+        Accept: 'application/vnd.github+json',
+        'X-GitHub-Api-Version': '2022-11-28',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' })
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      // Creating must not be sent twice: a retry after a lost answer could create a second one.
+      retry: method !== 'POST' || url === this.target.graphqlUrl
+    })
+  }
+
+  private json(response: HttpResponse, request: string): unknown {
+    if (response.status < 200 || response.status > 299) {
+      const json = parseJson(response.body)
+      const message = isRecord(json) && typeof json['message'] === 'string' ? `: ${json['message'].slice(0, 300)}` : ` (${describeBody(response.body, response.headers)})`
+      throw new GitHubError(response.status, request, message)
+    }
+    const json = parseJson(response.body)
+    if (json === undefined) {
+      throw new GitHubError(response.status, request, ` but not with JSON (${describeBody(response.body, response.headers)})`)
+    }
+    return json
+  }
+
+  private nextPage(response: HttpResponse): string | undefined {
+    const link = [response.headers['link']].flat().join(',')
+    const next = /<([^>]+)>\s*;\s*rel="next"/.exec(link)?.[1]
+    if (next === undefined || !URL.canParse(next)) {
+      return undefined
+    }
+    const url = new URL(next)
+    if (url.origin !== new URL(this.target.apiUrl).origin || !mayCarryTokens(url)) {
+      throw new ServiceError(
+        `GitHub's API pointed the next page at ${url.origin}, not at ${new URL(this.target.apiUrl).origin}; ` +
+          'the action sends its token only to the configured API (GITHUB_API_URL), so the listing was not followed.'
+      )
+    }
+    return url.href
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The action's only way to the log. Text from outside (API answers, history lines, GitHub's answers,
+ * error bodies) can reach a message, so every message is made safe here, once:
+ * - secrets the action holds are cut out in every encoding they travelled in, and so is any long
+ *   enough piece of one (a server that echoes a credential may cut it, and the runner masks only
+ *   whole values);
+ * - a plain log line cannot be split: a line break inside it would let the rest start a line of the
+ *   log, where `::error::`, `::add-mask::` or `::stop-commands::` would be obeyed as workflow
+ *   commands. Annotations (warning, error, debug) are escaped by @actions/core itself.
+ */
+import * as core from '@actions/core'
+
+/** A piece this long of a secret is taken as the secret: shorter runs are too common to mean anything. */
+const SECRET_PIECE = 12
+const REDACTED = '***'
+const LINE_BREAKS = /[\r\n\u0085\u2028\u2029]/g
+
+const secrets = new Set<string>()
+
+/** Masks `value` in the runner's log and remembers it, raw and in the encodings requests carry it in. */
+export function addSecret(value: string): void {
+  if (value.length === 0) {
+    return
+  }
+  core.setSecret(value)
+  for (const form of [value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)]) {
+    secrets.add(form)
+  }
+}
+
+/** `text` with every secret, and every piece of one of {@link SECRET_PIECE} characters or more, replaced. */
+export function redactSecrets(text: string): string {
+  let result = text
+  for (const secret of secrets) {
+    if (secret.length < SECRET_PIECE) {
+      result = result.split(secret).join(REDACTED)
+      continue
+    }
+    result = result.split(secret).join(REDACTED)
+    for (let start = 0; start + SECRET_PIECE <= secret.length; start++) {
+      const piece = secret.slice(start, start + SECRET_PIECE)
+      if (result.includes(piece)) {
+        result = redactPieceRun(result, secret, piece)
+      }
+    }
+  }
+  return result
+}
+
+/** Replaces the longest run around each occurrence of `piece` that is a substring of `secret`. */
+function redactPieceRun(text: string, secret: string, piece: string): string {
+  let result = text
+  for (let at = result.indexOf(piece); at >= 0; at = result.indexOf(piece, at + REDACTED.length)) {
+    let from = at
+    let to = at + piece.length
+    while (from > 0 && secret.includes(result.slice(from - 1, to))) from--
+    while (to < result.length && secret.includes(result.slice(from, to + 1))) to++
+    result = result.slice(0, from) + REDACTED + result.slice(to)
+    at = from
+  }
+  return result
+}
+
+/** One line of the log: nothing in it can start another line. */
+export function info(message: string): void {
+  core.info(oneLine(redactSecrets(message)))
+}
+
+export function warning(message: string): void {
+  core.warning(redactSecrets(message))
+}
+
+export function debug(message: string): void {
+  core.debug(redactSecrets(message))
+}
+
+/** Marks the step failed with one `::error::` annotation. */
+export function fail(message: string): void {
+  core.setFailed(redactSecrets(message))
+}
+
+/** Text that may have come from outside, on one line: line breaks shown as `\n`, never obeyed. */
+export function oneLine(text: string): string {
+  return text.replace(LINE_BREAKS, character =>
+    character === '\n' ? '\\n' : character === '\r' ? '\\r' : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+}
