@@ -3570,7 +3570,7 @@ const REGIONS = ['us', 'eu', 'uk', 'au', 'swa', 'ina', 'aea'];
 const COMMERCIAL_SCOPE = 'https://api.securitycenter.microsoft.com/.default';
 const CLOUD_ENDPOINTS = {
     commercial: {
-        apiUrl: 'https://api.securitycenter.microsoft.com',
+        apiUrl: 'https://api.security.microsoft.com',
         authorityHost: 'https://login.microsoftonline.com',
         scope: COMMERCIAL_SCOPE
     },
@@ -3961,6 +3961,8 @@ function readRunUrl(env) {
 
 ;// CONCATENATED MODULE: ./build/src/config/settings.js
 const AUTH_METHODS = ['auto', 'oidc', 'secret', 'certificate', 'token'];
+/** The history file's path on a history branch when history-file is empty. */
+const DEFAULT_BRANCH_HISTORY_FILE = 'history.jsonl';
 
 ;// CONCATENATED MODULE: ./build/src/config/inputs.js
 
@@ -3993,9 +3995,13 @@ const INPUT_NAMES = [
     'max-exposure-score',
     'recommendations',
     'history-file',
+    'history-branch',
     'max-drop',
     'badge-file',
     'comment-on-pr',
+    'issue-on-failure',
+    'device-groups',
+    'max-device-group-exposure-score',
     'github-token',
     'job-summary',
     'timeout-seconds',
@@ -4049,6 +4055,7 @@ function parseSettings(raw, env, now) {
     const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
     const maxExposureScore = parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50);
     const commentOnPr = parseBoolean('comment-on-pr', raw['comment-on-pr']);
+    const maxDeviceGroupExposureScore = parseOptionalNumber('max-device-group-exposure-score', raw['max-device-group-exposure-score'], 50);
     return {
         credential,
         tenantId,
@@ -4065,15 +4072,69 @@ function parseSettings(raw, env, now) {
         maxExposureScore,
         recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
         workspace,
-        historyFile: parseOptionalPath('history-file', raw['history-file'], workspace),
+        history: parseHistoryStore(raw, env, workspace),
         maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
         badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
         pullRequestComment: commentOnPr ? parsePullRequestComment(raw['github-token'], env) : undefined,
+        trackingIssue: parseBoolean('issue-on-failure', raw['issue-on-failure'])
+            ? readGitHubTarget(requireGitHubToken('issue-on-failure', 'issues: write', raw['github-token']), env)
+            : undefined,
+        deviceGroups: parseDeviceGroups(raw['device-groups'], maxDeviceGroupExposureScore),
+        maxDeviceGroupExposureScore,
         jobSummary: parseBoolean('job-summary', raw['job-summary']),
         runUrl: readRunUrl(env),
         timeoutMs: parseTimeoutSeconds(raw['timeout-seconds']) * 1000,
         maxRetries: parseCount('max-retries', raw['max-retries'], MAX_RETRIES, 3)
     };
+}
+/** A path inside the history branch: relative, with no `..`, no empty part and nothing git refuses. */
+const BRANCH_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))(?!.*\/\/)[A-Za-z0-9._\/-]+(?<!\/)$/;
+/** A branch name git accepts, kept to the characters a workflow needs. */
+const BRANCH_NAME = /^(?!\/|-)(?!.*(?:\.\.|\/\/|@\{|\.lock(?:\/|$)))[A-Za-z0-9._\/-]+(?<![/.])$/;
+/** Where the history is kept, when it is: a workspace file, or a file on a branch of the repository. */
+function parseHistoryStore(raw, env, workspace) {
+    const branch = raw['history-branch'];
+    if (!branch) {
+        const path = parseOptionalPath('history-file', raw['history-file'], workspace);
+        return path === undefined ? undefined : { kind: 'file', path };
+    }
+    if (!BRANCH_NAME.test(branch)) {
+        throw new ConfigurationError(`Invalid history-branch '${branch}'. Expected a branch name such as secure-score-history.`);
+    }
+    const path = raw['history-file'] || DEFAULT_BRANCH_HISTORY_FILE;
+    if (!BRANCH_PATH.test(path)) {
+        throw new ConfigurationError(`Invalid history-file '${path}' with history-branch: expected a path inside the branch, such as ${DEFAULT_BRANCH_HISTORY_FILE} ` +
+            '(relative, without .. or a leading /).');
+    }
+    const github = readGitHubTarget(requireGitHubToken('history-branch', 'contents: write', raw['github-token']), env);
+    if (!/^[^/]+\/[^/]+$/.test(github.repository)) {
+        throw new ConfigurationError('history-branch needs GITHUB_REPOSITORY (owner/name), which the runner sets: run the action in a GitHub workflow.');
+    }
+    return { kind: 'branch', branch, path, github };
+}
+function requireGitHubToken(input, permission, token) {
+    if (!token) {
+        throw new ConfigurationError(`${input} is set but github-token is empty. Leave github-token at its default (\${{ github.token }}) and give the job ` +
+            `'permissions: ${permission}', or unset ${input}.`);
+    }
+    return token;
+}
+/**
+ * `*` for every group, or names separated by commas or new lines. max-device-group-exposure-score
+ * alone checks every group, as max-exposure-score alone reads the exposure score.
+ */
+function parseDeviceGroups(value, max) {
+    const names = value.split(/[,\n]/).map(name => name.trim()).filter(name => name.length > 0);
+    if (names.length === 0) {
+        return max === undefined ? undefined : { all: true };
+    }
+    if (names.includes('*')) {
+        if (names.length > 1) {
+            throw new ConfigurationError(`Invalid device-groups '${value}'. Expected '*' alone for every group, or group names separated by commas.`);
+        }
+        return { all: true };
+    }
+    return { all: false, names: [...new Set(names)] };
 }
 function resolveAuthMethod(method, raw) {
     switch (method) {
@@ -4286,15 +4347,113 @@ function describeShape(json) {
 }
 const MAX_KEYS_SHOWN = 10;
 
+;// CONCATENATED MODULE: ./build/src/defender/answers.js
+/**
+ * What the Defender API answers, read as hostile data: only the documented shapes are accepted, and
+ * anything else is an error that says what came back (without echoing it). Pure.
+ * Shapes: https://learn.microsoft.com/defender-endpoint/api/get-device-secure-score,
+ * .../api/get-exposure-score, .../api/get-machine-group-exposure-score, .../api/get-all-recommendations
+ */
+
+
+
+const SCORE_PATH = '/api/configurationScore';
+const EXPOSURE_PATH = '/api/exposureScore';
+const DEVICE_GROUPS_PATH = '/api/exposureScore/ByMachineGroups';
+const RECOMMENDATIONS_PATH = '/api/recommendations';
+/** A gate must not pass or fail on data it cannot trust, so an odd answer stops the run with this. */
+const UNEXPECTED_ANSWER_HINT = 'No gate was evaluated on it. Check that api-url is the Defender for Endpoint API; if it is, re-run the job, and ' +
+    'report the answer if it persists.';
+/** Accepts only the documented `{ time, score }` object; anything else is an error that says what came back. */
+function parseScoreResponse(response, path) {
+    const what = `The Defender API answered GET ${path} with HTTP ${response.status}`;
+    const json = parseJson(response.body);
+    if (!isRecord(json)) {
+        throw new ServiceError(`${what} but not with the documented JSON object { "time": ..., "score": ... } ` +
+            `(${describeBody(response.body, response.headers)}). ${UNEXPECTED_ANSWER_HINT}`);
+    }
+    const { score, time } = json;
+    if (typeof score !== 'number' || !Number.isFinite(score) || score < 0) {
+        throw new ServiceError(`${what} but its score is ${JSON.stringify(score) ?? 'missing'}, not a non-negative number of points. ${UNEXPECTED_ANSWER_HINT}`);
+    }
+    if (!isIsoDateTime(time)) {
+        throw new ServiceError(`${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time such as 2026-11-24T08:00:00Z. ${UNEXPECTED_ANSWER_HINT}`);
+    }
+    return { score, time };
+}
+/** The items of an OData collection `{ "value": [...] }`, or an error naming what came back. */
+function collection(response, path) {
+    const json = parseJson(response.body);
+    const items = isRecord(json) ? json['value'] : undefined;
+    if (!Array.isArray(items)) {
+        throw new ServiceError(`The Defender API answered GET ${path} with HTTP ${response.status} but not with the documented ` +
+            `{ "value": [...] } collection (${describeBody(response.body, response.headers)}).`);
+    }
+    return items.filter(isRecord);
+}
+const answers_text = (value) => (typeof value === 'string' ? value : '');
+const finite = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+/** Reads the recommendations; items without a name are left out, and so are those excepted (status Exception). */
+function parseRecommendations(response, count) {
+    const items = collection(response, RECOMMENDATIONS_PATH);
+    const excepted = items.filter(item => item['status'] === 'Exception').length;
+    const active = items
+        .filter(item => item['status'] !== 'Exception')
+        .flatMap(item => {
+        const name = answers_text(item['recommendationName']);
+        return name
+            ? [
+                {
+                    name,
+                    category: answers_text(item['recommendationCategory']),
+                    product: answers_text(item['productName']),
+                    configScoreImpact: finite(item['configScoreImpact']) ?? 0,
+                    exposedMachines: finite(item['exposedMachinesCount']),
+                    totalMachines: finite(item['totalMachineCount'])
+                }
+            ]
+            : [];
+    });
+    return { top: topRecommendations(active, count), excepted };
+}
+/** The `count` recommendations that would raise the score most; ties keep the API's order. */
+function topRecommendations(items, count) {
+    return [...items].sort((a, b) => b.configScoreImpact - a.configScoreImpact).slice(0, count);
+}
+/**
+ * Reads the exposure score by device group, keeping the groups `selection` names (all for `*`).
+ * A group must have a name and a finite, non-negative score, or the answer is refused: a check may
+ * depend on it.
+ */
+function answers_parseDeviceGroups(response, selection) {
+    const groups = collection(response, DEVICE_GROUPS_PATH).map(item => {
+        const name = item['rbacGroupName'];
+        const score = item['score'];
+        if (typeof name !== 'string' || name.length === 0 || typeof score !== 'number' || !Number.isFinite(score) || score < 0) {
+            throw new ServiceError(`The Defender API answered GET ${DEVICE_GROUPS_PATH} with a group that has no name or no non-negative score ` +
+                `(rbacGroupName ${JSON.stringify(name) ?? 'missing'}, score ${JSON.stringify(score) ?? 'missing'}). ${UNEXPECTED_ANSWER_HINT}`);
+        }
+        return { name, score };
+    });
+    const listed = groups.map(group => group.name);
+    if (selection.all) {
+        return { groups, missing: [], listed };
+    }
+    const wanted = new Set(selection.names.map(name => name.toLowerCase()));
+    return {
+        groups: groups.filter(group => wanted.has(group.name.toLowerCase())),
+        missing: selection.names.filter(name => !listed.some(group => group.toLowerCase() === name.toLowerCase())),
+        listed
+    };
+}
+
 ;// CONCATENATED MODULE: ./build/src/defender/api.js
 
 
 
 
 
-const SCORE_PATH = '/api/configurationScore';
-const EXPOSURE_PATH = '/api/exposureScore';
-const RECOMMENDATIONS_PATH = '/api/recommendations';
+
 /**
  * How long an extra no gate depends on may keep the run waiting once every answer a gate needs is
  * in: it is then skipped with a warning, so a hung endpoint never holds a run whose verdict is known.
@@ -4302,35 +4461,48 @@ const RECOMMENDATIONS_PATH = '/api/recommendations';
 const EXTRA_GRACE_MS = 5000;
 /**
  * Sends every request at once, so the extras never lengthen the critical path. The score must be
- * read; an extra that fails only warns, unless a gate (max-exposure-score) depends on it.
+ * read; an extra that fails only warns, unless a check (max-exposure-score,
+ * max-device-group-exposure-score) depends on it, and an extra no check needs gets
+ * {@link EXTRA_GRACE_MS} after the answers the checks need.
  */
 async function readDefender(http, settings, token) {
-    const { apiUrl } = settings;
+    const { apiUrl, deviceGroups } = settings;
     log_info(`Reading the device secure score from ${new URL(apiUrl).host}.`);
-    const score = settle(getJson(http, apiUrl, token, SCORE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, SCORE_PATH)));
-    const exposure = settings.includeExposureScore
-        ? settle(getJson(http, apiUrl, token, EXPOSURE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, EXPOSURE_PATH)))
-        : undefined;
+    const get = (path, permission, parse) => settle(getJson(http, apiUrl, token, path, permission).then(parse));
+    const score = get(SCORE_PATH, 'Score.Read.All', response => parseScoreResponse(response, SCORE_PATH));
+    const exposure = settings.includeExposureScore ? get(EXPOSURE_PATH, 'Score.Read.All', response => parseScoreResponse(response, EXPOSURE_PATH)) : undefined;
+    const groups = deviceGroups ? get(DEVICE_GROUPS_PATH, 'Score.Read.All', response => answers_parseDeviceGroups(response, deviceGroups)) : undefined;
     const recommendations = settings.recommendations > 0
-        ? settle(getJson(http, apiUrl, token, RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All').then(response => topRecommendations(parseRecommendations(response), settings.recommendations)))
+        ? get(RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All', response => parseRecommendations(response, settings.recommendations))
         : undefined;
+    const needed = [score, settings.maxExposureScore === undefined ? undefined : exposure, settings.maxDeviceGroupExposureScore === undefined ? undefined : groups];
+    for (const result of await Promise.all(needed)) {
+        if (result?.status === 'rejected') {
+            throw result.reason;
+        }
+    }
     const scoreResult = await score;
     if (scoreResult.status === 'rejected') {
         throw scoreResult.reason;
     }
-    const exposureGated = settings.maxExposureScore !== undefined;
-    const gatedExposure = exposureGated ? await exposure : undefined;
-    if (gatedExposure?.status === 'rejected') {
-        throw gatedExposure.reason;
-    }
     const grace = new AbortController();
     const late = (0,external_node_timers_promises_namespaceObject.setTimeout)(EXTRA_GRACE_MS, LATE, { signal: grace.signal }).catch(() => LATE);
     const withinGrace = (extra) => extra && Promise.race([extra, late]);
-    const [exposureResult, recommendationsResult] = await Promise.all([withinGrace(exposure), withinGrace(recommendations)]).finally(() => grace.abort());
+    const [exposureResult, groupsResult, recommendationsResult] = await Promise.all([
+        withinGrace(exposure),
+        withinGrace(groups),
+        withinGrace(recommendations)
+    ]).finally(() => grace.abort());
+    const groupReadings = settledOrWarn(groupsResult, 'Device groups skipped');
+    if (groupReadings && groupReadings.missing.length > 0) {
+        log_warning(`device-groups names ${groupReadings.missing.map(name => `'${name}'`).join(', ')}, which the API does not list; ` +
+            `it lists ${groupReadings.listed.map(name => `'${name}'`).join(', ') || 'no group'}. Check the names (Microsoft Defender portal > Settings > Endpoints > Device groups).`);
+    }
     return {
         score: scoreResult.value,
         exposure: settledOrWarn(exposureResult, 'Exposure score skipped'),
-        recommendations: settledOrWarn(recommendationsResult, 'Top recommendations skipped')
+        recommendations: settledOrWarn(recommendationsResult, 'Top recommendations skipped'),
+        deviceGroups: groupReadings
     };
 }
 /** The outcome of a request, handled from the moment it is sent (an extra may fail while the score is awaited). */
@@ -4364,56 +4536,6 @@ async function getJson(http, apiUrl, token, path, permission) {
     }
     return response;
 }
-/** A gate must not pass or fail on data it cannot trust, so an odd answer stops the run with this. */
-const UNEXPECTED_ANSWER_HINT = 'No gate was evaluated on it. Check that api-url is the Defender for Endpoint API; if it is, re-run the job, and ' +
-    'report the answer if it persists.';
-/** Accepts only the documented `{ time, score }` object; anything else is an error that says what came back. */
-function parseScoreResponse(response, path) {
-    const what = `The Defender API answered GET ${path} with HTTP ${response.status}`;
-    const json = parseJson(response.body);
-    if (!isRecord(json)) {
-        throw new ServiceError(`${what} but not with the documented JSON object { "time": ..., "score": ... } ` +
-            `(${describeBody(response.body, response.headers)}). ${UNEXPECTED_ANSWER_HINT}`);
-    }
-    const { score, time } = json;
-    if (typeof score !== 'number' || !Number.isFinite(score) || score < 0) {
-        throw new ServiceError(`${what} but its score is ${JSON.stringify(score) ?? 'missing'}, not a non-negative number of points. ${UNEXPECTED_ANSWER_HINT}`);
-    }
-    if (!isIsoDateTime(time)) {
-        throw new ServiceError(`${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time such as 2026-11-24T08:00:00Z. ${UNEXPECTED_ANSWER_HINT}`);
-    }
-    return { score, time };
-}
-/** Reads the OData collection `{ "value": [...] }`; items without a name are left out. */
-function parseRecommendations(response) {
-    const json = parseJson(response.body);
-    const items = isRecord(json) ? json['value'] : undefined;
-    if (!Array.isArray(items)) {
-        throw new ServiceError(`The Defender API answered GET ${RECOMMENDATIONS_PATH} with HTTP ${response.status} but not with the documented ` +
-            `{ "value": [...] } collection (${describeBody(response.body, response.headers)}).`);
-    }
-    const text = (value) => (typeof value === 'string' ? value : '');
-    const count = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-    return items.filter(isRecord).flatMap(item => {
-        const name = text(item['recommendationName']);
-        return name
-            ? [
-                {
-                    name,
-                    category: text(item['recommendationCategory']),
-                    product: text(item['productName']),
-                    configScoreImpact: count(item['configScoreImpact']) ?? 0,
-                    exposedMachines: count(item['exposedMachinesCount']),
-                    totalMachines: count(item['totalMachineCount'])
-                }
-            ]
-            : [];
-    });
-}
-/** The `count` recommendations that would raise the score most; ties keep the API's order. */
-function topRecommendations(items, count) {
-    return [...items].sort((a, b) => b.configScoreImpact - a.configScoreImpact).slice(0, count);
-}
 /** The message for a non-200 answer: Microsoft's code, message and request id, and what to do. */
 function describeApiFailure(path, response, permission) {
     const json = parseJson(response.body);
@@ -4427,9 +4549,8 @@ function describeApiFailure(path, response, permission) {
 }
 function apiHint(status, code, permission) {
     if (status === 401) {
-        return ('the access token was not accepted: it is missing, expired, or for another API. The token must be for the ' +
-            "Defender API's scope (https://api.securitycenter.microsoft.com/.default in the commercial cloud). If the message " +
-            "says 'No Tvm license', the tenant lacks a Defender Vulnerability Management licence.");
+        return ('the authorization header was not accepted: the token is invalid, expired, or for another API. It must be for the ' +
+            "Defender API's scope (https://api.securitycenter.microsoft.com/.default in the commercial cloud).");
     }
     if (status === 403 && code === 'DisabledFeature') {
         return 'a feature this endpoint needs is not enabled in the tenant: turn it on in the Microsoft Defender portal settings.';
@@ -4444,7 +4565,8 @@ function apiHint(status, code, permission) {
         return 'check api-url: this endpoint was not found there.';
     }
     if (status === 429) {
-        return 'the API is throttling this app (100 calls a minute, 1500 an hour): run less often or raise max-retries.';
+        return ('the API is throttling this app. Microsoft states no limit for these endpoints (other Defender endpoints allow ' +
+            '100 calls a minute and 1500 an hour): spread scheduled runs over the hour, or raise max-retries.');
     }
     if (status >= 500) {
         return 'the Defender API is having trouble; try again later (raise max-retries to wait longer).';
@@ -4673,6 +4795,72 @@ function describeFailure(error) {
     return `${failureMessage(error)}.${hint}`;
 }
 
+;// CONCATENATED MODULE: ./build/src/github/tracking-issue.js
+/**
+ * issue-on-failure: one open issue per tenant while checks fail. Created by the first failing run,
+ * updated by later ones (never a second issue), commented on and closed by the first run that
+ * passes every check. Like the sticky comment, it touches only issues its own token's identity
+ * created and marked: an issue by anyone else that carries the marker is never edited or closed.
+ */
+
+
+
+
+
+/** Keeps the tracking issue in step with this run's verdict. Returns the issue's page, if there is one; never throws. */
+async function trackFailures(http, target, failed, content) {
+    const github = new GitHubApi(http, target);
+    const [owner = '', repo = ''] = target.repository.split('/');
+    const issues = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/issues`;
+    try {
+        const me = await github.viewerLogin();
+        const open = async () => (await github.list(`${issues}?state=open`))
+            .filter(item => !('pull_request' in item))
+            .flatMap(toIssue)
+            .filter(issue => isOwnedBy(issue, me, content.marker))
+            .sort((a, b) => a.number - b.number);
+        let mine = await open();
+        if (!failed) {
+            for (const issue of mine) {
+                await github.request('POST', `${issues}/${issue.number}/comments`, { body: content.recovery });
+                await github.request('PATCH', `${issues}/${issue.number}`, { state: 'closed', state_reason: 'completed' });
+                log_info(`issue-on-failure: every check passes again; closed ${issue.url}.`);
+            }
+            return mine[0]?.url;
+        }
+        if (mine.length === 0) {
+            await github.request('POST', issues, { title: content.title, body: content.body });
+            mine = await open();
+        }
+        const [keeper, ...duplicates] = mine;
+        if (!keeper) {
+            throw new GitHubError(201, `POST ${issues}`, ': the issue just created is not listed');
+        }
+        // Runs that raced this one may have opened one each: close all but the oldest, pointing to it.
+        for (const duplicate of duplicates) {
+            await github.request('POST', `${issues}/${duplicate.number}/comments`, { body: `${content.marker}\nDuplicate of #${keeper.number}.` });
+            await github.request('PATCH', `${issues}/${duplicate.number}`, { state: 'closed', state_reason: 'not_planned' });
+        }
+        await github.request('PATCH', `${issues}/${keeper.number}`, { title: content.title, body: content.body });
+        log_info(`issue-on-failure: ${keeper.url} tracks the failing checks.`);
+        return keeper.url;
+    }
+    catch (error) {
+        const refused = error instanceof GitHubError && (error.status === 403 || error.status === 404);
+        const hint = refused ? " The token cannot write issues: give the job 'permissions: issues: write'." : '';
+        log_warning(`issue-on-failure: the tracking issue could not be kept (${failureMessage(error)}).${hint}`);
+        return undefined;
+    }
+}
+function toIssue(value) {
+    const { number, body, html_url: url, user } = value;
+    const login = isRecord(user) ? user['login'] : undefined;
+    if (typeof number !== 'number' || typeof login !== 'string') {
+        return [];
+    }
+    return [{ number, author: login, body: typeof body === 'string' ? body : '', url: typeof url === 'string' && /^https:\/\/\S+$/.test(url) ? url : '' }];
+}
+
 ;// CONCATENATED MODULE: ./build/src/history/history.js
 
 /** A reading dated this much after the current one is taken as clock skew, not as the future. */
@@ -4747,6 +4935,147 @@ function historyLine(entry, needsNewline) {
     return `${needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`;
 }
 
+;// CONCATENATED MODULE: ./build/src/history/branch-store.js
+/**
+ * The history kept on a branch of the repository (history-branch), read and written only through
+ * GitHub's REST API: no checkout, nothing in the workspace. Each run appends one line with a
+ * compare-and-swap (the contents API's blob `sha`), and starts again from a fresh read when another
+ * run wrote first, so runs that race lose no reading. A missing branch is created holding only the
+ * history (an orphan commit, like gh-pages), not a copy of the default branch.
+ * https://docs.github.com/rest/repos/contents#create-or-update-file-contents
+ */
+
+
+
+
+
+
+
+/** Attempts at the compare-and-swap before giving up: enough for dozens of runs in the same second. */
+const MAX_ATTEMPTS = 12;
+/**
+ * Reads the earlier readings from the branch and appends this one. Returns the earlier readings
+ * (what the append was based on), or undefined when they could not be read. Never throws: a token
+ * that cannot write warns, and the checks still decide on what was read.
+ */
+async function recordOnBranch(http, location, current, message) {
+    const github = new GitHubApi(http, location.github);
+    const where = `${location.path} on branch ${location.branch}`;
+    let earlier;
+    try {
+        for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            const read = await readFile(github, location);
+            if (read.kind === 'too-large') {
+                log_warning(`history-branch: ${where} is ${Math.round(read.size / 1024 / 1024)} MiB, more than the ${MAX_READ_BYTES / 1024 / 1024} MiB ` +
+                    'the action reads; this reading is not added, and max-drop and the trend are not checked. Move older lines to an archive file.');
+                return undefined;
+            }
+            earlier = parseHistory(read.kind === 'file' ? read.text : '');
+            const text = `${read.kind === 'file' ? read.text : ''}${historyLine(current, earlier.needsNewline)}`;
+            const written = read.kind === 'no-branch' ? await createBranch(github, location, text, message) : await branch_store_writeFile(github, location, text, message, read);
+            if (written) {
+                log_info(`history-branch: appended this reading to ${where} (attempt ${attempt}).`);
+                return earlier;
+            }
+            // Another run wrote first: read again, after a short jittered pause so racing runs spread out.
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.round(50 * attempt * (1 + Math.random())));
+        }
+        log_warning(`history-branch: ${where} kept changing under this run (${MAX_ATTEMPTS} attempts); this reading is not added.`);
+        return earlier;
+    }
+    catch (error) {
+        const refused = error instanceof GitHubError && (error.status === 403 || error.status === 404);
+        const hint = refused
+            ? " The token cannot write the repository's contents: give the job 'permissions: contents: write' (a fork's pull request never can)."
+            : '';
+        log_warning(`history-branch: ${where} could not be ${earlier ? 'written' : 'read'} (${failureMessage(error)}); this reading is not added.${hint}`);
+        return earlier;
+    }
+}
+function repositoryPath(location) {
+    const [owner = '', repo = ''] = location.github.repository.split('/');
+    return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
+}
+function contentsPath(location) {
+    return `${repositoryPath(location)}/contents/${location.path.split('/').map(encodeURIComponent).join('/')}`;
+}
+async function readFile(github, location) {
+    const branch = encodeURIComponent(location.branch);
+    let answer;
+    try {
+        answer = await github.request('GET', `${contentsPath(location)}?ref=${branch}`);
+    }
+    catch (error) {
+        if (!(error instanceof GitHubError && error.status === 404)) {
+            throw error;
+        }
+        // 404 for a missing file and for a missing branch alike: the branch's ref tells which.
+        const ref = await github.request('GET', `${repositoryPath(location)}/git/ref/heads/${branch}`).catch((refError) => {
+            if (refError instanceof GitHubError && refError.status === 404)
+                return undefined;
+            throw refError;
+        });
+        return ref === undefined ? { kind: 'no-branch' } : { kind: 'no-file' };
+    }
+    if (!isRecord(answer) || answer['type'] !== 'file' || typeof answer['sha'] !== 'string' || typeof answer['size'] !== 'number') {
+        throw new GitHubError(200, `GET ${contentsPath(location)}`, ' but not with a file (is history-file a folder on the branch?)');
+    }
+    const { sha, size } = answer;
+    if (size > MAX_READ_BYTES) {
+        return { kind: 'too-large', size };
+    }
+    // Files over 1 MB come without content from the contents API; the blob API gives them up to 100 MB.
+    const blob = answer['encoding'] === 'base64' && typeof answer['content'] === 'string' && (answer['content'] || size === 0)
+        ? answer
+        : await github.request('GET', `${repositoryPath(location)}/git/blobs/${encodeURIComponent(sha)}`);
+    const content = isRecord(blob) && blob['encoding'] === 'base64' && typeof blob['content'] === 'string' ? blob['content'] : undefined;
+    if (content === undefined) {
+        throw new GitHubError(200, `GET ${contentsPath(location)}`, ' but without the base64 content of the file');
+    }
+    return { kind: 'file', text: Buffer.from(content, 'base64').toString('utf8'), sha };
+}
+/** The compare-and-swap: false when another run changed the file since it was read. */
+async function branch_store_writeFile(github, location, text, message, read) {
+    try {
+        await github.request('PUT', contentsPath(location), {
+            message,
+            content: Buffer.from(text, 'utf8').toString('base64'),
+            branch: location.branch,
+            ...(read.kind === 'file' ? { sha: read.sha } : {})
+        });
+        return true;
+    }
+    catch (error) {
+        // 409: the sha no longer matches; 422: the file appeared since (no sha was sent).
+        if (error instanceof GitHubError && (error.status === 409 || error.status === 422)) {
+            return false;
+        }
+        throw error;
+    }
+}
+/** Creates the branch with one orphan commit holding the history file; false when another run created it first. */
+async function createBranch(github, location, text, message) {
+    const repository = repositoryPath(location);
+    const tree = await github.request('POST', `${repository}/git/trees`, { tree: [{ path: location.path, mode: '100644', type: 'blob', content: text }] });
+    const treeSha = isRecord(tree) ? tree['sha'] : undefined;
+    const commit = await github.request('POST', `${repository}/git/commits`, { message, tree: treeSha, parents: [] });
+    const commitSha = isRecord(commit) ? commit['sha'] : undefined;
+    if (typeof treeSha !== 'string' || typeof commitSha !== 'string') {
+        throw new GitHubError(201, `POST ${repository}/git/commits`, ' but without the sha of what it created');
+    }
+    try {
+        await github.request('POST', `${repository}/git/refs`, { ref: `refs/heads/${location.branch}`, sha: commitSha });
+        log_info(`history-branch: created branch ${location.branch} holding only ${location.path}.`);
+        return true;
+    }
+    catch (error) {
+        if (error instanceof GitHubError && error.status === 422) {
+            return false;
+        }
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/src/history/file-store.js
 /** The history kept in a file of the workspace (history-file): read (its end, at most), then appended to. */
 
@@ -4782,6 +5111,64 @@ async function recordInFile(path, workspace, current) {
         log_warning(`history-file could not be written (${failureMessage(error)}); this reading is not recorded.`);
     }
     return file;
+}
+
+;// CONCATENATED MODULE: ./build/src/format.js
+/**
+ * Numbers as people read them, always in plain decimal (never `1e+21` nor `-3e-7`), with enough
+ * precision that a comparison shown is a comparison seen: 339.996 is never shown as "340 is below 340".
+ */
+/** Display precision of points: whole numbers as they are, fractions to two places. */
+const DISPLAY_DECIMALS = 2;
+/** Past this, a double holds no fraction worth showing. */
+const NO_FRACTION_ABOVE = 1e15;
+/** Points for people (`'display'`), or every digit the number holds (`'exact'`, for outputs and files). */
+function formatPoints(points, precision = 'display') {
+    return precision === 'exact' ? plainDecimal(points) : withDecimals(points, DISPLAY_DECIMALS);
+}
+/**
+ * Two numbers that are compared in one sentence: as {@link formatPoints} shows them, or with as many
+ * more decimals as it takes for different numbers to look different.
+ */
+function formatCompared(value, limit) {
+    for (let decimals = DISPLAY_DECIMALS; decimals <= 17; decimals++) {
+        const pair = [withDecimals(value, decimals), withDecimals(limit, decimals)];
+        if (value === limit || pair[0] !== pair[1]) {
+            return pair;
+        }
+    }
+    return [plainDecimal(value), plainDecimal(limit)];
+}
+/** A difference: like {@link formatPoints}, but one too small for two decimals keeps two significant digits. */
+function formatDifference(points) {
+    return points !== 0 && Math.abs(points) < 10 ** -DISPLAY_DECIMALS ? plainDecimal(Number(points.toPrecision(2))) : formatPoints(points);
+}
+function withDecimals(points, decimals) {
+    if (!Number.isFinite(points) || Math.abs(points) >= NO_FRACTION_ABOVE) {
+        return plainDecimal(points);
+    }
+    const rounded = Number(points.toFixed(decimals));
+    return plainDecimal(Object.is(rounded, -0) ? 0 : rounded);
+}
+/** The shortest decimal that reads back as `value`, without exponent notation. */
+function plainDecimal(value) {
+    if (!Number.isFinite(value)) {
+        return String(value);
+    }
+    const [mantissa = '', exponentText] = String(value).split('e');
+    if (exponentText === undefined) {
+        return mantissa;
+    }
+    const negative = mantissa.startsWith('-');
+    const [whole = '', fraction = ''] = mantissa.replace('-', '').split('.');
+    const digits = whole + fraction;
+    const point = whole.length + Number(exponentText);
+    const text = point <= 0
+        ? `0.${'0'.repeat(-point)}${digits}`
+        : point >= digits.length
+            ? digits + '0'.repeat(point - digits.length)
+            : `${digits.slice(0, point)}.${digits.slice(point)}`;
+    return negative ? `-${text}` : text;
 }
 
 ;// CONCATENATED MODULE: ./build/src/net/retry.js
@@ -5051,62 +5438,51 @@ function staticBadgeUrl(badge) {
     return `https://img.shields.io/badge/${part(badge.label)}-${part(badge.message)}-${badge.color}`;
 }
 
-;// CONCATENATED MODULE: ./build/src/format.js
+;// CONCATENATED MODULE: ./build/src/report/chart.js
 /**
- * Numbers as people read them, always in plain decimal (never `1e+21` nor `-3e-7`), with enough
- * precision that a comparison shown is a comparison seen: 339.996 is never shown as "340 is below 340".
+ * The trend as a Mermaid `xychart-beta` chart, which GitHub draws in job summaries and comments
+ * (https://mermaid.js.org/syntax/xyChart.html). Everything in it is made here from numbers and
+ * validated ISO times, so no text from outside can reach the chart's syntax.
  */
-/** Display precision of points: whole numbers as they are, fractions to two places. */
-const DISPLAY_DECIMALS = 2;
-/** Past this, a double holds no fraction worth showing. */
-const NO_FRACTION_ABOVE = 1e15;
-/** Points for people (`'display'`), or every digit the number holds (`'exact'`, for outputs and files). */
-function formatPoints(points, precision = 'display') {
-    return precision === 'exact' ? plainDecimal(points) : withDecimals(points, DISPLAY_DECIMALS);
-}
+
+/** Readings drawn at most: enough for a month of daily checks, few enough to read the axis. */
+const CHART_READINGS = 30;
 /**
- * Two numbers that are compared in one sentence: as {@link formatPoints} shows them, or with as many
- * more decimals as it takes for different numbers to look different.
+ * The chart's lines (fenced), or none with fewer than 2 readings. The x axis is labelled with dates
+ * (MM-DD, with the time when one day has several readings); `minScore` draws the threshold as a
+ * second line.
  */
-function formatCompared(value, limit) {
-    for (let decimals = DISPLAY_DECIMALS; decimals <= 17; decimals++) {
-        const pair = [withDecimals(value, decimals), withDecimals(limit, decimals)];
-        if (value === limit || pair[0] !== pair[1]) {
-            return pair;
-        }
+function trendChart(readings, minScore) {
+    const shown = readings.slice(-CHART_READINGS);
+    if (shown.length < 2) {
+        return [];
     }
-    return [plainDecimal(value), plainDecimal(limit)];
+    const days = shown.map(entry => entry.time.slice(5, 10));
+    const labels = shown.map((entry, index) => days.filter(day => day === days[index]).length > 1 ? `${days[index]} ${entry.time.slice(11, 16)}` : days[index]);
+    const values = shown.map(entry => entry.score);
+    const lines = [values.map(value => round(value))];
+    if (minScore !== undefined) {
+        lines.push(shown.map(() => round(minScore)));
+    }
+    const all = lines.flat();
+    const [low, high] = axisRange(Math.min(...all), Math.max(...all));
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `  title "Device secure score${minScore === undefined ? '' : `, with min-score ${plainDecimal(round(minScore))}`}"`,
+        `  x-axis [${labels.map(label => `"${label}"`).join(', ')}]`,
+        `  y-axis "Points" ${plainDecimal(low)} --> ${plainDecimal(high)}`,
+        ...lines.map(line => `  line [${line.map(plainDecimal).join(', ')}]`),
+        '```'
+    ];
 }
-/** A difference: like {@link formatPoints}, but one too small for two decimals keeps two significant digits. */
-function formatDifference(points) {
-    return points !== 0 && Math.abs(points) < 10 ** -DISPLAY_DECIMALS ? plainDecimal(Number(points.toPrecision(2))) : formatPoints(points);
+function round(value) {
+    return Math.round(value * 100) / 100;
 }
-function withDecimals(points, decimals) {
-    if (!Number.isFinite(points) || Math.abs(points) >= NO_FRACTION_ABOVE) {
-        return plainDecimal(points);
-    }
-    const rounded = Number(points.toFixed(decimals));
-    return plainDecimal(Object.is(rounded, -0) ? 0 : rounded);
-}
-/** The shortest decimal that reads back as `value`, without exponent notation. */
-function plainDecimal(value) {
-    if (!Number.isFinite(value)) {
-        return String(value);
-    }
-    const [mantissa = '', exponentText] = String(value).split('e');
-    if (exponentText === undefined) {
-        return mantissa;
-    }
-    const negative = mantissa.startsWith('-');
-    const [whole = '', fraction = ''] = mantissa.replace('-', '').split('.');
-    const digits = whole + fraction;
-    const point = whole.length + Number(exponentText);
-    const text = point <= 0
-        ? `0.${'0'.repeat(-point)}${digits}`
-        : point >= digits.length
-            ? digits + '0'.repeat(point - digits.length)
-            : `${digits.slice(0, point)}.${digits.slice(point)}`;
-    return negative ? `-${text}` : text;
+/** A y range with some room around the values, on whole numbers. */
+function axisRange(low, high) {
+    const margin = Math.max(1, (high - low) * 0.1);
+    return [Math.max(0, Math.floor(low - margin)), Math.ceil(high + margin)];
 }
 
 ;// CONCATENATED MODULE: ./build/src/gate/checks.js
@@ -5156,6 +5532,24 @@ function evaluateChecks(facts) {
                 : `Device secure score fell by ${shownDrop} points, more than max-drop ${shownLimit}: ${readings}.`
         });
     }
+    const { deviceGroups, maxDeviceGroupExposureScore: maxGroup } = facts;
+    if (maxGroup !== undefined) {
+        for (const group of deviceGroups ?? []) {
+            const passed = group.score <= maxGroup;
+            const [shownExposure, shownLimit] = formatCompared(group.score, maxGroup);
+            const name = JSON.stringify(group.name);
+            checks.push({
+                input: 'max-device-group-exposure-score',
+                limit: maxGroup,
+                value: group.score,
+                passed,
+                subject: group.name,
+                message: passed
+                    ? `Device group ${name}: exposure score ${shownExposure} (${exposureLevel(group.score)}) is within max-device-group-exposure-score ${shownLimit}.`
+                    : `Device group ${name}: exposure score ${shownExposure} (${exposureLevel(group.score)}) is above the threshold max-device-group-exposure-score ${shownLimit} (lower is better).`
+            });
+        }
+    }
     return checks;
 }
 function checksPassed(checks) {
@@ -5175,6 +5569,7 @@ function buildReport(settings, readings, history) {
         reading: readings.score,
         exposure: readings.exposure,
         recommendations: readings.recommendations,
+        deviceGroups: readings.deviceGroups,
         history,
         checks: evaluateChecks({
             score: readings.score.score,
@@ -5183,7 +5578,9 @@ function buildReport(settings, readings, history) {
             exposure: readings.exposure?.score,
             maxExposureScore: settings.maxExposureScore,
             previous: history?.previous,
-            maxDrop: settings.maxDrop
+            maxDrop: settings.maxDrop,
+            deviceGroups: readings.deviceGroups?.groups,
+            maxDeviceGroupExposureScore: settings.maxDeviceGroupExposureScore
         }),
         enforced: settings.failOnLowScore,
         tenant: settings.tenantId,
@@ -5223,6 +5620,7 @@ function commentMarker(report) {
 
 
 
+
 const AUTH_LABELS = {
     oidc: 'GitHub OIDC federated credential',
     secret: 'client secret',
@@ -5232,12 +5630,15 @@ const AUTH_LABELS = {
 const CHECK_LABELS = {
     'min-score': 'Score',
     'max-exposure-score': 'Exposure score',
-    'max-drop': 'Fall since the previous reading'
+    'max-drop': 'Fall since the previous reading',
+    'max-device-group-exposure-score': 'Device group exposure'
 };
+/** Readings listed in the history table; the chart shows more. */
+const TABLE_READINGS = 10;
 const SPARKS = '▁▂▃▄▅▆▇█';
 /** Markdown for the job summary. */
 function renderSummary(report) {
-    return [...overview(report), ...recommendationsSection(report), ...historySection(report), ...footnote()].join('\n');
+    return [...overview(report), ...deviceGroupsSection(report), ...recommendationsSection(report), ...historySection(report), ...footnote()].join('\n');
 }
 /** GitHub refuses a comment longer than this (HTTP 422), and the old comment would stay. */
 const MAX_COMMENT_CHARS = 65_536;
@@ -5252,17 +5653,41 @@ function renderComment(report, runUrl, maxChars = MAX_COMMENT_CHARS) {
         `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
         '',
         ...overview(report),
+        ...deviceGroupsSection(report),
         ...recommendationsSection(report, rows),
+        ...historyChart(report),
         ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
         ...footnote()
     ].join('\n');
-    for (let rows = report.recommendations?.length ?? 0; rows > 0; rows--) {
+    for (let rows = report.recommendations?.top.length ?? 0; rows > 0; rows--) {
         const comment = render(rows);
         if (comment.length <= maxChars) {
             return comment;
         }
     }
     return render(0);
+}
+/** The tracking issue of issue-on-failure: the same report as the comment, under a title that names the tenant. */
+function trackingIssueContent(report, runUrl) {
+    const marker = `<!-- defender-secure-score-action issue tenant=${report.tenant.toLowerCase() || 'unspecified'} -->`;
+    const failed = report.checks.filter(check => !check.passed).map(check => check.input);
+    const run = runUrl ? ` ([run](${runUrl}))` : '';
+    return {
+        marker,
+        title: `Device secure score check failing${report.tenant ? ` for tenant ${report.tenant}` : ''}: ${[...new Set(failed)].join(', ')}`,
+        body: [
+            marker,
+            'This issue stays open while the scheduled device secure score check fails, and is closed by the first run that passes every check.',
+            '',
+            ...overview(report),
+            ...deviceGroupsSection(report),
+            ...recommendationsSection(report),
+            ...historyChart(report),
+            ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
+            ...footnote()
+        ].join('\n'),
+        recovery: `Recovered: score ${formatPoints(report.reading.score)} points at ${report.reading.time}, every check passes${run}.`
+    };
 }
 /** One line for the log when nothing failed. */
 function outcomeMessage(report) {
@@ -5305,7 +5730,8 @@ function checksTable(report) {
         const [value, limitValue] = formatCompared(check.value, check.limit);
         const limit = `${check.input === 'min-score' ? 'at least' : 'at most'} ${limitValue}`;
         const result = check.passed ? '✅ passed' : report.enforced ? '❌ failed' : '⚠️ failed (warning)';
-        return `| ${CHECK_LABELS[check.input]} (\`${check.input}\`) | ${limit} | ${value} | ${result} |`;
+        const label = check.subject === undefined ? CHECK_LABELS[check.input] : `${CHECK_LABELS[check.input]}: ${inlineText(check.subject)}`;
+        return `| ${label} (\`${check.input}\`) | ${limit} | ${value} | ${result} |`;
     });
     return ['| Check | Limit | Value | Result |', '|---|---|---|---|', ...rows, ''];
 }
@@ -5329,13 +5755,25 @@ function describeDelta(report) {
     const change = delta === 0 ? 'unchanged' : delta > 0 ? `up ${formatPoints(delta)}` : `down ${formatPoints(-delta)}`;
     return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${inlineText(previous.time)})`;
 }
-function recommendationsSection(report, shownRows = Number.POSITIVE_INFINITY) {
-    const items = report.recommendations;
-    if (!items) {
+function deviceGroupsSection(report) {
+    const groups = report.deviceGroups?.groups;
+    if (!groups) {
         return [];
     }
+    if (groups.length === 0) {
+        return ['### Device groups', '', 'None of the device groups asked for is listed by the API.', ''];
+    }
+    const rows = groups.map(group => `| ${inlineText(group.name)} | ${formatPoints(group.score)} | ${exposureLevel(group.score)} |`);
+    return ['### Exposure score by device group', '', '| Device group | Exposure score | Level |', '|---|---|---|', ...rows, ''];
+}
+function recommendationsSection(report, shownRows = Number.POSITIVE_INFINITY) {
+    if (!report.recommendations) {
+        return [];
+    }
+    const { top: items, excepted } = report.recommendations;
+    const exceptions = excepted > 0 ? [`${excepted} recommendation${excepted === 1 ? ' was' : 's were'} left out: the security team granted an exception.`, ''] : [];
     if (items.length === 0) {
-        return ['### Top recommendations', '', 'The API listed no security recommendations.', ''];
+        return ['### Top recommendations', '', 'The API listed no active security recommendations.', '', ...exceptions];
     }
     const shown = items.slice(0, shownRows);
     const rows = shown.map((item, index) => {
@@ -5347,14 +5785,20 @@ function recommendationsSection(report, shownRows = Number.POSITIVE_INFINITY) {
         `### Top ${items.length} recommendations by score impact`,
         '',
         ...(rows.length > 0 ? ['| # | Recommendation | Category | Score impact (points) | Exposed devices |', '|---|---|---|---|---|', ...rows, ''] : []),
-        ...(left > 0 ? [`${left} more left out to fit GitHub's limit on the length of a comment; the job summary lists them all.`, ''] : [])
+        ...(left > 0 ? [`${left} more left out to fit GitHub's limit on the length of a comment; the job summary lists them all.`, ''] : []),
+        ...exceptions
     ];
 }
+function historyChart(report) {
+    const chart = trendChart(report.history?.recent ?? [], report.checks.find(check => check.input === 'min-score')?.limit);
+    return chart.length > 0 ? [...chart, ''] : [];
+}
 function historySection(report) {
-    const recent = report.history?.recent;
-    if (!recent || recent.length < 2) {
+    const all = report.history?.recent;
+    if (!all || all.length < 2) {
         return [];
     }
+    const recent = all.slice(-TABLE_READINGS);
     const scores = recent.map(entry => entry.score);
     const first = scores[0] ?? 0;
     const last = scores.at(-1) ?? 0;
@@ -5368,6 +5812,7 @@ function historySection(report) {
         '',
         `Trend: \`${sparkline(scores)}\` ${formatPoints(first)} → ${formatPoints(last)} (${signed(last - first)})`,
         '',
+        ...historyChart(report),
         '| Time | Score | Change | Exposure |',
         '|---|---|---|---|',
         ...rows,
@@ -5412,6 +5857,7 @@ function inlineText(text, maxChars = MAX_CELL_CHARS) {
 /** The step's outputs: their one list, checked against action.yml by a test, and their values. */
 
 
+
 const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'score',
     'score-time',
@@ -5422,7 +5868,9 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'score-delta',
     'badge-file',
     'badge-json',
-    'comment-url'
+    'comment-url',
+    'issue-url',
+    'report-json'
 ]));
 function reportOutputs(report, published) {
     const minScore = report.checks.find(check => check.input === 'min-score');
@@ -5437,8 +5885,49 @@ function reportOutputs(report, published) {
         'score-delta': delta === undefined ? '' : formatPoints(delta, 'exact'),
         'badge-file': published.badgeFile ?? '',
         'badge-json': JSON.stringify({ schemaVersion: 1, ...badgeSpec(report) }),
-        'comment-url': published.commentUrl ?? ''
+        'comment-url': published.commentUrl ?? '',
+        'issue-url': published.issueUrl ?? '',
+        'report-json': reportJson(report, published)
     };
+}
+/**
+ * The version of the report-json document. Changes are additive only: a field is never removed nor
+ * changes meaning within a version, so readers may ignore fields they do not know.
+ */
+const REPORT_SCHEMA_VERSION = 1;
+/** The run as one JSON document on one line, for chat webhooks, tickets and archives (schema in the README). */
+function reportJson(report, published) {
+    const previous = report.history?.previous;
+    const document = {
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        score: report.reading.score,
+        time: report.reading.time,
+        passed: passed(report),
+        enforced: report.enforced,
+        checks: report.checks.map(check => ({
+            input: check.input,
+            ...(check.subject === undefined ? {} : { subject: check.subject }),
+            limit: check.limit,
+            value: check.value,
+            passed: check.passed
+        })),
+        exposureScore: report.exposure?.score ?? null,
+        exposureLevel: report.exposure ? exposureLevel(report.exposure.score) : null,
+        previousScore: previous?.score ?? null,
+        previousTime: previous?.time ?? null,
+        scoreDelta: scoreDelta(report) ?? null,
+        recommendations: report.recommendations?.top ?? null,
+        exceptedRecommendations: report.recommendations?.excepted ?? null,
+        deviceGroups: report.deviceGroups?.groups.map(group => ({ name: group.name, exposureScore: group.score, exposureLevel: exposureLevel(group.score) })) ?? null,
+        tenant: report.tenant,
+        cloud: report.cloud,
+        region: report.region ?? null,
+        apiHost: report.apiHost,
+        commentUrl: published.commentUrl ?? null,
+        issueUrl: published.issueUrl ?? null
+    };
+    // JSON.stringify leaves U+2028 and U+2029 as they are; escaped, no line break of any kind reaches the output.
+    return JSON.stringify(document).replace(/[\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16)}`);
 }
 
 ;// CONCATENATED MODULE: ./build/src/signin/jwt.js
@@ -5641,8 +6130,12 @@ async function requestToken(settings, http, credential, assertion) {
 
 
 
-/** Readings shown in the summary's trend, this run's included. */
-const RECENT_READINGS = 10;
+
+
+
+
+/** Readings the trend shows (chart and table), this run's included. */
+const RECENT_READINGS = CHART_READINGS;
 /**
  * A run: read the settings, sign in, read the score (and the extras asked for), record it, build the
  * report, publish what was asked for (badge, pull-request comment), set the outputs, write the
@@ -5655,7 +6148,7 @@ async function run() {
         http = new Http(settings.timeoutMs, { maxRetries: settings.maxRetries, ...DEFAULT_BACKOFF });
         const token = await acquireAccessToken(settings, http);
         const readings = await readDefender(http, settings, token);
-        const history = await recordHistory(settings, readings);
+        const history = await recordHistory(settings, readings, http);
         const report = buildReport(settings, readings, history);
         const published = await publish(settings, report, http);
         // The verdict comes last and from the report alone: a runner file that cannot be written is
@@ -5683,18 +6176,22 @@ async function run() {
         http?.dispose();
     }
 }
-async function recordHistory(settings, readings) {
-    if (!settings.historyFile) {
+async function recordHistory(settings, readings, http) {
+    const store = settings.history;
+    if (!store) {
         return undefined;
     }
     const current = historyEntryOf(readings, settings.tenantId, apiHostOf(settings));
-    const earlier = await recordInFile(settings.historyFile, settings.workspace, current);
+    const earlier = store.kind === 'file'
+        ? await recordInFile(store.path, settings.workspace, current)
+        : await recordOnBranch(http, store, current, `Device secure score ${formatPoints(current.score, 'exact')} at ${current.time}${settings.runUrl ? `\n\n${settings.runUrl}` : ''}`);
     if (!earlier) {
         return undefined;
     }
     const view = viewHistory(earlier.entries, current, RECENT_READINGS);
     if (view.futureDated > 0) {
-        log_warning(`history-file has ${view.futureDated} reading(s) of this tenant dated after this run's (${current.time}); they are left out of max-drop and the trend. Check the lines, or the runner's clock.`);
+        log_warning(`The history has ${view.futureDated} reading(s) of this tenant dated after this run's (${current.time}); they are left out ` +
+            "of max-drop and the trend. Check the lines, or the runner's clock.");
     }
     return view;
 }
@@ -5712,6 +6209,9 @@ async function publish(settings, report, http) {
     }
     if (settings.pullRequestComment) {
         published.commentUrl = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, settings.runUrl), http);
+    }
+    if (settings.trackingIssue) {
+        published.issueUrl = await trackFailures(http, settings.trackingIssue, !passed(report), trackingIssueContent(report, settings.runUrl));
     }
     return published;
 }

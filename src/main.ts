@@ -5,19 +5,23 @@ import type { Settings } from './config/settings.js'
 import { readDefender } from './defender/api.js'
 import { failureMessage, isExpectedFailure } from './errors.js'
 import { upsertPullRequestComment } from './github/pull-request.js'
+import { trackFailures } from './github/tracking-issue.js'
+import { recordOnBranch } from './history/branch-store.js'
 import { recordInFile } from './history/file-store.js'
+import { formatPoints } from './format.js'
 import { historyEntryOf, viewHistory, type HistoryView } from './history/history.js'
 import { Http } from './net/http.js'
 import { DEFAULT_BACKOFF } from './net/retry.js'
 import { writeBadge } from './report/badge.js'
-import { outcomeMessage, renderComment, renderSummary } from './report/markdown.js'
+import { CHART_READINGS } from './report/chart.js'
+import { outcomeMessage, renderComment, renderSummary, trackingIssueContent } from './report/markdown.js'
 import { apiHostOf, badgeSpec, buildReport, commentMarker, passed, type ScoreReport } from './report/model.js'
 import { reportOutputs, type Published } from './report/outputs.js'
 import { acquireAccessToken } from './signin/entra.js'
-import type { DefenderReadings } from './defender/api.js'
+import type { DefenderReadings } from './defender/answers.js'
 
-/** Readings shown in the summary's trend, this run's included. */
-const RECENT_READINGS = 10
+/** Readings the trend shows (chart and table), this run's included. */
+const RECENT_READINGS = CHART_READINGS
 
 /**
  * A run: read the settings, sign in, read the score (and the extras asked for), record it, build the
@@ -31,7 +35,7 @@ export async function run(): Promise<void> {
     http = new Http(settings.timeoutMs, { maxRetries: settings.maxRetries, ...DEFAULT_BACKOFF })
     const token = await acquireAccessToken(settings, http)
     const readings = await readDefender(http, settings, token)
-    const history = await recordHistory(settings, readings)
+    const history = await recordHistory(settings, readings, http)
     const report = buildReport(settings, readings, history)
     const published = await publish(settings, report, http)
     // The verdict comes last and from the report alone: a runner file that cannot be written is
@@ -58,18 +62,25 @@ export async function run(): Promise<void> {
   }
 }
 
-async function recordHistory(settings: Settings, readings: DefenderReadings): Promise<HistoryView | undefined> {
-  if (!settings.historyFile) {
+async function recordHistory(settings: Settings, readings: DefenderReadings, http: Http): Promise<HistoryView | undefined> {
+  const store = settings.history
+  if (!store) {
     return undefined
   }
   const current = historyEntryOf(readings, settings.tenantId, apiHostOf(settings))
-  const earlier = await recordInFile(settings.historyFile, settings.workspace, current)
+  const earlier =
+    store.kind === 'file'
+      ? await recordInFile(store.path, settings.workspace, current)
+      : await recordOnBranch(http, store, current, `Device secure score ${formatPoints(current.score, 'exact')} at ${current.time}${settings.runUrl ? `\n\n${settings.runUrl}` : ''}`)
   if (!earlier) {
     return undefined
   }
   const view = viewHistory(earlier.entries, current, RECENT_READINGS)
   if (view.futureDated > 0) {
-    warning(`history-file has ${view.futureDated} reading(s) of this tenant dated after this run's (${current.time}); they are left out of max-drop and the trend. Check the lines, or the runner's clock.`)
+    warning(
+      `The history has ${view.futureDated} reading(s) of this tenant dated after this run's (${current.time}); they are left out ` +
+        "of max-drop and the trend. Check the lines, or the runner's clock."
+    )
   }
   return view
 }
@@ -87,6 +98,9 @@ async function publish(settings: Settings, report: ScoreReport, http: Http): Pro
   }
   if (settings.pullRequestComment) {
     published.commentUrl = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, settings.runUrl), http)
+  }
+  if (settings.trackingIssue) {
+    published.issueUrl = await trackFailures(http, settings.trackingIssue, !passed(report), trackingIssueContent(report, settings.runUrl))
   }
   return published
 }

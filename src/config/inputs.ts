@@ -5,8 +5,17 @@ import { ConfigurationError } from '../errors.js'
 import { insideWorkspace } from '../files/workspace.js'
 import { checkServiceUrl } from '../net/url-policy.js'
 import { parseClientCertificate } from '../signin/certificate.js'
-import { parsePullRequestComment, readIdTokenRequest, readRunUrl } from './runner.js'
-import { AUTH_METHODS, type AuthMethod, type AuthMethodInput, type Credential, type Settings } from './settings.js'
+import { parsePullRequestComment, readGitHubTarget, readIdTokenRequest, readRunUrl } from './runner.js'
+import {
+  AUTH_METHODS,
+  DEFAULT_BRANCH_HISTORY_FILE,
+  type AuthMethod,
+  type AuthMethodInput,
+  type Credential,
+  type DeviceGroupSelection,
+  type HistoryStore,
+  type Settings
+} from './settings.js'
 
 /** Every input in action.yml; the rest of the code sees only {@link Settings}. */
 export const INPUT_NAMES = [
@@ -29,9 +38,13 @@ export const INPUT_NAMES = [
   'max-exposure-score',
   'recommendations',
   'history-file',
+  'history-branch',
   'max-drop',
   'badge-file',
   'comment-on-pr',
+  'issue-on-failure',
+  'device-groups',
+  'max-device-group-exposure-score',
   'github-token',
   'job-summary',
   'timeout-seconds',
@@ -93,6 +106,7 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd()
   const maxExposureScore = parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50)
   const commentOnPr = parseBoolean('comment-on-pr', raw['comment-on-pr'])
+  const maxDeviceGroupExposureScore = parseOptionalNumber('max-device-group-exposure-score', raw['max-device-group-exposure-score'], 50)
 
   return {
     credential,
@@ -110,15 +124,77 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
     maxExposureScore,
     recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
     workspace,
-    historyFile: parseOptionalPath('history-file', raw['history-file'], workspace),
+    history: parseHistoryStore(raw, env, workspace),
     maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
     badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
     pullRequestComment: commentOnPr ? parsePullRequestComment(raw['github-token'], env) : undefined,
+    trackingIssue: parseBoolean('issue-on-failure', raw['issue-on-failure'])
+      ? readGitHubTarget(requireGitHubToken('issue-on-failure', 'issues: write', raw['github-token']), env)
+      : undefined,
+    deviceGroups: parseDeviceGroups(raw['device-groups'], maxDeviceGroupExposureScore),
+    maxDeviceGroupExposureScore,
     jobSummary: parseBoolean('job-summary', raw['job-summary']),
     runUrl: readRunUrl(env),
     timeoutMs: parseTimeoutSeconds(raw['timeout-seconds']) * 1000,
     maxRetries: parseCount('max-retries', raw['max-retries'], MAX_RETRIES, 3)
   }
+}
+
+/** A path inside the history branch: relative, with no `..`, no empty part and nothing git refuses. */
+const BRANCH_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))(?!.*\/\/)[A-Za-z0-9._\/-]+(?<!\/)$/
+/** A branch name git accepts, kept to the characters a workflow needs. */
+const BRANCH_NAME = /^(?!\/|-)(?!.*(?:\.\.|\/\/|@\{|\.lock(?:\/|$)))[A-Za-z0-9._\/-]+(?<![/.])$/
+
+/** Where the history is kept, when it is: a workspace file, or a file on a branch of the repository. */
+function parseHistoryStore(raw: RawInputs, env: NodeJS.ProcessEnv, workspace: string): HistoryStore | undefined {
+  const branch = raw['history-branch']
+  if (!branch) {
+    const path = parseOptionalPath('history-file', raw['history-file'], workspace)
+    return path === undefined ? undefined : { kind: 'file', path }
+  }
+  if (!BRANCH_NAME.test(branch)) {
+    throw new ConfigurationError(`Invalid history-branch '${branch}'. Expected a branch name such as secure-score-history.`)
+  }
+  const path = raw['history-file'] || DEFAULT_BRANCH_HISTORY_FILE
+  if (!BRANCH_PATH.test(path)) {
+    throw new ConfigurationError(
+      `Invalid history-file '${path}' with history-branch: expected a path inside the branch, such as ${DEFAULT_BRANCH_HISTORY_FILE} ` +
+        '(relative, without .. or a leading /).'
+    )
+  }
+  const github = readGitHubTarget(requireGitHubToken('history-branch', 'contents: write', raw['github-token']), env)
+  if (!/^[^/]+\/[^/]+$/.test(github.repository)) {
+    throw new ConfigurationError('history-branch needs GITHUB_REPOSITORY (owner/name), which the runner sets: run the action in a GitHub workflow.')
+  }
+  return { kind: 'branch', branch, path, github }
+}
+
+function requireGitHubToken(input: InputName, permission: string, token: string): string {
+  if (!token) {
+    throw new ConfigurationError(
+      `${input} is set but github-token is empty. Leave github-token at its default (\${{ github.token }}) and give the job ` +
+        `'permissions: ${permission}', or unset ${input}.`
+    )
+  }
+  return token
+}
+
+/**
+ * `*` for every group, or names separated by commas or new lines. max-device-group-exposure-score
+ * alone checks every group, as max-exposure-score alone reads the exposure score.
+ */
+function parseDeviceGroups(value: string, max: number | undefined): DeviceGroupSelection | undefined {
+  const names = value.split(/[,\n]/).map(name => name.trim()).filter(name => name.length > 0)
+  if (names.length === 0) {
+    return max === undefined ? undefined : { all: true }
+  }
+  if (names.includes('*')) {
+    if (names.length > 1) {
+      throw new ConfigurationError(`Invalid device-groups '${value}'. Expected '*' alone for every group, or group names separated by commas.`)
+    }
+    return { all: true }
+  }
+  return { all: false, names: [...new Set(names)] }
 }
 
 function resolveAuthMethod(method: AuthMethodInput, raw: RawInputs): AuthMethod {

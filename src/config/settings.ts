@@ -66,12 +66,18 @@ export interface Settings {
   recommendations: number
   /** GITHUB_WORKSPACE: files the action reads or writes stay inside it. */
   workspace: string
-  /** Absolute path of the JSON Lines file of earlier readings, if kept. */
-  historyFile: string | undefined
+  /** Where the JSON Lines history of earlier readings is kept, if it is. */
+  history: HistoryStore | undefined
   /** Largest allowed fall of the score since the previous reading; undefined means no gate. */
   maxDrop: number | undefined
   /** Absolute path to write the SVG badge to, if asked. */
   badgeFile: string | undefined
+  /** Where to keep one open issue while checks fail (issue-on-failure), if asked. */
+  trackingIssue: GitHubTarget | undefined
+  /** Device groups whose exposure score is read and shown (device-groups), if any. */
+  deviceGroups: DeviceGroupSelection | undefined
+  /** Highest passing exposure score of each selected device group; undefined means no check. */
+  maxDeviceGroupExposureScore: number | undefined
   /** Where and how to keep the sticky pull-request comment, if asked. */
   pullRequestComment: PullRequestCommentTarget | undefined
   /** Whether to write the job summary. */
@@ -84,3 +90,13 @@ export interface Settings {
   maxRetries: number
 }
 
+
+/** The history file's path on a history branch when history-file is empty. */
+export const DEFAULT_BRANCH_HISTORY_FILE = 'history.jsonl'
+
+/** A workspace file (history-file), or a file on a branch of the repository (history-branch). */
+export type HistoryStore =
+  | { kind: 'file'; /** Absolute, inside the workspace. */ path: string }
+  | { kind: 'branch'; branch: string; /** Inside the branch. */ path: string; github: GitHubTarget }
+
+export type DeviceGroupSelection = { all: true } | { all: false; names: string[] }

@@ -2,40 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { info, warning } from '../log.js'
 import type { Settings } from '../config/settings.js'
 import { failureMessage, ServiceError } from '../errors.js'
-import { isIsoDateTime, isRecord, parseJson } from '../json.js'
+import { isRecord, parseJson } from '../json.js'
 import { describeBody } from '../net/body.js'
 import type { Http, HttpResponse } from '../net/http.js'
-
-export const SCORE_PATH = '/api/configurationScore'
-export const EXPOSURE_PATH = '/api/exposureScore'
-export const RECOMMENDATIONS_PATH = '/api/recommendations'
-
-/** One reading of the device secure score, as the API reported it. */
-export interface ScoreReading {
-  /** Points; Microsoft documents no maximum. */
-  score: number
-  /** ISO 8601 time the API reported; documented as the time of the call. */
-  time: string
-}
-
-/** A security recommendation, as the summary lists the ones that would raise the score most. */
-export interface Recommendation {
-  name: string
-  category: string
-  product: string
-  /** Points the device secure score would gain. */
-  configScoreImpact: number
-  exposedMachines: number | undefined
-  totalMachines: number | undefined
-}
-
-/** What one run read from the API; the extras are undefined when not asked for or not available. */
-export interface DefenderReadings {
-  score: ScoreReading
-  exposure: ScoreReading | undefined
-  /** The top recommendations by score impact, as many as asked for. */
-  recommendations: Recommendation[] | undefined
-}
+import {
+  DEVICE_GROUPS_PATH,
+  EXPOSURE_PATH,
+  parseDeviceGroups,
+  parseRecommendations,
+  parseScoreResponse,
+  RECOMMENDATIONS_PATH,
+  SCORE_PATH,
+  type DefenderReadings
+} from './answers.js'
 
 /**
  * How long an extra no gate depends on may keep the run waiting once every answer a gate needs is
@@ -45,42 +24,53 @@ export const EXTRA_GRACE_MS = 5000
 
 /**
  * Sends every request at once, so the extras never lengthen the critical path. The score must be
- * read; an extra that fails only warns, unless a gate (max-exposure-score) depends on it.
+ * read; an extra that fails only warns, unless a check (max-exposure-score,
+ * max-device-group-exposure-score) depends on it, and an extra no check needs gets
+ * {@link EXTRA_GRACE_MS} after the answers the checks need.
  */
 export async function readDefender(http: Http, settings: Settings, token: string): Promise<DefenderReadings> {
-  const { apiUrl } = settings
+  const { apiUrl, deviceGroups } = settings
   info(`Reading the device secure score from ${new URL(apiUrl).host}.`)
-  const score = settle(getJson(http, apiUrl, token, SCORE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, SCORE_PATH)))
-  const exposure = settings.includeExposureScore
-    ? settle(getJson(http, apiUrl, token, EXPOSURE_PATH, 'Score.Read.All').then(response => parseScoreResponse(response, EXPOSURE_PATH)))
-    : undefined
+  const get = <T>(path: string, permission: string, parse: (response: HttpResponse) => T) =>
+    settle(getJson(http, apiUrl, token, path, permission).then(parse))
+  const score = get(SCORE_PATH, 'Score.Read.All', response => parseScoreResponse(response, SCORE_PATH))
+  const exposure = settings.includeExposureScore ? get(EXPOSURE_PATH, 'Score.Read.All', response => parseScoreResponse(response, EXPOSURE_PATH)) : undefined
+  const groups = deviceGroups ? get(DEVICE_GROUPS_PATH, 'Score.Read.All', response => parseDeviceGroups(response, deviceGroups)) : undefined
   const recommendations =
     settings.recommendations > 0
-      ? settle(
-          getJson(http, apiUrl, token, RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All').then(response =>
-            topRecommendations(parseRecommendations(response), settings.recommendations)
-          )
-        )
+      ? get(RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All', response => parseRecommendations(response, settings.recommendations))
       : undefined
+
+  const needed = [score, settings.maxExposureScore === undefined ? undefined : exposure, settings.maxDeviceGroupExposureScore === undefined ? undefined : groups]
+  for (const result of await Promise.all(needed)) {
+    if (result?.status === 'rejected') {
+      throw result.reason
+    }
+  }
   const scoreResult = await score
   if (scoreResult.status === 'rejected') {
     throw scoreResult.reason
   }
-  const exposureGated = settings.maxExposureScore !== undefined
-  const gatedExposure = exposureGated ? await exposure : undefined
-  if (gatedExposure?.status === 'rejected') {
-    throw gatedExposure.reason
-  }
   const grace = new AbortController()
   const late = sleep(EXTRA_GRACE_MS, LATE, { signal: grace.signal }).catch(() => LATE)
   const withinGrace = <T>(extra: Promise<PromiseSettledResult<T>> | undefined) => extra && Promise.race([extra, late])
-  const [exposureResult, recommendationsResult] = await Promise.all([withinGrace(exposure), withinGrace(recommendations)]).finally(() =>
-    grace.abort()
-  )
+  const [exposureResult, groupsResult, recommendationsResult] = await Promise.all([
+    withinGrace(exposure),
+    withinGrace(groups),
+    withinGrace(recommendations)
+  ]).finally(() => grace.abort())
+  const groupReadings = settledOrWarn(groupsResult, 'Device groups skipped')
+  if (groupReadings && groupReadings.missing.length > 0) {
+    warning(
+      `device-groups names ${groupReadings.missing.map(name => `'${name}'`).join(', ')}, which the API does not list; ` +
+        `it lists ${groupReadings.listed.map(name => `'${name}'`).join(', ') || 'no group'}. Check the names (Microsoft Defender portal > Settings > Endpoints > Device groups).`
+    )
+  }
   return {
     score: scoreResult.value,
     exposure: settledOrWarn(exposureResult, 'Exposure score skipped'),
-    recommendations: settledOrWarn(recommendationsResult, 'Top recommendations skipped')
+    recommendations: settledOrWarn(recommendationsResult, 'Top recommendations skipped'),
+    deviceGroups: groupReadings
   }
 }
 
@@ -122,69 +112,6 @@ async function getJson(http: Http, apiUrl: string, token: string, path: string, 
   return response
 }
 
-/** A gate must not pass or fail on data it cannot trust, so an odd answer stops the run with this. */
-const UNEXPECTED_ANSWER_HINT =
-  'No gate was evaluated on it. Check that api-url is the Defender for Endpoint API; if it is, re-run the job, and ' +
-  'report the answer if it persists.'
-
-/** Accepts only the documented `{ time, score }` object; anything else is an error that says what came back. */
-export function parseScoreResponse(response: HttpResponse, path: string): ScoreReading {
-  const what = `The Defender API answered GET ${path} with HTTP ${response.status}`
-  const json = parseJson(response.body)
-  if (!isRecord(json)) {
-    throw new ServiceError(
-      `${what} but not with the documented JSON object { "time": ..., "score": ... } ` +
-        `(${describeBody(response.body, response.headers)}). ${UNEXPECTED_ANSWER_HINT}`
-    )
-  }
-  const { score, time } = json
-  if (typeof score !== 'number' || !Number.isFinite(score) || score < 0) {
-    throw new ServiceError(
-      `${what} but its score is ${JSON.stringify(score) ?? 'missing'}, not a non-negative number of points. ${UNEXPECTED_ANSWER_HINT}`
-    )
-  }
-  if (!isIsoDateTime(time)) {
-    throw new ServiceError(
-      `${what} but its time is ${JSON.stringify(time) ?? 'missing'}, not an ISO 8601 date and time such as 2026-11-24T08:00:00Z. ${UNEXPECTED_ANSWER_HINT}`
-    )
-  }
-  return { score, time }
-}
-
-/** Reads the OData collection `{ "value": [...] }`; items without a name are left out. */
-export function parseRecommendations(response: HttpResponse): Recommendation[] {
-  const json = parseJson(response.body)
-  const items = isRecord(json) ? json['value'] : undefined
-  if (!Array.isArray(items)) {
-    throw new ServiceError(
-      `The Defender API answered GET ${RECOMMENDATIONS_PATH} with HTTP ${response.status} but not with the documented ` +
-        `{ "value": [...] } collection (${describeBody(response.body, response.headers)}).`
-    )
-  }
-  const text = (value: unknown): string => (typeof value === 'string' ? value : '')
-  const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined)
-  return items.filter(isRecord).flatMap(item => {
-    const name = text(item['recommendationName'])
-    return name
-      ? [
-          {
-            name,
-            category: text(item['recommendationCategory']),
-            product: text(item['productName']),
-            configScoreImpact: count(item['configScoreImpact']) ?? 0,
-            exposedMachines: count(item['exposedMachinesCount']),
-            totalMachines: count(item['totalMachineCount'])
-          }
-        ]
-      : []
-  })
-}
-
-/** The `count` recommendations that would raise the score most; ties keep the API's order. */
-export function topRecommendations(items: Recommendation[], count: number): Recommendation[] {
-  return [...items].sort((a, b) => b.configScoreImpact - a.configScoreImpact).slice(0, count)
-}
-
 /** The message for a non-200 answer: Microsoft's code, message and request id, and what to do. */
 export function describeApiFailure(path: string, response: HttpResponse, permission: string): string {
   const json = parseJson(response.body)
@@ -200,9 +127,8 @@ export function describeApiFailure(path: string, response: HttpResponse, permiss
 function apiHint(status: number, code: string | undefined, permission: string): string {
   if (status === 401) {
     return (
-      'the access token was not accepted: it is missing, expired, or for another API. The token must be for the ' +
-      "Defender API's scope (https://api.securitycenter.microsoft.com/.default in the commercial cloud). If the message " +
-      "says 'No Tvm license', the tenant lacks a Defender Vulnerability Management licence."
+      'the authorization header was not accepted: the token is invalid, expired, or for another API. It must be for the ' +
+      "Defender API's scope (https://api.securitycenter.microsoft.com/.default in the commercial cloud)."
     )
   }
   if (status === 403 && code === 'DisabledFeature') {
@@ -220,7 +146,10 @@ function apiHint(status: number, code: string | undefined, permission: string): 
     return 'check api-url: this endpoint was not found there.'
   }
   if (status === 429) {
-    return 'the API is throttling this app (100 calls a minute, 1500 an hour): run less often or raise max-retries.'
+    return (
+      'the API is throttling this app. Microsoft states no limit for these endpoints (other Defender endpoints allow ' +
+      '100 calls a minute and 1500 an hour): spread scheduled runs over the hour, or raise max-retries.'
+    )
   }
   if (status >= 500) {
     return 'the Defender API is having trouble; try again later (raise max-retries to wait longer).'

@@ -23,7 +23,7 @@ const COMMERCIAL_SCOPE = 'https://api.securitycenter.microsoft.com/.default'
 
 const CLOUD_ENDPOINTS: Record<Cloud, Endpoints> = {
   commercial: {
-    apiUrl: 'https://api.securitycenter.microsoft.com',
+    apiUrl: 'https://api.security.microsoft.com',
     authorityHost: 'https://login.microsoftonline.com',
     scope: COMMERCIAL_SCOPE
   },

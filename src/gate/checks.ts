@@ -1,7 +1,7 @@
 import { formatCompared, formatDifference, formatPoints } from '../format.js'
 
 /** The checks a run can fail: pure decisions over what was read. */
-export type CheckInput = 'min-score' | 'max-exposure-score' | 'max-drop'
+export type CheckInput = 'min-score' | 'max-exposure-score' | 'max-drop' | 'max-device-group-exposure-score'
 
 export interface Check {
   input: CheckInput
@@ -10,6 +10,8 @@ export interface Check {
   /** What was compared with it: the score, the exposure score, or the fall since the last reading. */
   value: number
   passed: boolean
+  /** What the check is about when it is not the tenant: the device group's name, from the API. */
+  subject?: string
   /** One sentence for the log, and the annotation when it fails. */
   message: string
 }
@@ -22,6 +24,9 @@ export interface GateFacts {
   maxExposureScore: number | undefined
   previous: { score: number; time: string } | undefined
   maxDrop: number | undefined
+  /** Exposure scores of the selected device groups. */
+  deviceGroups: Array<{ name: string; score: number }> | undefined
+  maxDeviceGroupExposureScore: number | undefined
 }
 
 export function evaluateChecks(facts: GateFacts): Check[] {
@@ -68,6 +73,24 @@ export function evaluateChecks(facts: GateFacts): Check[] {
         ? `Device secure score change is within max-drop ${shownLimit} (${readings}).`
         : `Device secure score fell by ${shownDrop} points, more than max-drop ${shownLimit}: ${readings}.`
     })
+  }
+  const { deviceGroups, maxDeviceGroupExposureScore: maxGroup } = facts
+  if (maxGroup !== undefined) {
+    for (const group of deviceGroups ?? []) {
+      const passed = group.score <= maxGroup
+      const [shownExposure, shownLimit] = formatCompared(group.score, maxGroup)
+      const name = JSON.stringify(group.name)
+      checks.push({
+        input: 'max-device-group-exposure-score',
+        limit: maxGroup,
+        value: group.score,
+        passed,
+        subject: group.name,
+        message: passed
+          ? `Device group ${name}: exposure score ${shownExposure} (${exposureLevel(group.score)}) is within max-device-group-exposure-score ${shownLimit}.`
+          : `Device group ${name}: exposure score ${shownExposure} (${exposureLevel(group.score)}) is above the threshold max-device-group-exposure-score ${shownLimit} (lower is better).`
+      })
+    }
   }
   return checks
 }

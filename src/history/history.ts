@@ -3,7 +3,7 @@
  * own record: one JSON object per line, one line per run, only ever appended to. Everything here is
  * pure; where the lines are kept is ./file-store.ts's business.
  */
-import type { DefenderReadings } from '../defender/api.js'
+import type { DefenderReadings } from '../defender/answers.js'
 import { isIsoDateTime, isRecord, parseJson } from '../json.js'
 
 export interface HistoryEntry {

@@ -6,7 +6,9 @@
 import { exposureLevel, type Check } from '../gate/checks.js'
 import { formatCompared, formatPoints, plainDecimal } from '../format.js'
 import type { AuthMethod } from '../config/settings.js'
+import type { TrackingIssueContent } from '../github/tracking-issue.js'
 import { staticBadgeUrl } from './badge.js'
+import { trendChart } from './chart.js'
 import { badgeSpec, commentMarker, scoreDelta, type ScoreReport } from './model.js'
 
 const AUTH_LABELS: Record<AuthMethod, string> = {
@@ -19,14 +21,18 @@ const AUTH_LABELS: Record<AuthMethod, string> = {
 const CHECK_LABELS: Record<Check['input'], string> = {
   'min-score': 'Score',
   'max-exposure-score': 'Exposure score',
-  'max-drop': 'Fall since the previous reading'
+  'max-drop': 'Fall since the previous reading',
+  'max-device-group-exposure-score': 'Device group exposure'
 }
+
+/** Readings listed in the history table; the chart shows more. */
+const TABLE_READINGS = 10
 
 const SPARKS = '▁▂▃▄▅▆▇█'
 
 /** Markdown for the job summary. */
 export function renderSummary(report: ScoreReport): string {
-  return [...overview(report), ...recommendationsSection(report), ...historySection(report), ...footnote()].join('\n')
+  return [...overview(report), ...deviceGroupsSection(report), ...recommendationsSection(report), ...historySection(report), ...footnote()].join('\n')
 }
 
 /** GitHub refuses a comment longer than this (HTTP 422), and the old comment would stay. */
@@ -44,17 +50,42 @@ export function renderComment(report: ScoreReport, runUrl: string | undefined, m
       `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
       '',
       ...overview(report),
+      ...deviceGroupsSection(report),
       ...recommendationsSection(report, rows),
+      ...historyChart(report),
       ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
       ...footnote()
     ].join('\n')
-  for (let rows = report.recommendations?.length ?? 0; rows > 0; rows--) {
+  for (let rows = report.recommendations?.top.length ?? 0; rows > 0; rows--) {
     const comment = render(rows)
     if (comment.length <= maxChars) {
       return comment
     }
   }
   return render(0)
+}
+
+/** The tracking issue of issue-on-failure: the same report as the comment, under a title that names the tenant. */
+export function trackingIssueContent(report: ScoreReport, runUrl: string | undefined): TrackingIssueContent {
+  const marker = `<!-- defender-secure-score-action issue tenant=${report.tenant.toLowerCase() || 'unspecified'} -->`
+  const failed = report.checks.filter(check => !check.passed).map(check => check.input)
+  const run = runUrl ? ` ([run](${runUrl}))` : ''
+  return {
+    marker,
+    title: `Device secure score check failing${report.tenant ? ` for tenant ${report.tenant}` : ''}: ${[...new Set(failed)].join(', ')}`,
+    body: [
+      marker,
+      'This issue stays open while the scheduled device secure score check fails, and is closed by the first run that passes every check.',
+      '',
+      ...overview(report),
+      ...deviceGroupsSection(report),
+      ...recommendationsSection(report),
+      ...historyChart(report),
+      ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
+      ...footnote()
+    ].join('\n'),
+    recovery: `Recovered: score ${formatPoints(report.reading.score)} points at ${report.reading.time}, every check passes${run}.`
+  }
 }
 
 /** One line for the log when nothing failed. */
@@ -101,7 +132,8 @@ function checksTable(report: ScoreReport): string[] {
     const [value, limitValue] = formatCompared(check.value, check.limit)
     const limit = `${check.input === 'min-score' ? 'at least' : 'at most'} ${limitValue}`
     const result = check.passed ? '✅ passed' : report.enforced ? '❌ failed' : '⚠️ failed (warning)'
-    return `| ${CHECK_LABELS[check.input]} (\`${check.input}\`) | ${limit} | ${value} | ${result} |`
+    const label = check.subject === undefined ? CHECK_LABELS[check.input] : `${CHECK_LABELS[check.input]}: ${inlineText(check.subject)}`
+    return `| ${label} (\`${check.input}\`) | ${limit} | ${value} | ${result} |`
   })
   return ['| Check | Limit | Value | Result |', '|---|---|---|---|', ...rows, '']
 }
@@ -133,13 +165,26 @@ function describeDelta(report: ScoreReport): string {
   return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${inlineText(previous.time)})`
 }
 
-function recommendationsSection(report: ScoreReport, shownRows = Number.POSITIVE_INFINITY): string[] {
-  const items = report.recommendations
-  if (!items) {
+function deviceGroupsSection(report: ScoreReport): string[] {
+  const groups = report.deviceGroups?.groups
+  if (!groups) {
     return []
   }
+  if (groups.length === 0) {
+    return ['### Device groups', '', 'None of the device groups asked for is listed by the API.', '']
+  }
+  const rows = groups.map(group => `| ${inlineText(group.name)} | ${formatPoints(group.score)} | ${exposureLevel(group.score)} |`)
+  return ['### Exposure score by device group', '', '| Device group | Exposure score | Level |', '|---|---|---|', ...rows, '']
+}
+
+function recommendationsSection(report: ScoreReport, shownRows = Number.POSITIVE_INFINITY): string[] {
+  if (!report.recommendations) {
+    return []
+  }
+  const { top: items, excepted } = report.recommendations
+  const exceptions = excepted > 0 ? [`${excepted} recommendation${excepted === 1 ? ' was' : 's were'} left out: the security team granted an exception.`, ''] : []
   if (items.length === 0) {
-    return ['### Top recommendations', '', 'The API listed no security recommendations.', '']
+    return ['### Top recommendations', '', 'The API listed no active security recommendations.', '', ...exceptions]
   }
   const shown = items.slice(0, shownRows)
   const rows = shown.map((item, index) => {
@@ -151,15 +196,22 @@ function recommendationsSection(report: ScoreReport, shownRows = Number.POSITIVE
     `### Top ${items.length} recommendations by score impact`,
     '',
     ...(rows.length > 0 ? ['| # | Recommendation | Category | Score impact (points) | Exposed devices |', '|---|---|---|---|---|', ...rows, ''] : []),
-    ...(left > 0 ? [`${left} more left out to fit GitHub's limit on the length of a comment; the job summary lists them all.`, ''] : [])
+    ...(left > 0 ? [`${left} more left out to fit GitHub's limit on the length of a comment; the job summary lists them all.`, ''] : []),
+    ...exceptions
   ]
 }
 
+function historyChart(report: ScoreReport): string[] {
+  const chart = trendChart(report.history?.recent ?? [], report.checks.find(check => check.input === 'min-score')?.limit)
+  return chart.length > 0 ? [...chart, ''] : []
+}
+
 function historySection(report: ScoreReport): string[] {
-  const recent = report.history?.recent
-  if (!recent || recent.length < 2) {
+  const all = report.history?.recent
+  if (!all || all.length < 2) {
     return []
   }
+  const recent = all.slice(-TABLE_READINGS)
   const scores = recent.map(entry => entry.score)
   const first = scores[0] ?? 0
   const last = scores.at(-1) ?? 0
@@ -173,6 +225,7 @@ function historySection(report: ScoreReport): string[] {
     '',
     `Trend: \`${sparkline(scores)}\` ${formatPoints(first)} → ${formatPoints(last)} (${signed(last - first)})`,
     '',
+    ...historyChart(report),
     '| Time | Score | Change | Exposure |',
     '|---|---|---|---|',
     ...rows,

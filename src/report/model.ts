@@ -4,7 +4,7 @@
  * different stories.
  */
 import type { AuthMethod, Settings } from '../config/settings.js'
-import type { DefenderReadings, Recommendation, ScoreReading } from '../defender/api.js'
+import type { DefenderReadings, DeviceGroupReadings, Recommendations, ScoreReading } from '../defender/answers.js'
 import type { Cloud, Region } from '../defender/clouds.js'
 import { checksPassed, evaluateChecks, type Check } from '../gate/checks.js'
 import { formatPoints } from '../format.js'
@@ -14,7 +14,9 @@ export interface ScoreReport {
   reading: ScoreReading
   exposure: ScoreReading | undefined
   /** Top recommendations by score impact; undefined when not asked for or not available. */
-  recommendations: Recommendation[] | undefined
+  recommendations: Recommendations | undefined
+  /** Exposure scores of the device groups selected; undefined when not asked for or not available. */
+  deviceGroups: DeviceGroupReadings | undefined
   /** Earlier readings of the same tenant; undefined without history-file. */
   history: HistoryView | undefined
   checks: Check[]
@@ -35,6 +37,7 @@ export function buildReport(settings: Settings, readings: DefenderReadings, hist
     reading: readings.score,
     exposure: readings.exposure,
     recommendations: readings.recommendations,
+    deviceGroups: readings.deviceGroups,
     history,
     checks: evaluateChecks({
       score: readings.score.score,
@@ -43,7 +46,9 @@ export function buildReport(settings: Settings, readings: DefenderReadings, hist
       exposure: readings.exposure?.score,
       maxExposureScore: settings.maxExposureScore,
       previous: history?.previous,
-      maxDrop: settings.maxDrop
+      maxDrop: settings.maxDrop,
+      deviceGroups: readings.deviceGroups?.groups,
+      maxDeviceGroupExposureScore: settings.maxDeviceGroupExposureScore
     }),
     enforced: settings.failOnLowScore,
     tenant: settings.tenantId,

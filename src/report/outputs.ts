@@ -1,5 +1,6 @@
 /** The step's outputs: their one list, checked against action.yml by a test, and their values. */
 import { formatPoints } from '../format.js'
+import { exposureLevel } from '../gate/checks.js'
 import { badgeSpec, passed, scoreDelta, type ScoreReport } from './model.js'
 
 export const OUTPUT_NAMES = [
@@ -12,7 +13,9 @@ export const OUTPUT_NAMES = [
   'score-delta',
   'badge-file',
   'badge-json',
-  'comment-url'
+  'comment-url',
+  'issue-url',
+  'report-json'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
@@ -21,6 +24,7 @@ export type OutputName = (typeof OUTPUT_NAMES)[number]
 export interface Published {
   badgeFile?: string | undefined
   commentUrl?: string | undefined
+  issueUrl?: string | undefined
 }
 
 export function reportOutputs(report: ScoreReport, published: Published): Record<OutputName, string> {
@@ -36,6 +40,49 @@ export function reportOutputs(report: ScoreReport, published: Published): Record
     'score-delta': delta === undefined ? '' : formatPoints(delta, 'exact'),
     'badge-file': published.badgeFile ?? '',
     'badge-json': JSON.stringify({ schemaVersion: 1, ...badgeSpec(report) }),
-    'comment-url': published.commentUrl ?? ''
+    'comment-url': published.commentUrl ?? '',
+    'issue-url': published.issueUrl ?? '',
+    'report-json': reportJson(report, published)
   }
+}
+
+/**
+ * The version of the report-json document. Changes are additive only: a field is never removed nor
+ * changes meaning within a version, so readers may ignore fields they do not know.
+ */
+export const REPORT_SCHEMA_VERSION = 1
+
+/** The run as one JSON document on one line, for chat webhooks, tickets and archives (schema in the README). */
+export function reportJson(report: ScoreReport, published: Published): string {
+  const previous = report.history?.previous
+  const document = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    score: report.reading.score,
+    time: report.reading.time,
+    passed: passed(report),
+    enforced: report.enforced,
+    checks: report.checks.map(check => ({
+      input: check.input,
+      ...(check.subject === undefined ? {} : { subject: check.subject }),
+      limit: check.limit,
+      value: check.value,
+      passed: check.passed
+    })),
+    exposureScore: report.exposure?.score ?? null,
+    exposureLevel: report.exposure ? exposureLevel(report.exposure.score) : null,
+    previousScore: previous?.score ?? null,
+    previousTime: previous?.time ?? null,
+    scoreDelta: scoreDelta(report) ?? null,
+    recommendations: report.recommendations?.top ?? null,
+    exceptedRecommendations: report.recommendations?.excepted ?? null,
+    deviceGroups: report.deviceGroups?.groups.map(group => ({ name: group.name, exposureScore: group.score, exposureLevel: exposureLevel(group.score) })) ?? null,
+    tenant: report.tenant,
+    cloud: report.cloud,
+    region: report.region ?? null,
+    apiHost: report.apiHost,
+    commentUrl: published.commentUrl ?? null,
+    issueUrl: published.issueUrl ?? null
+  }
+  // JSON.stringify leaves U+2028 and U+2029 as they are; escaped, no line break of any kind reaches the output.
+  return JSON.stringify(document).replace(/[\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16)}`)
 }

@@ -19,7 +19,7 @@ import {
   visibleText,
   withSim
 } from '../support/harness.js'
-import { SCORE_PATH } from '../../src/defender/api.js'
+import { SCORE_PATH } from '../../src/defender/answers.js'
 import { onScore } from '../sim/defender.js'
 import { aadError, DEFAULT_AUDIENCE, json, type Simulator } from '../sim/simulator.js'
 
@@ -335,7 +335,7 @@ describe('Defender API errors', () => {
       const token = sim.issueAccessToken(['Score.Read.All'], 'https://graph.microsoft.com')
       const result = await run(sim, { inputs: { 'access-token': token, 'api-url': sim.apiUrl } }, [token])
       assert.equal(result.exitCode, 1)
-      assert.match(onlyError(result), /HTTP 401, Unauthorized: Authorization has been denied[\s\S]*Fix: the access token was not accepted/)
+      assert.match(onlyError(result), /HTTP 401, Unauthorized: Authorization has been denied[\s\S]*Fix: the authorization header was not accepted: the token is invalid, expired, or for another API/)
     }))
 
   it('retries 429 honouring Retry-After in seconds, reusing the token', () =>

@@ -19,6 +19,7 @@ import type { Simulator } from '../sim/simulator.js'
 
 const SIGN_IN_HOSTS = ['login.microsoftonline.com', 'login.microsoftonline.us']
 const API_HOSTS = [
+  'api.security.microsoft.com',
   'api.securitycenter.microsoft.com',
   'api-gcc.securitycenter.microsoft.us',
   'api-gov.securitycenter.microsoft.us',
@@ -78,7 +79,7 @@ function proxiedRun(sim: Simulator, proxy: ConnectProxy, inputs: Record<string, 
 
 describe('clouds and regions, through a proxy', () => {
   const cases: Array<[string, Record<string, string>, string, string, string]> = [
-    ['commercial (default)', {}, 'login.microsoftonline.com', 'api.securitycenter.microsoft.com', 'https://api.securitycenter.microsoft.com/.default'],
+    ['commercial (default)', {}, 'login.microsoftonline.com', 'api.security.microsoft.com', 'https://api.securitycenter.microsoft.com/.default'],
     ['gcc', { cloud: 'gcc' }, 'login.microsoftonline.com', 'api-gcc.securitycenter.microsoft.us', 'https://api-gcc.securitycenter.microsoft.us/.default'],
     ['gcc-high', { cloud: 'gcc-high' }, 'login.microsoftonline.us', 'api-gov.securitycenter.microsoft.us', 'https://api-gov.securitycenter.microsoft.us/.default'],
     ['dod', { cloud: 'dod' }, 'login.microsoftonline.us', 'api-gov.securitycenter.microsoft.us', 'https://api-gov.securitycenter.microsoft.us/.default'],

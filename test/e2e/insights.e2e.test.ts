@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { XMLValidator } from 'fast-xml-parser'
 import { annotations, onlyError, pullRequestRun, runSwept, secretInputs, withSim, type ActionRun, type RunOptions } from '../support/harness.js'
-import { EXPOSURE_PATH, RECOMMENDATIONS_PATH } from '../../src/defender/api.js'
+import { EXPOSURE_PATH, RECOMMENDATIONS_PATH } from '../../src/defender/answers.js'
 import type { Simulator } from '../sim/simulator.js'
 
 async function withWorkspace(test: (workspace: string) => Promise<void>): Promise<void> {

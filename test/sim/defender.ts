@@ -1,6 +1,6 @@
-/** The Defender for Endpoint API: checks the bearer token's audience and roles, answers the score endpoints. */
+/** The Defender for Endpoint API: checks the bearer token's audience and roles, answers the score, exposure, device-group and recommendation endpoints. */
 import { randomUUID } from 'node:crypto'
-import { EXPOSURE_PATH, RECOMMENDATIONS_PATH, SCORE_PATH } from '../../src/defender/api.js'
+import { DEVICE_GROUPS_PATH, EXPOSURE_PATH, RECOMMENDATIONS_PATH, SCORE_PATH } from '../../src/defender/answers.js'
 import type { IncomingMessage } from 'node:http'
 import { DEFENDER_RESOURCE, GCC_RESOURCE, GOV_RESOURCE } from './entra.js'
 import { json, type Reply } from './reply.js'
@@ -29,6 +29,13 @@ export function answerDefender(sim: Simulator, request: IncomingMessage, url: UR
     [EXPOSURE_PATH]: {
       role: 'Score.Read.All',
       body: () => ({ '@odata.context': `${url.origin}/api/$metadata#ExposureScore/$entity`, time: apiTime(), ...sim.exposure })
+    },
+    [DEVICE_GROUPS_PATH]: {
+      role: 'Score.Read.All',
+      body: () => ({
+        '@odata.context': `${url.origin}/api/$metadata#ExposureScore`,
+        value: sim.deviceGroups.map(group => (typeof group === 'object' && group !== null ? { time: apiTime(), ...group } : group))
+      })
     },
     [RECOMMENDATIONS_PATH]: {
       role: 'SecurityRecommendation.Read.All',

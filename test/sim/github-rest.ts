@@ -1,8 +1,11 @@
 /**
  * GitHub's REST API and the one GraphQL query the action makes (`viewer`): issue comments with their
- * authors, paging with Link headers, and a read-only mode like a fork's token. Each token acts as an
- * identity (`Simulator.githubIdentities`), as on GitHub: the job's token as github-actions[bot].
+ * authors, issues, file contents on branches with their blob sha (compare-and-swap as GitHub does it),
+ * the git data API for an orphan branch, paging with Link headers, and a read-only mode like a fork's
+ * token. Each token acts as an identity (`Simulator.githubIdentities`): the job's token as
+ * github-actions[bot].
  */
+import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { json, type Reply } from './reply.js'
 import type { Simulator } from './simulator.js'
@@ -32,7 +35,16 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
       status: '403'
     })
   }
-  const text = typeof body === 'object' && body !== null && 'body' in body && typeof body.body === 'string' ? body.body : undefined
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
+  const repository = /^\/repos\/[^/]+\/[^/]+/.exec(path)?.[0] ?? ''
+  const rest = path.slice(repository.length)
+  if (repository && (rest.startsWith('/contents/') || rest.startsWith('/git/'))) {
+    return answerContents(sim, request.method ?? 'GET', decodeURIComponent(rest), url, fields)
+  }
+  if (repository && (rest === '/issues' || /^\/issues\/\d+$/.test(rest))) {
+    return answerIssues(sim, request, url, rest, fields, login)
+  }
+  const text = typeof fields['body'] === 'string' ? fields['body'] : undefined
   if (list && request.method === 'GET') {
     return page(sim, request, url, sim.comments.filter(comment => comment.issue === Number(list[1])))
   }
@@ -78,4 +90,124 @@ function page(sim: Simulator, request: IncomingMessage, url: URL, all: unknown[]
     headers['Link'] = `<${next.href}>; rel="next"`
   }
   return json(200, all.slice((number - 1) * perPage, number * perPage), headers)
+}
+
+/** An issue as GitHub's REST API returns it. */
+export interface SimIssue {
+  number: number
+  title: string
+  body: string
+  state: 'open' | 'closed'
+  state_reason: string | null
+  html_url: string
+  user: { login: string }
+}
+
+function answerIssues(sim: Simulator, request: IncomingMessage, url: URL, rest: string, fields: Record<string, unknown>, login: string): Reply {
+  if (rest === '/issues' && request.method === 'GET') {
+    const state = url.searchParams.get('state') ?? 'open'
+    return page(sim, request, url, sim.issues.filter(issue => state === 'all' || issue.state === state))
+  }
+  if (rest === '/issues' && request.method === 'POST' && typeof fields['title'] === 'string') {
+    const number = sim.nextIssueNumber++
+    const issue: SimIssue = {
+      number,
+      title: fields['title'],
+      body: typeof fields['body'] === 'string' ? fields['body'] : '',
+      state: 'open',
+      state_reason: null,
+      html_url: `https://github.com/octo-org/octo-repo/issues/${number}`,
+      user: { login }
+    }
+    sim.issues.push(issue)
+    return json(201, issue)
+  }
+  const issue = sim.issues.find(candidate => candidate.number === Number(rest.slice('/issues/'.length)))
+  if (!issue) {
+    return json(404, NOT_FOUND)
+  }
+  if (request.method === 'PATCH') {
+    if (typeof fields['title'] === 'string') issue.title = fields['title']
+    if (typeof fields['body'] === 'string') issue.body = fields['body']
+    if (fields['state'] === 'open' || fields['state'] === 'closed') issue.state = fields['state']
+    if (typeof fields['state_reason'] === 'string') issue.state_reason = fields['state_reason']
+    return json(200, issue)
+  }
+  return request.method === 'GET' ? json(200, issue) : json(404, NOT_FOUND)
+}
+
+/** Git's blob id: what the contents API calls a file's sha. */
+export function blobSha(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex')
+}
+
+/** File contents on branches, and the git data API calls that make an orphan branch. */
+function answerContents(sim: Simulator, method: string, rest: string, url: URL, fields: Record<string, unknown>): Reply {
+  const contents = /^\/contents\/(.+)$/.exec(rest)?.[1]
+  if (contents !== undefined && method === 'GET') {
+    const files = sim.branches.get(url.searchParams.get('ref') ?? 'main')
+    const content = files?.get(contents)
+    if (!files) return json(404, { message: `No commit found for the ref ${url.searchParams.get('ref')}`, status: '404' })
+    if (content === undefined) return json(404, NOT_FOUND)
+    // Like GitHub: files over 1 MB come without content, to be read from the blob API.
+    const large = content.length > sim.contentsInlineLimit
+    sim.blobs.set(blobSha(content), content)
+    return json(200, {
+      type: 'file',
+      path: contents,
+      size: content.length,
+      sha: blobSha(content),
+      encoding: large ? 'none' : 'base64',
+      content: large ? '' : content.toString('base64')
+    })
+  }
+  if (contents !== undefined && method === 'PUT') {
+    const branch = typeof fields['branch'] === 'string' ? fields['branch'] : 'main'
+    const files = sim.branches.get(branch)
+    if (!files) return json(404, { message: `Branch ${branch} not found`, status: '404' })
+    const existing = files.get(contents)
+    if (existing !== undefined && fields['sha'] === undefined) {
+      return json(422, { message: `Invalid request.\n\n"sha" wasn't supplied.`, status: '422' })
+    }
+    if (existing !== undefined && fields['sha'] !== blobSha(existing)) {
+      return json(409, { message: `${contents} does not match ${String(fields['sha'])}`, status: '409' })
+    }
+    if (typeof fields['content'] !== 'string' || typeof fields['message'] !== 'string') {
+      return json(422, { message: 'Invalid request: content and message are required.', status: '422' })
+    }
+    const content = Buffer.from(fields['content'], 'base64')
+    files.set(contents, content)
+    sim.historyCommits.push({ branch, message: fields['message'] })
+    return json(existing === undefined ? 201 : 200, { content: { path: contents, sha: blobSha(content) }, commit: { sha: blobSha(Buffer.from(String(Math.random()))) } })
+  }
+  const ref = /^\/git\/ref\/heads\/(.+)$/.exec(rest)?.[1]
+  if (ref !== undefined && method === 'GET') {
+    return sim.branches.has(ref) ? json(200, { ref: `refs/heads/${ref}`, object: { sha: 'c0ffee', type: 'commit' } }) : json(404, NOT_FOUND)
+  }
+  const blob = /^\/git\/blobs\/([0-9a-f]{40})$/.exec(rest)?.[1]
+  if (blob !== undefined && method === 'GET') {
+    const content = sim.blobs.get(blob)
+    return content === undefined ? json(404, NOT_FOUND) : json(200, { sha: blob, size: content.length, encoding: 'base64', content: content.toString('base64') })
+  }
+  if (rest === '/git/trees' && method === 'POST' && Array.isArray(fields['tree'])) {
+    const entries = (fields['tree'] as Array<Record<string, unknown>>).map(entry => [String(entry['path']), Buffer.from(String(entry['content']))] as const)
+    const sha = blobSha(Buffer.from(JSON.stringify(entries)))
+    sim.pendingTrees.set(sha, new Map(entries))
+    return json(201, { sha })
+  }
+  if (rest === '/git/commits' && method === 'POST' && typeof fields['tree'] === 'string' && sim.pendingTrees.has(fields['tree'])) {
+    const sha = blobSha(Buffer.from(`commit ${fields['tree']} ${String(Math.random())}`))
+    sim.pendingCommits.set(sha, { tree: fields['tree'], message: String(fields['message']) })
+    return json(201, { sha })
+  }
+  if (rest === '/git/refs' && method === 'POST' && typeof fields['ref'] === 'string' && typeof fields['sha'] === 'string') {
+    const branch = fields['ref'].replace(/^refs\/heads\//, '')
+    const commit = sim.pendingCommits.get(fields['sha'])
+    if (sim.branches.has(branch)) return json(422, { message: 'Reference already exists', status: '422' })
+    if (!commit) return json(422, { message: 'Object does not exist', status: '422' })
+    sim.branches.set(branch, new Map(sim.pendingTrees.get(commit.tree)))
+    sim.historyCommits.push({ branch, message: commit.message })
+    return json(201, { ref: fields['ref'], object: { sha: fields['sha'], type: 'commit' } })
+  }
+  return json(404, NOT_FOUND)
 }

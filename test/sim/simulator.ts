@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { answerDefender } from './defender.js'
 import { answerToken, DEFENDER_RESOURCE } from './entra.js'
 import { answerIdToken } from './github-oidc.js'
-import { answerGitHubRest } from './github-rest.js'
+import { answerGitHubRest, type SimIssue } from './github-rest.js'
 import { json, misbehave, type Reply, type TransportFault } from './reply.js'
 
 export { json, type Reply, type TransportFault }
@@ -95,12 +95,19 @@ export class Simulator {
   score: ScoreState = { score: 340 }
   /** What GET /api/exposureScore reports. */
   exposure: ScoreState = { score: 42 }
+  /** The items of GET /api/exposureScore/ByMachineGroups. */
+  deviceGroups: unknown[] = [
+    { score: 41.38041766305988, rbacGroupName: 'GroupOne', rbacGroupId: 10 },
+    { score: 72.5, rbacGroupName: 'Kiosks', rbacGroupId: 11 },
+    { score: 12, rbacGroupName: 'Servers', rbacGroupId: 12 }
+  ]
   /** The items of GET /api/recommendations. */
   recommendations: unknown[] = [
     { id: 'sca-1', recommendationName: 'Turn on Microsoft Defender Firewall', recommendationCategory: 'Network', productName: 'windows_10', configScoreImpact: 2.5, exposedMachinesCount: 12, totalMachineCount: 40 },
     { id: 'sca-2', recommendationName: 'Enable Local Admin password management', recommendationCategory: 'Accounts', productName: 'windows_10', configScoreImpact: 7.25, exposedMachinesCount: 30, totalMachineCount: 40 },
     { id: 'sca-3', recommendationName: 'Update Google Chrome', recommendationCategory: 'Application', productName: 'chrome', configScoreImpact: 0, exposedMachinesCount: 3, totalMachineCount: 40 },
-    { id: 'sca-4', recommendationName: 'Block Office applications from creating child processes', recommendationCategory: 'Security controls', productName: 'office', configScoreImpact: 4, exposedMachinesCount: 25, totalMachineCount: 40 }
+    { id: 'sca-4', recommendationName: 'Block Office applications from creating child processes', recommendationCategory: 'Security controls', productName: 'office', configScoreImpact: 4, exposedMachinesCount: 25, totalMachineCount: 40 },
+    { id: 'sca-5', recommendationName: 'Disable SMBv1 on the legacy scanner', recommendationCategory: 'Network', productName: 'windows_10', configScoreImpact: 9, exposedMachinesCount: 1, totalMachineCount: 40, status: 'Exception' }
   ]
   /** The token GitHub's REST API accepts (the job's github.token). */
   readonly githubToken = `ghs_${PLANTED}${randomBytes(15).toString('base64url')}`
@@ -108,6 +115,18 @@ export class Simulator {
   githubReadOnly = false
   /** The identity each GitHub token acts as; tests add others (a maintainer, an outsider). */
   readonly githubIdentities = new Map<string, string>([[this.githubToken, 'github-actions[bot]']])
+  /** Issues of the repository (issue-on-failure). */
+  readonly issues: SimIssue[] = []
+  nextIssueNumber = 1
+  /** Files on the repository's branches: branch -> path -> content (history-branch). */
+  readonly branches = new Map<string, Map<string, Buffer>>([['main', new Map()]])
+  /** The commits written to branches, for tests to count. */
+  readonly historyCommits: Array<{ branch: string; message: string }> = []
+  /** Files larger than this come from the contents API without content, as GitHub's over 1 MB do. */
+  contentsInlineLimit = 1024 * 1024
+  readonly blobs = new Map<string, Buffer>()
+  readonly pendingTrees = new Map<string, Map<string, Buffer>>()
+  readonly pendingCommits = new Map<string, { tree: string; message: string }>()
   /** Where Link headers send the next page; another origin, to check the token does not follow. */
   githubNextPageOrigin: string | undefined
   readonly comments: SimComment[] = []

@@ -26,7 +26,7 @@ describe('settings', () => {
     assert.equal(parsed.minScore, undefined)
     assert.equal(parsed.timeoutMs, 30_000)
     assert.equal(parsed.maxRetries, 3)
-    assert.equal(parsed.apiUrl, 'https://api.securitycenter.microsoft.com')
+    assert.equal(parsed.apiUrl, 'https://api.security.microsoft.com')
   })
 
   it('resolves auto: token, then secret, then OIDC', () => {

@@ -1,7 +1,8 @@
 /** What the Defender API answers, and what it means. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { describeApiFailure, parseRecommendations, parseScoreResponse, topRecommendations } from '../../src/defender/api.js'
+import { describeApiFailure } from '../../src/defender/api.js'
+import { parseDeviceGroups, parseRecommendations, parseScoreResponse, topRecommendations } from '../../src/defender/answers.js'
 
 
 
@@ -31,10 +32,34 @@ describe('Defender responses', () => {
         { recommendationName: 'No impact' }
       ]
     })
-    const items = parseRecommendations(ok(body))
-    assert.deepEqual(items.map(item => [item.name, item.configScoreImpact]), [['Low', 1], ['High', 9], ['No impact', 0]])
-    assert.deepEqual(topRecommendations(items, 2).map(item => item.name), ['High', 'Low'])
-    assert.throws(() => parseRecommendations(ok('{"items":[]}')), /not with the documented \{ "value": \[\.\.\.\] \} collection/)
+    const { top, excepted } = parseRecommendations(ok(body), 10)
+    assert.deepEqual(top.map(item => [item.name, item.configScoreImpact]), [['High', 9], ['Low', 1], ['No impact', 0]])
+    assert.equal(excepted, 0)
+    assert.deepEqual(topRecommendations(top, 2).map(item => item.name), ['High', 'Low'])
+    assert.throws(() => parseRecommendations(ok('{"items":[]}'), 5), /not with the documented \{ "value": \[\.\.\.\] \} collection/)
+  })
+
+  it('leaves out recommendations the security team excepted, and counts them', () => {
+    const body = JSON.stringify({
+      value: [
+        { recommendationName: 'Excepted', configScoreImpact: 50, status: 'Exception' },
+        { recommendationName: 'Active', configScoreImpact: 1, status: 'Active' },
+        { recommendationName: 'No status', configScoreImpact: 2 }
+      ]
+    })
+    const { top, excepted } = parseRecommendations(ok(body), 5)
+    assert.deepEqual(top.map(item => item.name), ['No status', 'Active'])
+    assert.equal(excepted, 1)
+  })
+
+  it('reads device groups, keeping those asked for (case-insensitively) and naming the missing ones', () => {
+    const body = JSON.stringify({ value: [{ time: '2019-12-03T09:51:28.214338Z', score: 41.4, rbacGroupName: 'GroupOne' }, { score: 80, rbacGroupName: 'Kiosks' }] })
+    assert.deepEqual(parseDeviceGroups(ok(body), { all: true }).groups, [{ name: 'GroupOne', score: 41.4 }, { name: 'Kiosks', score: 80 }])
+    const some = parseDeviceGroups(ok(body), { all: false, names: ['groupone', 'Nowhere'] })
+    assert.deepEqual(some, { groups: [{ name: 'GroupOne', score: 41.4 }], missing: ['Nowhere'], listed: ['GroupOne', 'Kiosks'] })
+    for (const bad of ['{"value":[{"score":1}]}', '{"value":[{"rbacGroupName":"a","score":"1"}]}', '{"value":[{"rbacGroupName":"a","score":-1}]}', '[]']) {
+      assert.throws(() => parseDeviceGroups(ok(bad), { all: true }), { name: 'ServiceError' }, bad)
+    }
   })
 
   it('describes API errors with code, message, request id and a hint', () => {

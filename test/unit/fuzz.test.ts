@@ -7,7 +7,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { parseClientCertificate } from '../../src/signin/certificate.js'
-import { describeApiFailure, parseRecommendations, parseScoreResponse } from '../../src/defender/api.js'
+import { describeApiFailure } from '../../src/defender/api.js'
+import { parseRecommendations, parseScoreResponse } from '../../src/defender/answers.js'
 import { describeTokenFailure, parseEntraError, presentedAssertion } from '../../src/signin/entra.js'
 import { ConfigurationError, ServiceError } from '../../src/errors.js'
 import { parseHistory } from '../../src/history/history.js'
@@ -185,9 +186,9 @@ describe('fuzzing response parsing', () => {
   it('recommendations: named items with finite numbers, or a ServiceError', () =>
     fc.assert(
       fc.property(anyResponse, response => {
-        const outcome = typedOutcome(() => parseRecommendations(response), ServiceError)
+        const outcome = typedOutcome(() => parseRecommendations(response, 50), ServiceError)
         if ('value' in outcome) {
-          for (const item of outcome.value) {
+          for (const item of outcome.value.top) {
             assert.ok(item.name.length > 0 && Number.isFinite(item.configScoreImpact))
           }
         }

@@ -14,7 +14,9 @@ describe('checks', () => {
     exposure: undefined,
     maxExposureScore: undefined,
     previous: undefined,
-    maxDrop: undefined
+    maxDrop: undefined,
+    deviceGroups: undefined,
+    maxDeviceGroupExposureScore: undefined
   }
 
   it('checks nothing without thresholds', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { badgeSpec, type ScoreReport } from '../../src/report/model.js'
 import { MAX_COMMENT_CHARS, renderComment, renderSummary, sparkline } from '../../src/report/markdown.js'
-import { reportOutputs } from '../../src/report/outputs.js'
+import { reportJson, reportOutputs } from '../../src/report/outputs.js'
 import { staticBadgeUrl } from '../../src/report/badge.js'
 
 
@@ -13,6 +13,7 @@ describe('report', () => {
     reading: { score: 340, time: '2019-12-03T09:15:58.1665846Z' },
     exposure: undefined,
     recommendations: undefined,
+    deviceGroups: undefined,
     history: undefined,
     checks: [{ input: 'min-score', limit: 400, value: 340, passed: false, message: 'below' }],
     enforced: true,
@@ -34,11 +35,19 @@ describe('report', () => {
       'score-delta': '',
       'badge-file': '',
       'badge-json': '{"schemaVersion":1,"label":"device secure score","message":"340","color":"red"}',
-      'comment-url': 'https://github.com/o/r/pull/1#issuecomment-2'
+      'comment-url': 'https://github.com/o/r/pull/1#issuecomment-2',
+      'issue-url': '',
+      'report-json': reportJson(report, { commentUrl: 'https://github.com/o/r/pull/1#issuecomment-2' })
     })
     const unchecked = reportOutputs({ ...report, checks: [] }, {})
     assert.equal(unchecked['min-score'], '')
     assert.equal(unchecked['passed'], 'true')
+  })
+
+  it('report-json keeps every line break out, even U+2028 from the API', () => {
+    const text = reportJson({ ...report, recommendations: { top: [{ name: 'a\u2028b\nc', category: '', product: '', configScoreImpact: 1, exposedMachines: undefined, totalMachines: undefined }], excepted: 0 } }, {})
+    assert.doesNotMatch(text, /[\n\r\u2028\u2029]/)
+    assert.equal((JSON.parse(text) as { recommendations: Array<{ name: string }> }).recommendations[0]?.name, 'a\u2028b\nc')
   })
 
   it('colours the badge by the checks and builds a shields.io URL', () => {
@@ -74,7 +83,7 @@ describe('report', () => {
     const summary = renderSummary({
       ...report,
       exposure: { score: 42, time: 'T3' },
-      recommendations: [{ name: 'Enable | Firewall', category: 'Network', product: 'Windows', configScoreImpact: 3.5, exposedMachines: 2, totalMachines: 9 }],
+      recommendations: { top: [{ name: 'Enable | Firewall', category: 'Network', product: 'Windows', configScoreImpact: 3.5, exposedMachines: 2, totalMachines: 9 }], excepted: 0 },
       history
     })
     assert.match(summary, /\| Exposure score \| 42, medium \(0-29 low/)
@@ -104,7 +113,7 @@ describe('report', () => {
     const hostile = '@org/team ![img](https://evil.example/x.png) [click](http://evil.example) www.evil.example <img src=x> a|b\rc\nd'
     const summary = renderSummary({
       ...report,
-      recommendations: [{ name: hostile + 'x'.repeat(500), category: '`code`', product: '', configScoreImpact: -3, exposedMachines: 1e21, totalMachines: 2 }]
+      recommendations: { top: [{ name: hostile + 'x'.repeat(500), category: '`code`', product: '', configScoreImpact: -3, exposedMachines: 1e21, totalMachines: 2 }], excepted: 0 }
     })
     const row = summary.split('\n').find(line => line.startsWith('| 1 |')) ?? ''
     assert.match(row, /@\u200borg\/team/, 'the mention is broken by a zero-width space')
@@ -119,7 +128,7 @@ describe('report', () => {
 
   it('keeps the pull-request comment within GitHub\'s 65,536 characters, leaving rows out and saying so', () => {
     const long = { name: 'n'.repeat(5000), category: 'c'.repeat(5000), product: '', configScoreImpact: 1, exposedMachines: 1, totalMachines: 1 }
-    const many = { ...report, recommendations: Array.from({ length: 50 }, () => long) }
+    const many = { ...report, recommendations: { top: Array.from({ length: 50 }, () => long), excepted: 0 } }
     const comment = renderComment(many, undefined)
     assert.ok(comment.length <= MAX_COMMENT_CHARS, `${comment.length} characters`)
     assert.equal(comment.split('\n').filter(line => line.startsWith('| 50 |')).length, 1, 'cut cells keep every row within the limit')

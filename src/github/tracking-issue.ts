@@ -1,0 +1,84 @@
+/**
+ * issue-on-failure: one open issue per tenant while checks fail. Created by the first failing run,
+ * updated by later ones (never a second issue), commented on and closed by the first run that
+ * passes every check. Like the sticky comment, it touches only issues its own token's identity
+ * created and marked: an issue by anyone else that carries the marker is never edited or closed.
+ */
+import { failureMessage } from '../errors.js'
+import { isRecord } from '../json.js'
+import { info, warning } from '../log.js'
+import type { Http } from '../net/http.js'
+import { GitHubApi, GitHubError, type GitHubTarget } from './api.js'
+import { isOwnedBy } from './ownership.js'
+
+export interface TrackingIssueContent {
+  /** Starts the body; finds the issue again. */
+  marker: string
+  title: string
+  /** The latest report, for a failing run. */
+  body: string
+  /** One line for the recovery comment, for a passing run. */
+  recovery: string
+}
+
+interface Issue {
+  number: number
+  author: string
+  body: string
+  url: string
+}
+
+/** Keeps the tracking issue in step with this run's verdict. Returns the issue's page, if there is one; never throws. */
+export async function trackFailures(http: Http, target: GitHubTarget, failed: boolean, content: TrackingIssueContent): Promise<string | undefined> {
+  const github = new GitHubApi(http, target)
+  const [owner = '', repo = ''] = target.repository.split('/')
+  const issues = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/issues`
+  try {
+    const me = await github.viewerLogin()
+    const open = async (): Promise<Issue[]> =>
+      (await github.list(`${issues}?state=open`))
+        .filter(item => !('pull_request' in item))
+        .flatMap(toIssue)
+        .filter(issue => isOwnedBy(issue, me, content.marker))
+        .sort((a, b) => a.number - b.number)
+    let mine = await open()
+    if (!failed) {
+      for (const issue of mine) {
+        await github.request('POST', `${issues}/${issue.number}/comments`, { body: content.recovery })
+        await github.request('PATCH', `${issues}/${issue.number}`, { state: 'closed', state_reason: 'completed' })
+        info(`issue-on-failure: every check passes again; closed ${issue.url}.`)
+      }
+      return mine[0]?.url
+    }
+    if (mine.length === 0) {
+      await github.request('POST', issues, { title: content.title, body: content.body })
+      mine = await open()
+    }
+    const [keeper, ...duplicates] = mine
+    if (!keeper) {
+      throw new GitHubError(201, `POST ${issues}`, ': the issue just created is not listed')
+    }
+    // Runs that raced this one may have opened one each: close all but the oldest, pointing to it.
+    for (const duplicate of duplicates) {
+      await github.request('POST', `${issues}/${duplicate.number}/comments`, { body: `${content.marker}\nDuplicate of #${keeper.number}.` })
+      await github.request('PATCH', `${issues}/${duplicate.number}`, { state: 'closed', state_reason: 'not_planned' })
+    }
+    await github.request('PATCH', `${issues}/${keeper.number}`, { title: content.title, body: content.body })
+    info(`issue-on-failure: ${keeper.url} tracks the failing checks.`)
+    return keeper.url
+  } catch (error) {
+    const refused = error instanceof GitHubError && (error.status === 403 || error.status === 404)
+    const hint = refused ? " The token cannot write issues: give the job 'permissions: issues: write'." : ''
+    warning(`issue-on-failure: the tracking issue could not be kept (${failureMessage(error)}).${hint}`)
+    return undefined
+  }
+}
+
+function toIssue(value: Record<string, unknown>): Issue[] {
+  const { number, body, html_url: url, user } = value
+  const login = isRecord(user) ? user['login'] : undefined
+  if (typeof number !== 'number' || typeof login !== 'string') {
+    return []
+  }
+  return [{ number, author: login, body: typeof body === 'string' ? body : '', url: typeof url === 'string' && /^https:\/\/\S+$/.test(url) ? url : '' }]
+}
