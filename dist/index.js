@@ -4899,7 +4899,7 @@ function toEntry(line) {
     }
     const { time, score, exposure, tenant, apiHost } = value;
     const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure));
-    if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || !validExposure) {
+    if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || score < 0 || !validExposure) {
         return undefined;
     }
     return {
@@ -5476,13 +5476,15 @@ function trendChart(readings, minScore) {
         '```'
     ];
 }
+/** To two decimals, as the summary shows points; a number too large to hold decimals stays as it is. */
 function round(value) {
-    return Math.round(value * 100) / 100;
+    return Math.abs(value) >= 1e15 ? value : Math.round(value * 100) / 100;
 }
 /** A y range with some room around the values, on whole numbers. */
 function axisRange(low, high) {
     const margin = Math.max(1, (high - low) * 0.1);
-    return [Math.max(0, Math.floor(low - margin)), Math.ceil(high + margin)];
+    const top = Math.ceil(high + margin);
+    return [Math.max(0, Math.floor(low - margin)), Number.isFinite(top) ? top : high];
 }
 
 ;// CONCATENATED MODULE: ./build/src/gate/checks.js

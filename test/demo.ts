@@ -1,9 +1,10 @@
 /**
  * `npm run demo`: the action's main job end to end with no Microsoft account. It starts the local
- * simulator (Entra ID, the Defender API, GitHub's OIDC issuer), runs the bundled dist/index.js as
- * the runner would, signing in with GitHub OIDC and gating on min-score 300 (with the exposure score
- * and the top recommendations), and prints what a
- * workflow would see: the step log, the outputs and the job summary.
+ * simulator (Entra ID, the Defender API, GitHub's OIDC issuer and REST API), seeds a week of earlier
+ * readings on a history branch, and runs the bundled dist/index.js as the runner would: signing in
+ * with GitHub OIDC, gating on min-score 300, with the exposure score, every device group, the top
+ * recommendations and the trend chart. It prints what a workflow would see: the step log, the
+ * outputs and the job summary.
  */
 import { oidcRun, runAction } from './support/harness.js'
 import { Simulator } from './sim/simulator.js'
@@ -11,14 +12,33 @@ import { Simulator } from './sim/simulator.js'
 const sim = await Simulator.start()
 try {
   const options = oidcRun(sim)
-  const run = await runAction({ ...options, inputs: { ...options.inputs, 'min-score': '300', 'include-exposure-score': 'true' } })
+  const week = [318, 322, 321, 327, 330, 334, 336].map((score, index) => ({
+    time: new Date(Date.now() - (7 - index) * 24 * 60 * 60 * 1000).toISOString(),
+    score,
+    exposure: null,
+    tenant: sim.tenantId,
+    apiHost: new URL(sim.apiUrl).host
+  }))
+  sim.branches.set('secure-score-history', new Map([['history.jsonl', Buffer.from(week.map(entry => `${JSON.stringify(entry)}\n`).join(''))]]))
+  const run = await runAction({
+    ...options,
+    githubToken: sim.githubToken,
+    env: { ...options.env, GITHUB_API_URL: sim.githubApiUrl, GITHUB_REPOSITORY: 'octo-org/octo-repo' },
+    inputs: {
+      ...options.inputs,
+      'min-score': '300',
+      'include-exposure-score': 'true',
+      'device-groups': '*',
+      'history-branch': 'secure-score-history'
+    }
+  })
   const log = run.stdout
     .split('\n')
     .filter(line => line && !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
   const section = (title: string): void => console.log(`\n----- ${title} -----`)
   console.log(
-    'Simulated tenant, app and Defender API on 127.0.0.1; signing in with GitHub OIDC; min-score 300, ' +
-      'with the exposure score and the top recommendations.'
+    'Simulated tenant, app, Defender API and GitHub on 127.0.0.1; signing in with GitHub OIDC; min-score 300, ' +
+      'with the exposure score, every device group, the top recommendations and a week of history on a branch.'
   )
   section('step log')
   console.log(log.join('\n'))

@@ -69,7 +69,7 @@ function toEntry(line: string): HistoryEntry | undefined {
   }
   const { time, score, exposure, tenant, apiHost } = value
   const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure))
-  if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || !validExposure) {
+  if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || score < 0 || !validExposure) {
     return undefined
   }
   return {

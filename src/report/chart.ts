@@ -41,12 +41,14 @@ export function trendChart(readings: HistoryEntry[], minScore: number | undefine
   ]
 }
 
+/** To two decimals, as the summary shows points; a number too large to hold decimals stays as it is. */
 function round(value: number): number {
-  return Math.round(value * 100) / 100
+  return Math.abs(value) >= 1e15 ? value : Math.round(value * 100) / 100
 }
 
 /** A y range with some room around the values, on whole numbers. */
 function axisRange(low: number, high: number): [number, number] {
   const margin = Math.max(1, (high - low) * 0.1)
-  return [Math.max(0, Math.floor(low - margin)), Math.ceil(high + margin)]
+  const top = Math.ceil(high + margin)
+  return [Math.max(0, Math.floor(low - margin)), Number.isFinite(top) ? top : high]
 }

@@ -1,6 +1,6 @@
 /** action.yml, the settings module and the README describe one interface; these keep them in step. */
 import assert from 'node:assert/strict'
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { INPUT_NAMES } from '../../src/config/inputs.js'
@@ -33,7 +33,7 @@ describe('action metadata', () => {
 
   it('shows every example workflow in the README exactly as in examples/', async () => {
     const readme = await readFile(README, 'utf8')
-    for (const file of ['build-step.yml', 'scheduled-compliance.yml', 'pr-comment.yml']) {
+    for (const file of (await readdir(join(ROOT, 'examples'))).filter(name => name.endsWith('.yml'))) {
       const example = await readFile(join(ROOT, 'examples', file), 'utf8')
       assert.ok(readme.includes(`\`\`\`yaml\n${example}\`\`\``), `README shows examples/${file} as it is`)
     }
