@@ -17,7 +17,21 @@ export function isExpectedFailure(error: unknown): error is ConfigurationError |
 }
 
 /** Codes of the file system refusing: the runner's disk or permissions, not a bug of the action. */
-const FILE_SYSTEM_CODES = new Set(['EPERM', 'EACCES', 'EROFS', 'ENOSPC', 'EDQUOT', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ENOENT', 'EMFILE', 'ELOOP', 'EBUSY', 'EIO'])
+const FILE_SYSTEM_CODES = new Set([
+  'EPERM',
+  'EACCES',
+  'EROFS',
+  'ENOSPC',
+  'EDQUOT',
+  'EISDIR',
+  'ENOTDIR',
+  'EEXIST',
+  'ENOENT',
+  'EMFILE',
+  'ELOOP',
+  'EBUSY',
+  'EIO'
+])
 
 /** The single line handed to `core.setFailed`: never a stack trace, never a secret. */
 export function failureMessage(error: unknown): string {

@@ -71,7 +71,12 @@ async function recordHistory(settings: Settings, readings: DefenderReadings, htt
   const earlier =
     store.kind === 'file'
       ? await recordInFile(store.path, settings.workspace, current)
-      : await recordOnBranch(http, store, current, `Device secure score ${formatPoints(current.score, 'exact')} at ${current.time}${settings.runUrl ? `\n\n${settings.runUrl}` : ''}`)
+      : await recordOnBranch(
+          http,
+          store,
+          current,
+          `Device secure score ${formatPoints(current.score, 'exact')} at ${current.time}${settings.runUrl ? `\n\n${settings.runUrl}` : ''}`
+        )
   if (!earlier) {
     return undefined
   }
@@ -97,7 +102,12 @@ async function publish(settings: Settings, report: ScoreReport, http: Http): Pro
     }
   }
   if (settings.pullRequestComment) {
-    published.commentUrl = await upsertPullRequestComment(settings.pullRequestComment, commentMarker(report), renderComment(report, settings.runUrl), http)
+    published.commentUrl = await upsertPullRequestComment(
+      settings.pullRequestComment,
+      commentMarker(report),
+      renderComment(report, settings.runUrl),
+      http
+    )
   }
   if (settings.trackingIssue) {
     published.issueUrl = await trackFailures(http, settings.trackingIssue, !passed(report), trackingIssueContent(report, settings.runUrl))

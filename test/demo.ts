@@ -19,7 +19,10 @@ try {
     tenant: sim.tenantId,
     apiHost: new URL(sim.apiUrl).host
   }))
-  sim.branches.set('secure-score-history', new Map([['history.jsonl', Buffer.from(week.map(entry => `${JSON.stringify(entry)}\n`).join(''))]]))
+  sim.branches.set(
+    'secure-score-history',
+    new Map([['history.jsonl', Buffer.from(week.map(entry => `${JSON.stringify(entry)}\n`).join(''))]])
+  )
   const run = await runAction({
     ...options,
     githubToken: sim.githubToken,
@@ -32,9 +35,7 @@ try {
       'history-branch': 'secure-score-history'
     }
   })
-  const log = run.stdout
-    .split('\n')
-    .filter(line => line && !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
+  const log = run.stdout.split('\n').filter(line => line && !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
   const section = (title: string): void => console.log(`\n----- ${title} -----`)
   console.log(
     'Simulated tenant, app, Defender API and GitHub on 127.0.0.1; signing in with GitHub OIDC; min-score 300, ' +

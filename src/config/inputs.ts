@@ -141,9 +141,9 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
 }
 
 /** A path inside the history branch: relative, with no `..`, no empty part and nothing git refuses. */
-const BRANCH_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))(?!.*\/\/)[A-Za-z0-9._\/-]+(?<!\/)$/
+const BRANCH_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))(?!.*\/\/)[A-Za-z0-9._/-]+(?<!\/)$/
 /** A branch name git accepts, kept to the characters a workflow needs. */
-const BRANCH_NAME = /^(?!\/|-)(?!.*(?:\.\.|\/\/|@\{|\.lock(?:\/|$)))[A-Za-z0-9._\/-]+(?<![/.])$/
+const BRANCH_NAME = /^(?!\/|-)(?!.*(?:\.\.|\/\/|@\{|\.lock(?:\/|$)))[A-Za-z0-9._/-]+(?<![/.])$/
 
 /** Where the history is kept, when it is: a workspace file, or a file on a branch of the repository. */
 function parseHistoryStore(raw: RawInputs, env: NodeJS.ProcessEnv, workspace: string): HistoryStore | undefined {
@@ -164,7 +164,9 @@ function parseHistoryStore(raw: RawInputs, env: NodeJS.ProcessEnv, workspace: st
   }
   const github = readGitHubTarget(requireGitHubToken('history-branch', 'contents: write', raw['github-token']), env)
   if (!/^[^/]+\/[^/]+$/.test(github.repository)) {
-    throw new ConfigurationError('history-branch needs GITHUB_REPOSITORY (owner/name), which the runner sets: run the action in a GitHub workflow.')
+    throw new ConfigurationError(
+      'history-branch needs GITHUB_REPOSITORY (owner/name), which the runner sets: run the action in a GitHub workflow.'
+    )
   }
   return { kind: 'branch', branch, path, github }
 }
@@ -184,13 +186,18 @@ function requireGitHubToken(input: InputName, permission: string, token: string)
  * alone checks every group, as max-exposure-score alone reads the exposure score.
  */
 function parseDeviceGroups(value: string, max: number | undefined): DeviceGroupSelection | undefined {
-  const names = value.split(/[,\n]/).map(name => name.trim()).filter(name => name.length > 0)
+  const names = value
+    .split(/[,\n]/)
+    .map(name => name.trim())
+    .filter(name => name.length > 0)
   if (names.length === 0) {
     return max === undefined ? undefined : { all: true }
   }
   if (names.includes('*')) {
     if (names.length > 1) {
-      throw new ConfigurationError(`Invalid device-groups '${value}'. Expected '*' alone for every group, or group names separated by commas.`)
+      throw new ConfigurationError(
+        `Invalid device-groups '${value}'. Expected '*' alone for every group, or group names separated by commas.`
+      )
     }
     return { all: true }
   }
@@ -206,9 +213,7 @@ function resolveAuthMethod(method: AuthMethodInput, raw: RawInputs): AuthMethod 
       return 'oidc'
     case 'token':
       if (!raw['access-token']) {
-        throw new ConfigurationError(
-          "auth-method is 'token' but access-token is empty. Pass access-token, or use auth-method 'auto'."
-        )
+        throw new ConfigurationError("auth-method is 'token' but access-token is empty. Pass access-token, or use auth-method 'auto'.")
       }
       return method
     case 'secret':
@@ -244,7 +249,7 @@ function parseCredential(method: AuthMethod, raw: RawInputs, env: NodeJS.Process
       if (!/^[\x21-\x7e]+$/.test(raw['access-token'])) {
         throw new ConfigurationError(
           'Invalid access-token: it holds a space, a line break or another character a bearer token cannot have. ' +
-            'Pass the token alone (an earlier step\'s output often ends with a line break: trim it).'
+            "Pass the token alone (an earlier step's output often ends with a line break: trim it)."
         )
       }
       return { method, accessToken: raw['access-token'] }
@@ -328,7 +333,6 @@ function parseClientId(value: string, required: boolean, method: AuthMethod): st
   }
   return value
 }
-
 
 function parseChoice<T extends string>(name: InputName, value: string, choices: readonly T[]): T {
   const match = choices.find(choice => choice === value.toLowerCase())

@@ -90,13 +90,12 @@ export interface Settings {
   maxRetries: number
 }
 
-
 /** The history file's path on a history branch when history-file is empty. */
 export const DEFAULT_BRANCH_HISTORY_FILE = 'history.jsonl'
 
 /** A workspace file (history-file), or a file on a branch of the repository (history-branch). */
 export type HistoryStore =
-  | { kind: 'file'; /** Absolute, inside the workspace. */ path: string }
-  | { kind: 'branch'; branch: string; /** Inside the branch. */ path: string; github: GitHubTarget }
+  | { kind: 'file' /** Absolute, inside the workspace. */; path: string }
+  | { kind: 'branch'; branch: string /** Inside the branch. */; path: string; github: GitHubTarget }
 
 export type DeviceGroupSelection = { all: true } | { all: false; names: string[] }

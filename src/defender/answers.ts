@@ -166,4 +166,3 @@ export function parseDeviceGroups(response: HttpResponse, selection: { all: true
     listed
   }
 }
-

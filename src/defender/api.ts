@@ -34,14 +34,20 @@ export async function readDefender(http: Http, settings: Settings, token: string
   const get = <T>(path: string, permission: string, parse: (response: HttpResponse) => T) =>
     settle(getJson(http, apiUrl, token, path, permission).then(parse))
   const score = get(SCORE_PATH, 'Score.Read.All', response => parseScoreResponse(response, SCORE_PATH))
-  const exposure = settings.includeExposureScore ? get(EXPOSURE_PATH, 'Score.Read.All', response => parseScoreResponse(response, EXPOSURE_PATH)) : undefined
+  const exposure = settings.includeExposureScore
+    ? get(EXPOSURE_PATH, 'Score.Read.All', response => parseScoreResponse(response, EXPOSURE_PATH))
+    : undefined
   const groups = deviceGroups ? get(DEVICE_GROUPS_PATH, 'Score.Read.All', response => parseDeviceGroups(response, deviceGroups)) : undefined
   const recommendations =
     settings.recommendations > 0
       ? get(RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All', response => parseRecommendations(response, settings.recommendations))
       : undefined
 
-  const needed = [score, settings.maxExposureScore === undefined ? undefined : exposure, settings.maxDeviceGroupExposureScore === undefined ? undefined : groups]
+  const needed = [
+    score,
+    settings.maxExposureScore === undefined ? undefined : exposure,
+    settings.maxDeviceGroupExposureScore === undefined ? undefined : groups
+  ]
   for (const result of await Promise.all(needed)) {
     if (result?.status === 'rejected') {
       throw result.reason

@@ -109,7 +109,9 @@ async function checkFolder(path: string, workspace: string, create: boolean): Pr
   }
   const resolved = await realpath(existing)
   if (!isWithin(root, resolved)) {
-    throw new WorkspaceFileError(`${path} is outside the workspace (${workspace}) once symlinks are resolved (its folder leads to ${resolved})`)
+    throw new WorkspaceFileError(
+      `${path} is outside the workspace (${workspace}) once symlinks are resolved (its folder leads to ${resolved})`
+    )
   }
   if (create && existing !== folder) {
     await mkdir(folder, { recursive: true })

@@ -75,7 +75,11 @@ export class GitHubApi {
     const viewer = isRecord(data) ? data['viewer'] : undefined
     const login = isRecord(viewer) ? viewer['login'] : undefined
     if (typeof login !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/.test(login)) {
-      throw new GitHubError(response.status, 'POST /graphql (viewer)', ` but without the login of the token's identity (${describeBody(response.body, response.headers)})`)
+      throw new GitHubError(
+        response.status,
+        'POST /graphql (viewer)',
+        ` but without the login of the token's identity (${describeBody(response.body, response.headers)})`
+      )
     }
     return login
   }
@@ -100,7 +104,10 @@ export class GitHubApi {
   private json(response: HttpResponse, request: string): unknown {
     if (response.status < 200 || response.status > 299) {
       const json = parseJson(response.body)
-      const message = isRecord(json) && typeof json['message'] === 'string' ? `: ${json['message'].slice(0, 300)}` : ` (${describeBody(response.body, response.headers)})`
+      const message =
+        isRecord(json) && typeof json['message'] === 'string'
+          ? `: ${json['message'].slice(0, 300)}`
+          : ` (${describeBody(response.body, response.headers)})`
       throw new GitHubError(response.status, request, message)
     }
     const json = parseJson(response.body)

@@ -23,7 +23,12 @@ const MAX_EVENT_BYTES = 16 * 1024 * 1024
  * Returns its URL; undefined when skipped or refused. It never fails the run: a fork's pull request
  * gets a read-only token, and that must not turn a gate red.
  */
-export async function upsertPullRequestComment(target: PullRequestCommentTarget, marker: string, body: string, http: Http): Promise<string | undefined> {
+export async function upsertPullRequestComment(
+  target: PullRequestCommentTarget,
+  marker: string,
+  body: string,
+  http: Http
+): Promise<string | undefined> {
   if (!PULL_REQUEST_EVENTS.includes(target.eventName)) {
     info(`comment-on-pr: skipped, this run's event is '${target.eventName || 'unknown'}', not a pull request.`)
     return undefined

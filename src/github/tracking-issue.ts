@@ -29,7 +29,12 @@ interface Issue {
 }
 
 /** Keeps the tracking issue in step with this run's verdict. Returns the issue's page, if there is one; never throws. */
-export async function trackFailures(http: Http, target: GitHubTarget, failed: boolean, content: TrackingIssueContent): Promise<string | undefined> {
+export async function trackFailures(
+  http: Http,
+  target: GitHubTarget,
+  failed: boolean,
+  content: TrackingIssueContent
+): Promise<string | undefined> {
   const github = new GitHubApi(http, target)
   const [owner = '', repo = ''] = target.repository.split('/')
   const issues = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/issues`
@@ -80,5 +85,12 @@ function toIssue(value: Record<string, unknown>): Issue[] {
   if (typeof number !== 'number' || typeof login !== 'string') {
     return []
   }
-  return [{ number, author: login, body: typeof body === 'string' ? body : '', url: typeof url === 'string' && /^https:\/\/\S+$/.test(url) ? url : '' }]
+  return [
+    {
+      number,
+      author: login,
+      body: typeof body === 'string' ? body : '',
+      url: typeof url === 'string' && /^https:\/\/\S+$/.test(url) ? url : ''
+    }
+  ]
 }

@@ -24,14 +24,23 @@ export interface BranchLocation {
   github: GitHubTarget
 }
 
-type BranchFile = { kind: 'no-branch' } | { kind: 'no-file' } | { kind: 'file'; text: string; sha: string } | { kind: 'too-large'; size: number }
+type BranchFile =
+  | { kind: 'no-branch' }
+  | { kind: 'no-file' }
+  | { kind: 'file'; text: string; sha: string }
+  | { kind: 'too-large'; size: number }
 
 /**
  * Reads the earlier readings from the branch and appends this one. Returns the earlier readings
  * (what the append was based on), or undefined when they could not be read. Never throws: a token
  * that cannot write warns, and the checks still decide on what was read.
  */
-export async function recordOnBranch(http: Http, location: BranchLocation, current: HistoryEntry, message: string): Promise<HistoryFile | undefined> {
+export async function recordOnBranch(
+  http: Http,
+  location: BranchLocation,
+  current: HistoryEntry,
+  message: string
+): Promise<HistoryFile | undefined> {
   const github = new GitHubApi(http, location.github)
   const where = `${location.path} on branch ${location.branch}`
   let earlier: HistoryFile | undefined
@@ -47,7 +56,10 @@ export async function recordOnBranch(http: Http, location: BranchLocation, curre
       }
       earlier = parseHistory(read.kind === 'file' ? read.text : '')
       const text = `${read.kind === 'file' ? read.text : ''}${historyLine(current, earlier.needsNewline)}`
-      const written = read.kind === 'no-branch' ? await createBranch(github, location, text, message) : await writeFile(github, location, text, message, read)
+      const written =
+        read.kind === 'no-branch'
+          ? await createBranch(github, location, text, message)
+          : await writeFile(github, location, text, message, read)
       if (written) {
         info(`history-branch: appended this reading to ${where} (attempt ${attempt}).`)
         return earlier
@@ -62,7 +74,9 @@ export async function recordOnBranch(http: Http, location: BranchLocation, curre
     const hint = refused
       ? " The token cannot write the repository's contents: give the job 'permissions: contents: write' (a fork's pull request never can)."
       : ''
-    warning(`history-branch: ${where} could not be ${earlier ? 'written' : 'read'} (${failureMessage(error)}); this reading is not added.${hint}`)
+    warning(
+      `history-branch: ${where} could not be ${earlier ? 'written' : 'read'} (${failureMessage(error)}); this reading is not added.${hint}`
+    )
     return earlier
   }
 }
@@ -100,9 +114,10 @@ async function readFile(github: GitHubApi, location: BranchLocation): Promise<Br
     return { kind: 'too-large', size }
   }
   // Files over 1 MB come without content from the contents API; the blob API gives them up to 100 MB.
-  const blob = answer['encoding'] === 'base64' && typeof answer['content'] === 'string' && (answer['content'] || size === 0)
-    ? answer
-    : await github.request('GET', `${repositoryPath(location)}/git/blobs/${encodeURIComponent(sha)}`)
+  const blob =
+    answer['encoding'] === 'base64' && typeof answer['content'] === 'string' && (answer['content'] || size === 0)
+      ? answer
+      : await github.request('GET', `${repositoryPath(location)}/git/blobs/${encodeURIComponent(sha)}`)
   const content = isRecord(blob) && blob['encoding'] === 'base64' && typeof blob['content'] === 'string' ? blob['content'] : undefined
   if (content === undefined) {
     throw new GitHubError(200, `GET ${contentsPath(location)}`, ' but without the base64 content of the file')
@@ -132,7 +147,9 @@ async function writeFile(github: GitHubApi, location: BranchLocation, text: stri
 /** Creates the branch with one orphan commit holding the history file; false when another run created it first. */
 async function createBranch(github: GitHubApi, location: BranchLocation, text: string, message: string): Promise<boolean> {
   const repository = repositoryPath(location)
-  const tree = await github.request('POST', `${repository}/git/trees`, { tree: [{ path: location.path, mode: '100644', type: 'blob', content: text }] })
+  const tree = await github.request('POST', `${repository}/git/trees`, {
+    tree: [{ path: location.path, mode: '100644', type: 'blob', content: text }]
+  })
   const treeSha = isRecord(tree) ? tree['sha'] : undefined
   const commit = await github.request('POST', `${repository}/git/commits`, { message, tree: treeSha, parents: [] })
   const commitSha = isRecord(commit) ? commit['sha'] : undefined

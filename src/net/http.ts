@@ -158,14 +158,16 @@ export class Http {
     const abort = (): void => void message?.destroy()
     this.disposal.signal.addEventListener('abort', abort, { once: true })
     const exchange = (async (): Promise<HttpResponse> => {
-      const response = await this.client.request(request.method, request.url, request.body ?? null, request.headers).catch((error: unknown) => {
-        throw isInvalidHeader(error)
-          ? new PermanentFailure(
-              'the request has a header value with a line break or another character HTTP does not allow',
-              'A credential or URL holds a character it should not (often a trailing line break pasted into a secret): check the inputs.'
-            )
-          : error
-      })
+      const response = await this.client
+        .request(request.method, request.url, request.body ?? null, request.headers)
+        .catch((error: unknown) => {
+          throw isInvalidHeader(error)
+            ? new PermanentFailure(
+                'the request has a header value with a line break or another character HTTP does not allow',
+                'A credential or URL holds a character it should not (often a trailing line break pasted into a secret): check the inputs.'
+              )
+            : error
+        })
       message = response.message
       const body = await readBody(response.message)
       return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }

@@ -10,11 +10,7 @@ export function isLoopbackHost(hostname: string): boolean {
     return true
   }
   const octets = host.split('.')
-  return (
-    octets.length === 4 &&
-    octets[0] === '127' &&
-    octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255)
-  )
+  return octets.length === 4 && octets[0] === '127' && octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255)
 }
 
 /** Whether a bearer token may be sent to this URL: https://, or http:// to loopback. */

@@ -32,7 +32,13 @@ const SPARKS = '▁▂▃▄▅▆▇█'
 
 /** Markdown for the job summary. */
 export function renderSummary(report: ScoreReport): string {
-  return [...overview(report), ...deviceGroupsSection(report), ...recommendationsSection(report), ...historySection(report), ...footnote()].join('\n')
+  return [
+    ...overview(report),
+    ...deviceGroupsSection(report),
+    ...recommendationsSection(report),
+    ...historySection(report),
+    ...footnote()
+  ].join('\n')
 }
 
 /** GitHub refuses a comment longer than this (HTTP 422), and the old comment would stay. */
@@ -142,7 +148,10 @@ function detailRows(report: ScoreReport): Array<[string, string]> {
   const rows: Array<[string, string]> = [['Score', `**${formatPoints(report.reading.score)}** points${describeDelta(report)}`]]
   if (report.exposure) {
     const exposure = report.exposure.score
-    rows.push(['Exposure score', `${formatPoints(exposure)}, ${exposureLevel(exposure)} (0-29 low, 30-69 medium, 70-100 high; lower is better)`])
+    rows.push([
+      'Exposure score',
+      `${formatPoints(exposure)}, ${exposureLevel(exposure)} (0-29 low, 30-69 medium, 70-100 high; lower is better)`
+    ])
   }
   rows.push(
     ['Reported at', inlineText(report.reading.time)],
@@ -182,20 +191,28 @@ function recommendationsSection(report: ScoreReport, shownRows = Number.POSITIVE
     return []
   }
   const { top: items, excepted } = report.recommendations
-  const exceptions = excepted > 0 ? [`${excepted} recommendation${excepted === 1 ? ' was' : 's were'} left out: the security team granted an exception.`, ''] : []
+  const exceptions =
+    excepted > 0
+      ? [`${excepted} recommendation${excepted === 1 ? ' was' : 's were'} left out: the security team granted an exception.`, '']
+      : []
   if (items.length === 0) {
     return ['### Top recommendations', '', 'The API listed no active security recommendations.', '', ...exceptions]
   }
   const shown = items.slice(0, shownRows)
   const rows = shown.map((item, index) => {
-    const devices = item.exposedMachines === undefined ? '' : `${plainDecimal(item.exposedMachines)}${item.totalMachines === undefined ? '' : ` of ${plainDecimal(item.totalMachines)}`}`
+    const devices =
+      item.exposedMachines === undefined
+        ? ''
+        : `${plainDecimal(item.exposedMachines)}${item.totalMachines === undefined ? '' : ` of ${plainDecimal(item.totalMachines)}`}`
     return `| ${index + 1} | ${inlineText(item.name)} | ${inlineText(item.category)} | ${signed(item.configScoreImpact)} | ${devices} |`
   })
   const left = items.length - shown.length
   return [
     `### Top ${items.length} recommendations by score impact`,
     '',
-    ...(rows.length > 0 ? ['| # | Recommendation | Category | Score impact (points) | Exposed devices |', '|---|---|---|---|---|', ...rows, ''] : []),
+    ...(rows.length > 0
+      ? ['| # | Recommendation | Category | Score impact (points) | Exposed devices |', '|---|---|---|---|---|', ...rows, '']
+      : []),
     ...(left > 0 ? [`${left} more left out to fit GitHub's limit on the length of a comment; the job summary lists them all.`, ''] : []),
     ...exceptions
   ]
@@ -244,9 +261,7 @@ function footnote(): string[] {
 export function sparkline(values: number[]): string {
   const low = Math.min(...values)
   const high = Math.max(...values)
-  return values
-    .map(value => SPARKS[high === low ? 3 : Math.round(((value - low) / (high - low)) * (SPARKS.length - 1))])
-    .join('')
+  return values.map(value => SPARKS[high === low ? 3 : Math.round(((value - low) / (high - low)) * (SPARKS.length - 1))]).join('')
 }
 
 function signed(value: number): string {
@@ -263,10 +278,13 @@ export const MAX_CELL_CHARS = 120
  */
 export function inlineText(text: string, maxChars = MAX_CELL_CHARS): string {
   const cut = [...text].length > maxChars ? `${[...text].slice(0, maxChars - 1).join('')}…` : text
-  return cut
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/[\\`*_{}[\]()<>|!~&#$]/g, character => `\\${character}`)
-    .replace(/@/g, '@\u200b')
-    .replace(/:\/\//g, ':\u200b//')
-    .replace(/(w)(ww\.)/gi, '$1\u200b$2')
+  return (
+    cut
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are shown, not obeyed.
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .replace(/[\\`*_{}[\]()<>|!~&#$]/g, character => `\\${character}`)
+      .replace(/@/g, '@\u200b')
+      .replace(/:\/\//g, ':\u200b//')
+      .replace(/(w)(ww\.)/gi, '$1\u200b$2')
+  )
 }

@@ -75,7 +75,12 @@ export function reportJson(report: ScoreReport, published: Published): string {
     scoreDelta: scoreDelta(report) ?? null,
     recommendations: report.recommendations?.top ?? null,
     exceptedRecommendations: report.recommendations?.excepted ?? null,
-    deviceGroups: report.deviceGroups?.groups.map(group => ({ name: group.name, exposureScore: group.score, exposureLevel: exposureLevel(group.score) })) ?? null,
+    deviceGroups:
+      report.deviceGroups?.groups.map(group => ({
+        name: group.name,
+        exposureScore: group.score,
+        exposureLevel: exposureLevel(group.score)
+      })) ?? null,
     tenant: report.tenant,
     cloud: report.cloud,
     region: report.region ?? null,

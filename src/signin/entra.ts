@@ -27,11 +27,20 @@ const AADSTS_HINTS: ReadonlyMap<number, string> = new Map([
   [700212, "The federated credential's audience does not match: it must be api://AzureADTokenExchange unless you set oidc-audience."],
   [700213, "The federated credential's subject does not match the job's."],
   [7000218, 'Neither a secret nor an assertion reached Entra ID: client-secret may be empty.'],
-  [70011, 'Check scope: it must be one API\'s application ID URI followed by /.default, such as https://api.securitycenter.microsoft.com/.default.'],
+  [
+    70011,
+    "Check scope: it must be one API's application ID URI followed by /.default, such as https://api.securitycenter.microsoft.com/.default."
+  ],
   [700022, 'Check scope: it must name a single API, such as https://api.securitycenter.microsoft.com/.default.'],
-  [500011, 'Check scope: the API it names is not known in this tenant (is Defender for Endpoint set up there, and is this the right cloud?).'],
+  [
+    500011,
+    'Check scope: the API it names is not known in this tenant (is Defender for Endpoint set up there, and is this the right cloud?).'
+  ],
   [65001, 'Grant admin consent: Entra admin center > App registrations > the app > API permissions > Grant admin consent.'],
-  [53003, 'Blocked by Conditional Access: ask your administrators to allow this workload identity in the Conditional Access policy for workload identities.'],
+  [
+    53003,
+    'Blocked by Conditional Access: ask your administrators to allow this workload identity in the Conditional Access policy for workload identities.'
+  ],
   [90002, 'The tenant was not found: check tenant-id, and that authority-host is the sign-in host of your cloud.'],
   [700027, "The client assertion's signature is invalid: the certificate is not registered on the app."],
   [50027, "The client assertion is malformed or expired: check the runner's clock (clock skew) and the assertion's claims."],
@@ -93,9 +102,7 @@ export function describeTokenFailure(response: HttpResponse, assertion?: Present
   }
   const code = parsed.code === undefined ? '' : `, AADSTS${parsed.code}`
   const kind = parsed.error ? ` ${parsed.error}` : ''
-  const lines = [
-    `Entra ID refused the token request (HTTP ${response.status}${code}${kind}): ${parsed.description ?? '(no description)'}`
-  ]
+  const lines = [`Entra ID refused the token request (HTTP ${response.status}${code}${kind}): ${parsed.description ?? '(no description)'}`]
   const hint = parsed.code === undefined ? undefined : AADSTS_HINTS.get(parsed.code)
   if (hint) {
     lines.push(`Fix: ${hint}`)

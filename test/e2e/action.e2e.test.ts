@@ -173,9 +173,12 @@ describe('threshold gate', () => {
       assert.equal(result.exitCode, 0, result.stdout)
       assert.deepEqual(errorAnnotations(result), [])
       const [warning] = annotations(result, 'warning')
-      assert.match(warning ?? "", /^Device secure score 340 is below the threshold min-score 400 [\s\S]*fail-on-low-score is false/)
+      assert.match(warning ?? '', /^Device secure score 340 is below the threshold min-score 400 [\s\S]*fail-on-low-score is false/)
       assert.equal(result.outputs['passed'], 'false')
-      assert.match(result.summary, /## ⚠️ Device secure score: 340 points\n\n1 of 1 check failed \(a warning only: fail-on-low-score is false\)\./)
+      assert.match(
+        result.summary,
+        /## ⚠️ Device secure score: 340 points\n\n1 of 1 check failed \(a warning only: fail-on-low-score is false\)\./
+      )
     }))
 })
 
@@ -184,7 +187,11 @@ describe('input validation happens before any request', () => {
   // wiring: the process exits 1 with one error line, no output, and nothing sent.
   for (const [name, inputs, message] of [
     ['min-score not a number', { 'min-score': 'abc' }, /^Invalid min-score 'abc'\. Expected a non-negative number/],
-    ['api-url over plain http', { 'api-url': 'http://api.securitycenter.microsoft.com' }, /^Invalid api-url 'http:\/\/api\.securitycenter\.microsoft\.com'\. Expected an https:\/\/ URL .*clear text/]
+    [
+      'api-url over plain http',
+      { 'api-url': 'http://api.securitycenter.microsoft.com' },
+      /^Invalid api-url 'http:\/\/api\.securitycenter\.microsoft\.com'\. Expected an https:\/\/ URL .*clear text/
+    ]
   ] as const) {
     it(`refuses ${name}`, () =>
       withSim(async sim => {
@@ -224,7 +231,10 @@ describe('input validation happens before any request', () => {
   it('refuses a clear-text ID token endpoint that is not loopback, before any request', () =>
     withSim(async sim => {
       const options = oidcRun(sim)
-      const result = await run(sim, { ...options, env: { ...options.env, ACTIONS_ID_TOKEN_REQUEST_URL: 'http://pipelines.example.com/idtoken' } })
+      const result = await run(sim, {
+        ...options,
+        env: { ...options.env, ACTIONS_ID_TOKEN_REQUEST_URL: 'http://pipelines.example.com/idtoken' }
+      })
       assert.equal(result.exitCode, 1)
       assert.match(onlyError(result), /^ACTIONS_ID_TOKEN_REQUEST_URL, set by the runner, is not an https:\/\/ URL/)
       assert.equal(sim.requests.length, 0)
@@ -244,7 +254,10 @@ describe('Entra ID errors', () => {
       const result = await run(sim, { inputs: { ...secretInputs(sim), 'client-secret': wrong } }, [wrong])
       assert.equal(result.exitCode, 1)
       const error = onlyError(result)
-      assert.match(error, /^Entra ID refused the token request \(HTTP 401, AADSTS7000215 invalid_client\): AADSTS7000215: Invalid client secret provided/)
+      assert.match(
+        error,
+        /^Entra ID refused the token request \(HTTP 401, AADSTS7000215 invalid_client\): AADSTS7000215: Invalid client secret provided/
+      )
       assert.match(error, /Trace ID: [0-9a-f-]{36}/)
       assert.match(error, /\nFix: The client-secret is wrong: use the secret's Value .*not its Secret ID/)
       assert.equal(scoreRequests(sim).length, 0)
@@ -292,7 +305,7 @@ describe('Entra ID errors', () => {
 
   it('explains missing admin consent (AADSTS65001)', () =>
     withSim(async sim => {
-      sim.script.entra.push(aadError(400, 'invalid_grant', 65001, "The user or administrator has not consented to use the application."))
+      sim.script.entra.push(aadError(400, 'invalid_grant', 65001, 'The user or administrator has not consented to use the application.'))
       const result = await run(sim, { inputs: secretInputs(sim) })
       assert.equal(result.exitCode, 1)
       assert.match(onlyError(result), /AADSTS65001[\s\S]*Fix: Grant admin consent/)
@@ -312,9 +325,11 @@ describe('Entra ID errors', () => {
       sim.script.entra.push({ status: 400, headers: { 'Content-Type': 'text/html' }, body: '<html><body>Bad gateway page</body></html>' })
       const result = await run(sim, { inputs: secretInputs(sim) })
       assert.equal(result.exitCode, 1)
-      assert.match(onlyError(result), /^Entra ID answered the token request with HTTP 400 and a body that is not its documented JSON error \(text\/html, \d+ bytes, not JSON \(it starts like HTML\)\)\. Check authority-host\.$/)
+      assert.match(
+        onlyError(result),
+        /^Entra ID answered the token request with HTTP 400 and a body that is not its documented JSON error \(text\/html, \d+ bytes, not JSON \(it starts like HTML\)\)\. Check authority-host\.$/
+      )
     }))
-
 })
 
 describe('Defender API errors', () => {
@@ -335,12 +350,17 @@ describe('Defender API errors', () => {
       const token = sim.issueAccessToken(['Score.Read.All'], 'https://graph.microsoft.com')
       const result = await run(sim, { inputs: { 'access-token': token, 'api-url': sim.apiUrl } }, [token])
       assert.equal(result.exitCode, 1)
-      assert.match(onlyError(result), /HTTP 401, Unauthorized: Authorization has been denied[\s\S]*Fix: the authorization header was not accepted: the token is invalid, expired, or for another API/)
+      assert.match(
+        onlyError(result),
+        /HTTP 401, Unauthorized: Authorization has been denied[\s\S]*Fix: the authorization header was not accepted: the token is invalid, expired, or for another API/
+      )
     }))
 
   it('retries 429 honouring Retry-After in seconds, reusing the token', () =>
     withSim(async sim => {
-      sim.script.api.push(onScore(json(429, { error: { code: 'TooManyRequests', message: 'Slow down', target: 'r1' } }, { 'Retry-After': '1' })))
+      sim.script.api.push(
+        onScore(json(429, { error: { code: 'TooManyRequests', message: 'Slow down', target: 'r1' } }, { 'Retry-After': '1' }))
+      )
       const result = await run(sim, { inputs: secretInputs(sim) })
       assert.equal(result.exitCode, 0, result.stdout)
       const waitMs = decidedWaitMs(result)
@@ -368,12 +388,17 @@ describe('Defender API errors', () => {
   it('gives up after max-retries and says what the last answer was', () =>
     withSim(async sim => {
       for (let index = 0; index < 3; index++) {
-        sim.script.api.push(onScore(json(503, { error: { code: 'ServiceUnavailable', message: 'Try later', target: `r${index}` } }, { 'Retry-After': '0' })))
+        sim.script.api.push(
+          onScore(json(503, { error: { code: 'ServiceUnavailable', message: 'Try later', target: `r${index}` } }, { 'Retry-After': '0' }))
+        )
       }
       const result = await run(sim, { inputs: { ...secretInputs(sim), 'max-retries': '2' } })
       assert.equal(result.exitCode, 1)
       assert.equal(scoreRequests(sim).length, 3)
-      assert.match(onlyError(result), /HTTP 503, ServiceUnavailable: Try later \(request id r2\)\)\.\nFix: the Defender API is having trouble/)
+      assert.match(
+        onlyError(result),
+        /HTTP 503, ServiceUnavailable: Try later \(request id r2\)\)\.\nFix: the Defender API is having trouble/
+      )
     }))
 
   it('backs off exponentially when a 5xx gives no Retry-After', () =>

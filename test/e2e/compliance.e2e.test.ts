@@ -46,7 +46,11 @@ describe('history-branch', () => {
         sim.branches.get('main')?.set('README.md', Buffer.from('the default branch'))
         const first = await scheduledRun(sim, { 'history-branch': 'secure-score-history' }, { workspace })
         assert.equal(first.exitCode, 0, first.stdout)
-        assert.deepEqual([...(sim.branches.get('secure-score-history')?.keys() ?? [])], ['history.jsonl'], 'only the history, not a copy of main')
+        assert.deepEqual(
+          [...(sim.branches.get('secure-score-history')?.keys() ?? [])],
+          ['history.jsonl'],
+          'only the history, not a copy of main'
+        )
         assert.equal(first.outputs['previous-score'], '')
         sim.score = { score: 330 }
         const second = await scheduledRun(sim, { 'history-branch': 'secure-score-history', 'max-drop': '5' }, { workspace })
@@ -54,9 +58,15 @@ describe('history-branch', () => {
         assert.match(onlyError(second), /^Device secure score fell by 10 points, more than max-drop 5/)
         assert.equal(second.outputs['previous-score'], '340')
         assert.equal(second.outputs['score-delta'], '-10')
-        assert.deepEqual(branchLines(sim).map(line => line['score']), [340, 330])
+        assert.deepEqual(
+          branchLines(sim).map(line => line['score']),
+          [340, 330]
+        )
         assert.deepEqual(await readdir(workspace), [], 'no checkout needed, nothing written to the workspace')
-        assert.match(sim.historyCommits.at(-1)?.message ?? '', /^Device secure score 330 at .*\n\nhttps:\/\/github\.com\/octo-org\/octo-repo\/actions\/runs\/4242$/)
+        assert.match(
+          sim.historyCommits.at(-1)?.message ?? '',
+          /^Device secure score 330 at .*\n\nhttps:\/\/github\.com\/octo-org\/octo-repo\/actions\/runs\/4242$/
+        )
       } finally {
         await rm(workspace, { recursive: true, force: true })
       }
@@ -65,7 +75,15 @@ describe('history-branch', () => {
   it('keeps history-file as the path on the branch, and reads a file too large to come inline (blob API)', () =>
     withSim(async sim => {
       sim.contentsInlineLimit = 100
-      sim.branches.set('records', new Map([['secure-score/tenant.jsonl', Buffer.from(`${JSON.stringify({ time: '2026-11-20T06:00:00Z', score: 350, exposure: null, tenant: sim.tenantId })}\n`.repeat(3))]]))
+      sim.branches.set(
+        'records',
+        new Map([
+          [
+            'secure-score/tenant.jsonl',
+            Buffer.from(`${JSON.stringify({ time: '2026-11-20T06:00:00Z', score: 350, exposure: null, tenant: sim.tenantId })}\n`.repeat(3))
+          ]
+        ])
+      )
       const result = await scheduledRun(sim, { 'history-branch': 'records', 'history-file': 'secure-score/tenant.jsonl' })
       assert.equal(result.exitCode, 0, result.stdout)
       assert.equal(result.outputs['previous-score'], '350')
@@ -82,7 +100,10 @@ describe('history-branch', () => {
         assert.deepEqual(annotations(result, 'warning'), [])
       }
       assert.equal(branchLines(sim).length, 10)
-      assert.ok(sim.requestsTo('github').some(request => request.status === 409 || request.status === 422), 'the runs did race')
+      assert.ok(
+        sim.requestsTo('github').some(request => request.status === 409 || request.status === 422),
+        'the runs did race'
+      )
     }))
 
   it('a token that cannot write warns, naming contents: write, and the gate still decides', () =>
@@ -91,7 +112,10 @@ describe('history-branch', () => {
       const result = await scheduledRun(sim, { 'history-branch': 'secure-score-history', 'min-score': '400' })
       assert.equal(result.exitCode, 1)
       assert.match(onlyError(result), /^Device secure score 340 is below the threshold min-score 400/)
-      assert.match(annotations(result, 'warning').join('\n'), /history-branch: .* could not be written \(.*HTTP 403.*\); this reading is not added\. .*'permissions: contents: write'/)
+      assert.match(
+        annotations(result, 'warning').join('\n'),
+        /history-branch: .* could not be written \(.*HTTP 403.*\); this reading is not added\. .*'permissions: contents: write'/
+      )
     }))
 
   it('refuses a history-file that leaves the branch, before any request', () =>
@@ -108,7 +132,15 @@ describe('issue-on-failure', () => {
 
   it('opens one issue while checks fail, updates it, then comments and closes it when they pass', () =>
     withSim(async sim => {
-      sim.issues.push({ number: 99, title: 'fake', body: `${marker(sim)}\nby an outsider`, state: 'open', state_reason: null, html_url: 'https://github.com/octo-org/octo-repo/issues/99', user: { login: 'outsider' } })
+      sim.issues.push({
+        number: 99,
+        title: 'fake',
+        body: `${marker(sim)}\nby an outsider`,
+        state: 'open',
+        state_reason: null,
+        html_url: 'https://github.com/octo-org/octo-repo/issues/99',
+        user: { login: 'outsider' }
+      })
       sim.nextIssueNumber = 100
       const first = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '400' })
       assert.equal(first.exitCode, 1)
@@ -129,10 +161,17 @@ describe('issue-on-failure', () => {
       assert.equal(third.exitCode, 0, third.stdout)
       assert.equal(mine()[0]?.state, 'closed')
       const recovery = sim.comments.find(comment => comment.issue === mine()[0]?.number)
-      assert.match(recovery?.body ?? '', /^Recovered: score 410 points at .*, every check passes \(\[run\]\(https:\/\/github\.com\/octo-org\/octo-repo\/actions\/runs\/4242\)\)\.$/)
+      assert.match(
+        recovery?.body ?? '',
+        /^Recovered: score 410 points at .*, every check passes \(\[run\]\(https:\/\/github\.com\/octo-org\/octo-repo\/actions\/runs\/4242\)\)\.$/
+      )
       assert.equal(third.outputs['issue-url'], mine()[0]?.html_url)
       const outsider = sim.issues.find(issue => issue.number === 99)
-      assert.deepEqual([outsider?.state, outsider?.body], ['open', `${marker(sim)}\nby an outsider`], "the outsider's issue is never touched")
+      assert.deepEqual(
+        [outsider?.state, outsider?.body],
+        ['open', `${marker(sim)}\nby an outsider`],
+        "the outsider's issue is never touched"
+      )
     }))
 
   it('does nothing while every check passes, and warns naming issues: write when it cannot write', () =>
@@ -198,7 +237,10 @@ describe('device groups', () => {
       sim.latencyMs = 50
       const result = await scheduledRun(sim, { 'device-groups': '*' })
       assert.equal(result.exitCode, 0, result.stdout)
-      assert.match(result.summary, /### Exposure score by device group\n\n\| Device group \| Exposure score \| Level \|\n\|---\|---\|---\|\n\| GroupOne \| 41\.38 \| medium \|\n\| Kiosks \| 72\.5 \| high \|\n\| Servers \| 12 \| low \|/)
+      assert.match(
+        result.summary,
+        /### Exposure score by device group\n\n\| Device group \| Exposure score \| Level \|\n\|---\|---\|---\|\n\| GroupOne \| 41\.38 \| medium \|\n\| Kiosks \| 72\.5 \| high \|\n\| Servers \| 12 \| low \|/
+      )
       const [score, groups] = [sim.requestsTo('api', '/api/configurationScore')[0], sim.requestsTo('api', DEVICE_GROUPS_PATH)[0]]
       assert.ok(score && groups && groups.receivedAt < score.answeredAt, 'requested alongside the score, not after it')
     }))
@@ -207,9 +249,18 @@ describe('device groups', () => {
     withSim(async sim => {
       const result = await scheduledRun(sim, { 'device-groups': 'GroupOne, kiosks\nNowhere', 'max-device-group-exposure-score': '50' })
       assert.equal(result.exitCode, 1)
-      assert.equal(onlyError(result), 'Device group "Kiosks": exposure score 72.5 (high) is above the threshold max-device-group-exposure-score 50 (lower is better).')
-      assert.match(annotations(result, 'warning').join('\n'), /^device-groups names 'Nowhere', which the API does not list; it lists 'GroupOne', 'Kiosks', 'Servers'\./m)
-      assert.match(result.summary, /\| Device group exposure: GroupOne \(`max-device-group-exposure-score`\) \| at most 50 \| 41\.38 \| ✅ passed \|/)
+      assert.equal(
+        onlyError(result),
+        'Device group "Kiosks": exposure score 72.5 (high) is above the threshold max-device-group-exposure-score 50 (lower is better).'
+      )
+      assert.match(
+        annotations(result, 'warning').join('\n'),
+        /^device-groups names 'Nowhere', which the API does not list; it lists 'GroupOne', 'Kiosks', 'Servers'\./m
+      )
+      assert.match(
+        result.summary,
+        /\| Device group exposure: GroupOne \(`max-device-group-exposure-score`\) \| at most 50 \| 41\.38 \| ✅ passed \|/
+      )
     }))
 
   it('fails the run when a check needs the groups and they cannot be read; only warns otherwise', () =>
@@ -220,7 +271,10 @@ describe('device groups', () => {
       assert.match(onlyError(checked), /refused GET \/api\/exposureScore\/ByMachineGroups \(HTTP 500/)
       const shown = await scheduledRun(sim, { 'device-groups': '*', 'max-retries': '0' })
       assert.equal(shown.exitCode, 0, shown.stdout)
-      assert.match(annotations(shown, 'warning').join('\n'), /^Device groups skipped: The Defender API refused GET \/api\/exposureScore\/ByMachineGroups/m)
+      assert.match(
+        annotations(shown, 'warning').join('\n'),
+        /^Device groups skipped: The Defender API refused GET \/api\/exposureScore\/ByMachineGroups/m
+      )
     }))
 })
 

@@ -79,19 +79,41 @@ function proxiedRun(sim: Simulator, proxy: ConnectProxy, inputs: Record<string, 
 
 describe('clouds and regions, through a proxy', () => {
   const cases: Array<[string, Record<string, string>, string, string, string]> = [
-    ['commercial (default)', {}, 'login.microsoftonline.com', 'api.security.microsoft.com', 'https://api.securitycenter.microsoft.com/.default'],
-    ['gcc', { cloud: 'gcc' }, 'login.microsoftonline.com', 'api-gcc.securitycenter.microsoft.us', 'https://api-gcc.securitycenter.microsoft.us/.default'],
-    ['gcc-high', { cloud: 'gcc-high' }, 'login.microsoftonline.us', 'api-gov.securitycenter.microsoft.us', 'https://api-gov.securitycenter.microsoft.us/.default'],
-    ['dod', { cloud: 'dod' }, 'login.microsoftonline.us', 'api-gov.securitycenter.microsoft.us', 'https://api-gov.securitycenter.microsoft.us/.default'],
-    ...['us', 'eu', 'uk', 'au', 'swa', 'ina', 'aea'].map(
-      (region): [string, Record<string, string>, string, string, string] => [
-        `commercial region ${region}`,
-        { region },
-        'login.microsoftonline.com',
-        `${region}.api.security.microsoft.com`,
-        'https://api.securitycenter.microsoft.com/.default'
-      ]
-    )
+    [
+      'commercial (default)',
+      {},
+      'login.microsoftonline.com',
+      'api.security.microsoft.com',
+      'https://api.securitycenter.microsoft.com/.default'
+    ],
+    [
+      'gcc',
+      { cloud: 'gcc' },
+      'login.microsoftonline.com',
+      'api-gcc.securitycenter.microsoft.us',
+      'https://api-gcc.securitycenter.microsoft.us/.default'
+    ],
+    [
+      'gcc-high',
+      { cloud: 'gcc-high' },
+      'login.microsoftonline.us',
+      'api-gov.securitycenter.microsoft.us',
+      'https://api-gov.securitycenter.microsoft.us/.default'
+    ],
+    [
+      'dod',
+      { cloud: 'dod' },
+      'login.microsoftonline.us',
+      'api-gov.securitycenter.microsoft.us',
+      'https://api-gov.securitycenter.microsoft.us/.default'
+    ],
+    ...['us', 'eu', 'uk', 'au', 'swa', 'ina', 'aea'].map((region): [string, Record<string, string>, string, string, string] => [
+      `commercial region ${region}`,
+      { region },
+      'login.microsoftonline.com',
+      `${region}.api.security.microsoft.com`,
+      'https://api.securitycenter.microsoft.com/.default'
+    ])
   ]
   for (const [name, inputs, signInHost, apiHost, scope] of cases) {
     it(`${name}: signs in at ${signInHost} for ${scope} and reads ${apiHost}`, () =>
@@ -104,7 +126,10 @@ describe('clouds and regions, through a proxy', () => {
         assert.equal(tokenRequest?.path, `/${sim.tenantId}/oauth2/v2.0/token`)
         assert.equal(tokenRequest?.form['scope'], scope)
         assert.equal(sim.requestsTo('api')[0]?.host, apiHost)
-        assert.match(result.summary, new RegExp(`\\| Cloud \\| ${inputs['cloud'] ?? 'commercial'}${inputs['region'] ? ` \\(region ${inputs['region']}\\)` : ''} \\|`))
+        assert.match(
+          result.summary,
+          new RegExp(`\\| Cloud \\| ${inputs['cloud'] ?? 'commercial'}${inputs['region'] ? ` \\(region ${inputs['region']}\\)` : ''} \\|`)
+        )
         assert.match(result.summary, new RegExp(`\\| API host \\| \`${apiHost.replace(/\./g, '\\.')}\` \\|`))
       }))
   }
@@ -126,7 +151,10 @@ describe('clouds and regions, through a proxy', () => {
 
   it('fails at sign-in with a hint when the scope is of another cloud', () =>
     withProxiedSim(async (sim, proxy) => {
-      const result = await run(sim, proxiedRun(sim, proxy, { cloud: 'gcc-high', scope: 'https://api.securitycenter.microsoft.com/.default' }))
+      const result = await run(
+        sim,
+        proxiedRun(sim, proxy, { cloud: 'gcc-high', scope: 'https://api.securitycenter.microsoft.com/.default' })
+      )
       assert.equal(result.exitCode, 1)
       assert.match(onlyError(result), /AADSTS500011[\s\S]*Fix: Check scope/)
     }))
@@ -152,7 +180,12 @@ describe('proxy settings and private CAs', () => {
       // The .invalid name never resolves (RFC 6761): going direct can only fail, and proves the bypass.
       const bypassed = await run(
         sim,
-        proxiedRun(sim, proxy, { 'api-url': 'https://defender.sim.invalid', 'max-retries': '0', 'timeout-seconds': '10' }, { NO_PROXY: 'localhost,.sim.invalid' })
+        proxiedRun(
+          sim,
+          proxy,
+          { 'api-url': 'https://defender.sim.invalid', 'max-retries': '0', 'timeout-seconds': '10' },
+          { NO_PROXY: 'localhost,.sim.invalid' }
+        )
       )
       assert.equal(bypassed.exitCode, 1)
       assert.deepEqual(proxy.targets(), ['login.microsoftonline.com:443'])
@@ -165,7 +198,10 @@ describe('proxy settings and private CAs', () => {
       const untrusted = await run(sim, { ...options, env: { ...options.env, NODE_EXTRA_CA_CERTS: undefined } })
       assert.equal(untrusted.exitCode, 1)
       const error = onlyError(untrusted)
-      assert.match(error, /^No answer from Entra ID \(login\.microsoftonline\.com\): unable to verify the first certificate\. The server's TLS certificate is not trusted/)
+      assert.match(
+        error,
+        /^No answer from Entra ID \(login\.microsoftonline\.com\): unable to verify the first certificate\. The server's TLS certificate is not trusted/
+      )
       assert.match(error, /set NODE_EXTRA_CA_CERTS to the PEM file of that CA/)
       assert.deepEqual(proxy.connects, ['login.microsoftonline.com:443'], 'not retried: a certificate does not fix itself')
       assert.equal(sim.requests.length, 0, 'nothing was sent over the untrusted connection')
@@ -182,14 +218,23 @@ describe('proxy settings and private CAs', () => {
       assert.equal(result.exitCode, 0, result.stdout)
       assert.equal(annotations(result, 'warning').length, 0, result.stdout)
       assert.equal(sim.comments.length, 1)
-      assert.ok(proxy.targets().includes(`${GITHUB_API_HOST}:443`), `GitHub's API was reached through the proxy: ${proxy.targets().join(', ')}`)
+      assert.ok(
+        proxy.targets().includes(`${GITHUB_API_HOST}:443`),
+        `GitHub's API was reached through the proxy: ${proxy.targets().join(', ')}`
+      )
     }))
 
   it('reaches the HTTPS simulator on loopback directly, with the CA, without a proxy', () =>
     withSim(
       async sim => {
         const result = await run(sim, {
-          inputs: { 'tenant-id': sim.tenantId, 'client-id': sim.app.clientId, 'client-secret': sim.app.secret ?? '', 'api-url': sim.apiUrl, 'authority-host': sim.entraUrl },
+          inputs: {
+            'tenant-id': sim.tenantId,
+            'client-id': sim.app.clientId,
+            'client-secret': sim.app.secret ?? '',
+            'api-url': sim.apiUrl,
+            'authority-host': sim.entraUrl
+          },
           env: { NODE_EXTRA_CA_CERTS: caFile }
         })
         assert.equal(result.exitCode, 0, result.stdout)
@@ -200,7 +245,6 @@ describe('proxy settings and private CAs', () => {
 })
 
 describe('certificate credentials', () => {
-
   it('signs in with a certificate the simulator verifies (signature, thumbprint, claims), key never shown', () =>
     withProxiedSim(async (sim, proxy) => {
       sim.app.certificates.push(appCertificate.certificatePem)
@@ -226,7 +270,11 @@ describe('certificate credentials', () => {
   it('auto prefers the certificate over a client secret', () =>
     withProxiedSim(async (sim, proxy) => {
       sim.app.certificates.push(appCertificate.certificatePem)
-      const result = await run(sim, proxiedRun(sim, proxy, { 'client-certificate': appCertificate.keyPem + appCertificate.certificatePem }), keyLines(appCertificate))
+      const result = await run(
+        sim,
+        proxiedRun(sim, proxy, { 'client-certificate': appCertificate.keyPem + appCertificate.certificatePem }),
+        keyLines(appCertificate)
+      )
       assert.equal(result.exitCode, 0, result.stdout)
       assert.ok(sim.requestsTo('entra')[0]?.form['client_assertion'])
       assert.equal(sim.requestsTo('entra')[0]?.form['client_secret'], undefined)
@@ -241,7 +289,10 @@ describe('certificate credentials', () => {
         .toString()
       const result = await run(
         sim,
-        proxiedRun(sim, proxy, { 'client-certificate': encrypted + appCertificate.certificatePem, 'client-certificate-password': password }),
+        proxiedRun(sim, proxy, {
+          'client-certificate': encrypted + appCertificate.certificatePem,
+          'client-certificate-password': password
+        }),
         [password]
       )
       assert.equal(result.exitCode, 0, result.stdout)
@@ -250,9 +301,16 @@ describe('certificate credentials', () => {
 
   it('explains AADSTS700027 when the certificate is not registered on the app', () =>
     withProxiedSim(async (sim, proxy) => {
-      const result = await run(sim, proxiedRun(sim, proxy, { 'client-certificate': appCertificate.keyPem + appCertificate.certificatePem }), keyLines(appCertificate))
+      const result = await run(
+        sim,
+        proxiedRun(sim, proxy, { 'client-certificate': appCertificate.keyPem + appCertificate.certificatePem }),
+        keyLines(appCertificate)
+      )
       assert.equal(result.exitCode, 1)
-      assert.match(onlyError(result), /AADSTS700027[\s\S]*Fix: The client assertion's signature is invalid: the certificate is not registered on the app\./)
+      assert.match(
+        onlyError(result),
+        /AADSTS700027[\s\S]*Fix: The client assertion's signature is invalid: the certificate is not registered on the app\./
+      )
     }))
 
   it('refuses an expired certificate before any request, saying when it expired', async () => {
@@ -262,7 +320,12 @@ describe('certificate credentials', () => {
       sim.app.certificates.push(expired.certificatePem)
       const result = await run(sim, proxiedRun(sim, proxy, { 'client-certificate': expired.keyPem + expired.certificatePem }))
       assert.equal(result.exitCode, 1)
-      assert.match(onlyError(result), new RegExp(`^Invalid client-certificate: the certificate \\(thumbprint [0-9A-F]{40}\\) expired on ${expiredAt.toISOString().slice(0, 16)}`))
+      assert.match(
+        onlyError(result),
+        new RegExp(
+          `^Invalid client-certificate: the certificate \\(thumbprint [0-9A-F]{40}\\) expired on ${expiredAt.toISOString().slice(0, 16)}`
+        )
+      )
       assert.equal(sim.requests.length + proxy.connects.length, 0)
     })
   })

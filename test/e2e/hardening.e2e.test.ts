@@ -131,7 +131,9 @@ describe('hardening', { concurrency: true }, () => {
     const results = await inPool(SCENARIOS, PARALLEL_RUNS, async scenario => ({ scenario, played: await play(scenario) }))
     const problems = results.flatMap(({ scenario, played }) => [
       ...played.leaks.map(leak => `${scenario.name}: leaked ${leak}`),
-      ...(played.run.exitCode === scenario.exitCode ? [] : [`${scenario.name}: exit ${played.run.exitCode}, expected ${scenario.exitCode}`]),
+      ...(played.run.exitCode === scenario.exitCode
+        ? []
+        : [`${scenario.name}: exit ${played.run.exitCode}, expected ${scenario.exitCode}`]),
       ...(scenario.exitCode === 1 && !(scenario.error ?? /./).test(annotations(played.run, 'error').join('\n'))
         ? [`${scenario.name}: error ${JSON.stringify(annotations(played.run, 'error'))} does not match ${String(scenario.error)}`]
         : [])

@@ -8,7 +8,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { XMLValidator } from 'fast-xml-parser'
-import { annotations, onlyError, pullRequestRun, runSwept, secretInputs, withSim, type ActionRun, type RunOptions } from '../support/harness.js'
+import {
+  annotations,
+  onlyError,
+  pullRequestRun,
+  runSwept,
+  secretInputs,
+  withSim,
+  type ActionRun,
+  type RunOptions
+} from '../support/harness.js'
 import { EXPOSURE_PATH, RECOMMENDATIONS_PATH } from '../../src/defender/answers.js'
 import type { Simulator } from '../sim/simulator.js'
 
@@ -71,7 +80,10 @@ describe('exposure score', () => {
       sim.script.api.push({ status: 500, body: '', path: EXPOSURE_PATH })
       const warned = await run(sim, { 'include-exposure-score': 'true', 'max-retries': '0', 'min-score': '300' })
       assert.equal(warned.exitCode, 0, warned.stdout)
-      assert.match(annotations(warned, 'warning')[0] ?? '', /^Exposure score skipped: The Defender API refused GET \/api\/exposureScore \(HTTP 500/)
+      assert.match(
+        annotations(warned, 'warning')[0] ?? '',
+        /^Exposure score skipped: The Defender API refused GET \/api\/exposureScore \(HTTP 500/
+      )
       assert.equal(warned.outputs['exposure-score'], '')
 
       sim.script.api.push({ status: 500, body: '', path: EXPOSURE_PATH })
@@ -212,7 +224,10 @@ describe('history', () => {
         await mkdir(join(workspace, 'history.jsonl'))
         const result = await run(sim, { 'history-file': 'history.jsonl', 'max-drop': '5' }, { workspace })
         assert.equal(result.exitCode, 0, result.stdout)
-        assert.match(annotations(result, 'warning')[0] ?? '', /^history-file could not be read \(.*history\.jsonl is not a regular file\); it is left untouched/)
+        assert.match(
+          annotations(result, 'warning')[0] ?? '',
+          /^history-file could not be read \(.*history\.jsonl is not a regular file\); it is left untouched/
+        )
       })
     ))
 })
@@ -264,7 +279,10 @@ describe('pull-request comment', () => {
       assert.equal(comment?.issue, 7)
       assert.equal(first.outputs['comment-url'], comment?.html_url)
       assert.match(comment?.body ?? '', /^<!-- defender-secure-score-action tenant=72f988bf-86f1-41af-91ab-2d7cd011db47 -->\n/)
-      assert.match(comment?.body ?? '', /!\[device secure score: 340\]\(https:\/\/img\.shields\.io\/badge\/device%20secure%20score-340-green\)/)
+      assert.match(
+        comment?.body ?? '',
+        /!\[device secure score: 340\]\(https:\/\/img\.shields\.io\/badge\/device%20secure%20score-340-green\)/
+      )
       assert.match(comment?.body ?? '', /\| Score \(`min-score`\) \| at least 300 \| 340 \| ✅ passed \|/)
       assert.match(comment?.body ?? '', /\| Exposure score \| 42, medium/)
       assert.match(comment?.body ?? '', /\| 1 \| Enable Local Admin password management \|/)
@@ -295,7 +313,13 @@ describe('pull-request comment', () => {
       for (let index = 0; index < 130; index++) {
         sim.comments.push({ id: index + 1, issue: 7, body: `chatter ${index}`, html_url: `u${index}`, user: { login: 'someone' } })
       }
-      sim.comments.push({ id: 500, issue: 7, body: '<!-- defender-secure-score-action tenant=72f988bf-86f1-41af-91ab-2d7cd011db47 -->\nold', html_url: 'https://github.com/octo-org/octo-repo/pull/7#issuecomment-500', user: { login: 'github-actions[bot]' } })
+      sim.comments.push({
+        id: 500,
+        issue: 7,
+        body: '<!-- defender-secure-score-action tenant=72f988bf-86f1-41af-91ab-2d7cd011db47 -->\nold',
+        html_url: 'https://github.com/octo-org/octo-repo/pull/7#issuecomment-500',
+        user: { login: 'github-actions[bot]' }
+      })
       const result = await run(sim, { 'comment-on-pr': 'true' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 0, result.stdout)
       assert.equal(sim.comments.length, 131)
@@ -327,8 +351,14 @@ describe('pull-request comment', () => {
       const result = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 0, result.stdout)
       const [warning] = annotations(result, 'warning')
-      assert.match(warning ?? '', /^Could not comment on pull request #7: GitHub's API answered POST \/repos\/octo-org\/octo-repo\/issues\/7\/comments with HTTP 403: Resource not accessible by integration/)
-      assert.match(warning ?? '', /pull requests from forks get a read-only token; otherwise give the job 'permissions: pull-requests: write'/)
+      assert.match(
+        warning ?? '',
+        /^Could not comment on pull request #7: GitHub's API answered POST \/repos\/octo-org\/octo-repo\/issues\/7\/comments with HTTP 403: Resource not accessible by integration/
+      )
+      assert.match(
+        warning ?? '',
+        /pull requests from forks get a read-only token; otherwise give the job 'permissions: pull-requests: write'/
+      )
       assert.equal(result.outputs['comment-url'], '', 'empty: no comment was written')
       assert.equal(sim.comments.length, 0)
     }))
@@ -336,7 +366,11 @@ describe('pull-request comment', () => {
   it('skips, with an info line, on events other than pull requests', () =>
     withSim(async sim => {
       const options = pullRequestRun(sim)
-      const result = await run(sim, { 'comment-on-pr': 'true' }, { ...options, event: { name: 'push', payload: { ref: 'refs/heads/main' } } })
+      const result = await run(
+        sim,
+        { 'comment-on-pr': 'true' },
+        { ...options, event: { name: 'push', payload: { ref: 'refs/heads/main' } } }
+      )
       assert.equal(result.exitCode, 0, result.stdout)
       assert.match(result.stdout, /^comment-on-pr: skipped, this run's event is 'push', not a pull request\.$/m)
       assert.equal(sim.requestsTo('github').length, 0)
@@ -347,7 +381,10 @@ describe('pull-request comment', () => {
       const options = pullRequestRun(sim)
       const result = await run(sim, { 'comment-on-pr': 'true' }, { ...options, event: { name: 'pull_request', payload: {} } })
       assert.equal(result.exitCode, 0, result.stdout)
-      assert.match(annotations(result, 'warning')[0] ?? '', /^comment-on-pr: skipped, the runner gave no pull request number \(GITHUB_EVENT_PATH\)/)
+      assert.match(
+        annotations(result, 'warning')[0] ?? '',
+        /^comment-on-pr: skipped, the runner gave no pull request number \(GITHUB_EVENT_PATH\)/
+      )
       assert.equal(sim.requestsTo('github').length, 0)
     }))
 

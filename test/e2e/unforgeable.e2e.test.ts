@@ -11,7 +11,17 @@ import { describe, it } from 'node:test'
 import { RECOMMENDATIONS_PATH, SCORE_PATH } from '../../src/defender/answers.js'
 import { onScore } from '../sim/defender.js'
 import { json, type Simulator } from '../sim/simulator.js'
-import { annotations, onlyError, pullRequestRun, runAction, secretInputs, visibleText, withSim, type ActionRun, type RunOptions } from '../support/harness.js'
+import {
+  annotations,
+  onlyError,
+  pullRequestRun,
+  runAction,
+  secretInputs,
+  visibleText,
+  withSim,
+  type ActionRun,
+  type RunOptions
+} from '../support/harness.js'
 
 async function withWorkspace<T>(test: (workspace: string) => Promise<T>): Promise<T> {
   const workspace = await mkdtemp(join(tmpdir(), 'secure-score-unforgeable-'))
@@ -28,7 +38,11 @@ function run(sim: Simulator, inputs: Record<string, string>, options: Omit<RunOp
 
 /** Lines of stdout the runner would obey as workflow commands, other than the action's own masks and annotations. */
 function forgedCommands(result: ActionRun): string[] {
-  return result.stdout.split('\n').filter(line => /^::(?!add-mask::PLANTED|add-mask::ghs_|debug::|warning::|error::|notice::)/.test(line) || /^::add-mask::(340|x)$/.test(line))
+  return result.stdout
+    .split('\n')
+    .filter(
+      line => /^::(?!add-mask::PLANTED|add-mask::ghs_|debug::|warning::|error::|notice::)/.test(line) || /^::add-mask::(340|x)$/.test(line)
+    )
 }
 
 const entry = (sim: Simulator, time: string, score: number, tenant = sim.tenantId): string =>
@@ -38,7 +52,11 @@ describe('1. workflow-command injection', () => {
   it('a history line whose time holds a line break and ::commands:: starts no line of the log', () =>
     withSim(sim =>
       withWorkspace(async workspace => {
-        const forged = JSON.stringify({ time: '2026-11-23T08:00:00Z\n::error::forged\n::add-mask::340\n::stop-commands::x', score: 340, tenant: sim.tenantId })
+        const forged = JSON.stringify({
+          time: '2026-11-23T08:00:00Z\n::error::forged\n::add-mask::340\n::stop-commands::x',
+          score: 340,
+          tenant: sim.tenantId
+        })
         await writeFile(join(workspace, 'history.jsonl'), `${forged}\n${entry(sim, '2026-11-23T09:00:00Z', 345)}\n`)
         const result = await run(sim, { 'history-file': 'history.jsonl', 'max-drop': '10', 'min-score': '1' }, { workspace })
         assert.equal(result.exitCode, 0, result.stdout)
@@ -75,8 +93,20 @@ describe('2. comments by others', () => {
   it("never edits a maintainer's comment that quotes the marker, nor an outsider's posted first", () =>
     withSim(async sim => {
       sim.comments.push(
-        { id: 1, issue: 7, body: `${marker(sim)}\nfake ✅ from an outsider`, html_url: 'https://github.com/o/r/pull/7#issuecomment-1', user: { login: 'outsider' } },
-        { id: 2, issue: 7, body: `Quoting the bot:\n${marker(sim)}`, html_url: 'https://github.com/o/r/pull/7#issuecomment-2', user: { login: 'maintainer' } }
+        {
+          id: 1,
+          issue: 7,
+          body: `${marker(sim)}\nfake ✅ from an outsider`,
+          html_url: 'https://github.com/o/r/pull/7#issuecomment-1',
+          user: { login: 'outsider' }
+        },
+        {
+          id: 2,
+          issue: 7,
+          body: `Quoting the bot:\n${marker(sim)}`,
+          html_url: 'https://github.com/o/r/pull/7#issuecomment-2',
+          user: { login: 'maintainer' }
+        }
       )
       const result = await run(sim, { 'comment-on-pr': 'true', 'min-score': '400' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 1)
@@ -106,14 +136,19 @@ describe('3. racing runs', () => {
       assert.equal(sim.comments.length, 1, 'one comment remains')
       // The last write is each run's last request, so it is the run that finished last, up to the
       // milliseconds a process takes to exit (which a busy machine can reorder).
-      const writes = sim.requestsTo('github').filter(request => request.path !== '/graphql' && (request.method === 'PATCH' || request.method === 'POST'))
+      const writes = sim
+        .requestsTo('github')
+        .filter(request => request.path !== '/graphql' && (request.method === 'PATCH' || request.method === 'POST'))
       const lastBody = (writes.at(-1)?.json as { body?: string } | undefined)?.body
       assert.equal(sim.comments[0]?.body, lastBody, `finished: ${finished.join(', ')}`)
     }))
 })
 
 describe('4. paths stay in the workspace', () => {
-  for (const [input, value] of [['history-file', '../outside.jsonl'], ['badge-file', '/tmp/badge-outside.svg']] as const) {
+  for (const [input, value] of [
+    ['history-file', '../outside.jsonl'],
+    ['badge-file', '/tmp/badge-outside.svg']
+  ] as const) {
     it(`refuses ${input} '${value}' before any request, naming the input`, () =>
       withSim(async sim => {
         const result = await run(sim, { [input]: value })
@@ -135,9 +170,15 @@ describe('4. paths stay in the workspace', () => {
           const result = await run(sim, { 'badge-file': 'badge.svg', 'history-file': 'history.jsonl', 'min-score': '1' }, { workspace })
           assert.equal(result.exitCode, 0, result.stdout)
           assert.equal(await readFile(join(outside, 'victim'), 'utf8'), 'precious\n')
-          assert.ok(annotations(result, 'warning').some(warning => /badge-file could not be written: .*symbolic link/.test(warning)), result.stdout)
+          assert.ok(
+            annotations(result, 'warning').some(warning => /badge-file could not be written: .*symbolic link/.test(warning)),
+            result.stdout
+          )
           const viaFolder = await run(sim, { 'history-file': 'linked-folder/history.jsonl' }, { workspace })
-          assert.ok(annotations(viaFolder, 'warning').some(warning => /outside the workspace .* once symlinks are resolved/.test(warning)), viaFolder.stdout)
+          assert.ok(
+            annotations(viaFolder, 'warning').some(warning => /outside the workspace .* once symlinks are resolved/.test(warning)),
+            viaFolder.stdout
+          )
           assert.equal(await readFile(join(outside, 'victim'), 'utf8'), 'precious\n')
         } finally {
           await rm(outside, { recursive: true, force: true })
@@ -166,7 +207,11 @@ describe('5. reads with a bound', () => {
         assert.equal(result.exitCode, 1)
         assert.match(onlyError(result), /^Device secure score fell by 60 points, more than max-drop 10/)
         assert.match(annotations(result, 'warning').join('\n'), /larger than the 16 MiB the action reads; only its newest 16 MiB were read/)
-        assert.match(await readFile(join(workspace, 'history.jsonl'), 'utf8').then(text => text.slice(-300)), /"score":340/, 'and the reading is still appended')
+        assert.match(
+          await readFile(join(workspace, 'history.jsonl'), 'utf8').then(text => text.slice(-300)),
+          /"score":340/,
+          'and the reading is still appended'
+        )
       })
     ))
 })
@@ -176,12 +221,21 @@ describe('6. tokens stay with the configured API', () => {
     withSim(async sim => {
       const other = await withSim(async decoy => {
         for (let index = 0; index < 120; index++) {
-          sim.comments.push({ id: index + 1, issue: 7, body: 'chatter', html_url: `https://github.com/o/r/pull/7#issuecomment-${index + 1}`, user: { login: 'someone' } })
+          sim.comments.push({
+            id: index + 1,
+            issue: 7,
+            body: 'chatter',
+            html_url: `https://github.com/o/r/pull/7#issuecomment-${index + 1}`,
+            user: { login: 'someone' }
+          })
         }
         sim.githubNextPageOrigin = decoy.githubApiUrl.replace('127.0.0.1', 'localhost')
         const result = await run(sim, { 'comment-on-pr': 'true' }, pullRequestRun(sim))
         assert.equal(result.exitCode, 0, result.stdout)
-        assert.match(annotations(result, 'warning').join('\n'), /pointed the next page at http:\/\/localhost:\d+, not at http:\/\/127\.0\.0\.1:\d+/)
+        assert.match(
+          annotations(result, 'warning').join('\n'),
+          /pointed the next page at http:\/\/localhost:\d+, not at http:\/\/127\.0\.0\.1:\d+/
+        )
         return decoy.requestsTo('github').length
       })
       assert.equal(other, 0, 'the other host never received a request')
@@ -209,7 +263,11 @@ describe('7. same tenant, other spelling', () => {
     withSim(sim =>
       withWorkspace(async workspace => {
         await writeFile(join(workspace, 'history.jsonl'), `${entry(sim, '2026-11-23T09:00:00Z', 900, 'Contoso.onmicrosoft.com')}\n`)
-        const result = await run(sim, { 'tenant-id': 'contoso.onmicrosoft.com', 'history-file': 'history.jsonl', 'max-drop': '10' }, { workspace })
+        const result = await run(
+          sim,
+          { 'tenant-id': 'contoso.onmicrosoft.com', 'history-file': 'history.jsonl', 'max-drop': '10' },
+          { workspace }
+        )
         assert.equal(result.exitCode, 1)
         assert.match(onlyError(result), /fell by 560 points/)
       })
@@ -219,8 +277,17 @@ describe('7. same tenant, other spelling', () => {
 describe('8. secrets in echoed bodies', () => {
   it('an authority-host that echoes the form shows no part of the client secret, in any encoding', () =>
     withSim(async sim => {
-      sim.script.entra.push({ status: 400, headers: { 'Content-Type': 'text/html' }, body: `<html>echo: client_secret=${encodeURIComponent(sim.app.secret ?? '')}</html>` })
-      sim.script.entra.push(json(400, { error: 'invalid_request', error_description: `AADSTS900144: echo ${encodeURIComponent(sim.app.secret ?? '').slice(3, 30)}` }))
+      sim.script.entra.push({
+        status: 400,
+        headers: { 'Content-Type': 'text/html' },
+        body: `<html>echo: client_secret=${encodeURIComponent(sim.app.secret ?? '')}</html>`
+      })
+      sim.script.entra.push(
+        json(400, {
+          error: 'invalid_request',
+          error_description: `AADSTS900144: echo ${encodeURIComponent(sim.app.secret ?? '').slice(3, 30)}`
+        })
+      )
       for (let attempt = 0; attempt < 2; attempt++) {
         const result = await run(sim, {})
         assert.equal(result.exitCode, 1)
@@ -228,7 +295,10 @@ describe('8. secrets in echoed bodies', () => {
         const visible = visibleText(result)
         for (let start = 0; start + 12 <= secret.length; start++) {
           assert.ok(!visible.includes(secret.slice(start, start + 12)), `a piece of the secret at ${start} is shown:\n${visible}`)
-          assert.ok(!visible.includes(encodeURIComponent(secret).slice(start, start + 12)), `a piece of the URL-encoded secret is shown:\n${visible}`)
+          assert.ok(
+            !visible.includes(encodeURIComponent(secret).slice(start, start + 12)),
+            `a piece of the URL-encoded secret is shown:\n${visible}`
+          )
         }
       }
     }))
@@ -236,7 +306,9 @@ describe('8. secrets in echoed bodies', () => {
   it('an API that echoes a cut bearer token shows no piece of it', () =>
     withSim(async sim => {
       const token = sim.issueAccessToken()
-      sim.script.api.push(onScore(json(403, { error: { code: 'Forbidden', message: `token ${token.slice(5, 40)} is not allowed`, target: 'r1' } })))
+      sim.script.api.push(
+        onScore(json(403, { error: { code: 'Forbidden', message: `token ${token.slice(5, 40)} is not allowed`, target: 'r1' } }))
+      )
       const result = await run(sim, { 'access-token': token, 'client-secret': '' })
       assert.equal(result.exitCode, 1)
       assert.ok(!visibleText(result).includes(token.slice(10, 30)), result.stdout)
@@ -304,9 +376,16 @@ describe('12. errors that blame the right thing', () => {
 
   it('a GitHub 301 says what happened and what to check, and the gate still decides', () =>
     withSim(async sim => {
-      sim.script.github.push({ status: 301, headers: { Location: 'https://elsewhere.example/api' }, body: '{"message":"Moved Permanently"}' })
+      sim.script.github.push({
+        status: 301,
+        headers: { Location: 'https://elsewhere.example/api' },
+        body: '{"message":"Moved Permanently"}'
+      })
       const result = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 0, result.stdout)
-      assert.match(annotations(result, 'warning').join('\n'), /HTTP 301: Moved Permanently\. GitHub redirected the request: check GITHUB_API_URL/)
+      assert.match(
+        annotations(result, 'warning').join('\n'),
+        /HTTP 301: Moved Permanently\. GitHub redirected the request: check GITHUB_API_URL/
+      )
     }))
 })

@@ -21,10 +21,15 @@ interface Workflow {
   jobs: Record<string, { steps?: Array<{ uses?: string; with?: Record<string, unknown> }> }>
 }
 
+/** The repository's own workflows (CI, CodeQL, release): checked like the examples. */
+const WORKFLOWS = join(ROOT, '.github', 'workflows')
+/** An action reference pinned to a full commit SHA, with the tag it was taken from as a comment. */
+const PINNED = /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/
+
 describe('example workflows', async () => {
   const files = (await readdir(EXAMPLES)).filter(file => file.endsWith('.yml'))
 
-  it("the parser rejects a broken workflow (so the check below can fail)", () => {
+  it('the parser rejects a broken workflow (so the check below can fail)', () => {
     assert.notDeepEqual(workflowErrors('broken.yml', 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps: 5\n'), [])
   })
 
@@ -43,4 +48,36 @@ describe('example workflows', async () => {
       }
     })
   }
+})
+
+describe("the repository's workflows", async () => {
+  const files = (await readdir(WORKFLOWS)).filter(file => file.endsWith('.yml'))
+
+  it('are there: CI with a self-test, CodeQL, release', () => {
+    assert.deepEqual([...files].sort(), ['ci.yml', 'codeql.yml', 'release.yml'])
+  })
+
+  for (const file of files) {
+    it(`${file} is accepted by GitHub's workflow parser, pins every third-party action to a commit SHA, and uses only declared inputs of ./`, async () => {
+      const content = await readFile(join(WORKFLOWS, file), 'utf8')
+      assert.deepEqual(workflowErrors(file, content), [])
+      const inputs = Object.keys((await readActionMetadata()).inputs)
+      const steps = Object.values((parse(content) as Workflow).jobs).flatMap(job => job.steps ?? [])
+      for (const step of steps.filter(step => step.uses !== undefined)) {
+        if (step.uses === './') {
+          for (const key of Object.keys(step.with ?? {})) {
+            assert.ok(inputs.includes(key), `${file}: '${key}' is not an input in action.yml`)
+          }
+        } else {
+          assert.match(step.uses ?? '', PINNED, `${file}: ${step.uses} is not pinned to a full commit SHA`)
+        }
+      }
+    })
+  }
+
+  it('the CI workflow runs the action with uses: ./ on the runner', async () => {
+    const content = await readFile(join(WORKFLOWS, 'ci.yml'), 'utf8')
+    const steps = Object.values((parse(content) as Workflow).jobs).flatMap(job => job.steps ?? [])
+    assert.ok(steps.some(step => step.uses === './'))
+  })
 })

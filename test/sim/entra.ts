@@ -18,7 +18,6 @@ const RESOURCE_AUTHORITIES: ReadonlyMap<string, string> = new Map([
   [GOV_RESOURCE, 'login.microsoftonline.us']
 ])
 
-
 function isLoopback(host: string): boolean {
   return /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host)
 }
@@ -31,7 +30,12 @@ export function answerToken(sim: Simulator, request: IncomingMessage, url: URL, 
   }
   const tenant = decodeURIComponent(match[1] ?? '')
   if (tenant !== sim.tenantId && tenant.toLowerCase() !== sim.tenantDomain) {
-    return aadError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`)
+    return aadError(
+      400,
+      'invalid_request',
+      90002,
+      `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`
+    )
   }
   if ('resource' in form) {
     return aadError(400, 'invalid_request', 901002, "The 'resource' request parameter is not supported.")
@@ -41,16 +45,31 @@ export function answerToken(sim: Simulator, request: IncomingMessage, url: URL, 
   }
   const app = form['client_id'] === sim.app.clientId ? sim.app : undefined
   if (!app) {
-    return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${form['client_id']}' was not found in the directory '${tenant}'.`)
+    return aadError(
+      400,
+      'unauthorized_client',
+      700016,
+      `Application with identifier '${form['client_id']}' was not found in the directory '${tenant}'.`
+    )
   }
   const scope = form['scope'] ?? ''
   if (!scope.endsWith('/.default')) {
-    return aadError(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`)
+    return aadError(
+      400,
+      'invalid_scope',
+      70011,
+      `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`
+    )
   }
   const audience = scope.slice(0, -'/.default'.length)
   const authority = RESOURCE_AUTHORITIES.get(audience)
   if (!authority || (!isLoopback(host) && authority !== host.replace(/:\d+$/, ''))) {
-    return aadError(400, 'invalid_resource', 500011, `The resource principal named ${audience} was not found in the tenant named ${tenant}.`)
+    return aadError(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${audience} was not found in the tenant named ${tenant}.`
+    )
   }
   const tokenEndpoint = `${sim.scheme}://${host}${url.pathname}`
   const credentialError = checkCredential(sim, app, form, tokenEndpoint)
@@ -65,11 +84,21 @@ export function checkCredential(sim: Simulator, app: SimApp, form: Record<string
   if (form['client_secret'] !== undefined) {
     return form['client_secret'] === app.secret
       ? undefined
-      : aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.')
+      : aadError(
+          401,
+          'invalid_client',
+          7000215,
+          'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.'
+        )
   }
   const assertion = form['client_assertion']
   if (assertion === undefined || form['client_assertion_type'] !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
-    return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+    return aadError(
+      401,
+      'invalid_client',
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."
+    )
   }
   const claims = decodeJwtPart(assertion, 1)
   if (claims && claims['iss'] === app.clientId) {
@@ -89,9 +118,7 @@ export function checkCredential(sim: Simulator, app: SimApp, form: Record<string
   const presented = { issuer: String(verified['iss']), subject: String(verified['sub']), audience: String(verified['aud']) }
   const matches = app.federated.some(
     credential =>
-      credential.issuer === presented.issuer &&
-      credential.subject === presented.subject &&
-      credential.audience === presented.audience
+      credential.issuer === presented.issuer && credential.subject === presented.subject && credential.audience === presented.audience
   )
   if (!matches) {
     return aadError(
@@ -119,7 +146,12 @@ export function checkCertificateAssertion(sim: Simulator, app: SimApp, assertion
     .map(pem => new X509Certificate(pem))
     .find(candidate => createHash('sha256').update(candidate.raw).digest('base64url') === thumbprint)
   if (!certificate) {
-    return aadError(401, 'invalid_client', 700027, `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${String(thumbprint)}']`)
+    return aadError(
+      401,
+      'invalid_client',
+      700027,
+      `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${String(thumbprint)}']`
+    )
   }
   const padding =
     header['alg'] === 'PS256'
@@ -137,7 +169,12 @@ export function checkCertificateAssertion(sim: Simulator, app: SimApp, assertion
     return aadError(400, 'invalid_client', 700024, 'Client assertion is not within its valid time range.')
   }
   if (claims['aud'] !== tokenEndpoint || claims['sub'] !== app.clientId || typeof jti !== 'string') {
-    return aadError(400, 'invalid_client', 50027, `JWT token is invalid or malformed: expected aud '${tokenEndpoint}', sub and iss the client id, and a jti.`)
+    return aadError(
+      400,
+      'invalid_client',
+      50027,
+      `JWT token is invalid or malformed: expected aud '${tokenEndpoint}', sub and iss the client id, and a jti.`
+    )
   }
   if (sim.seenAssertionIds.has(jti)) {
     return aadError(400, 'invalid_client', 700025, 'Client assertion jti has already been used (replay).')

@@ -46,14 +46,28 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
   }
   const text = typeof fields['body'] === 'string' ? fields['body'] : undefined
   if (list && request.method === 'GET') {
-    return page(sim, request, url, sim.comments.filter(comment => comment.issue === Number(list[1])))
+    return page(
+      sim,
+      request,
+      url,
+      sim.comments.filter(comment => comment.issue === Number(list[1]))
+    )
   }
   if (list && request.method === 'POST' && text !== undefined) {
     if (text.length > 65_536) {
-      return json(422, { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] })
+      return json(422, {
+        message: 'Validation Failed',
+        errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }]
+      })
     }
     const id = sim.nextCommentId++
-    const comment = { id, issue: Number(list[1]), body: text, html_url: `https://github.com/octo-org/octo-repo/pull/${list[1]}#issuecomment-${id}`, user: { login } }
+    const comment = {
+      id,
+      issue: Number(list[1]),
+      body: text,
+      html_url: `https://github.com/octo-org/octo-repo/pull/${list[1]}#issuecomment-${id}`,
+      user: { login }
+    }
     sim.comments.push(comment)
     return json(201, comment)
   }
@@ -103,10 +117,22 @@ export interface SimIssue {
   user: { login: string }
 }
 
-function answerIssues(sim: Simulator, request: IncomingMessage, url: URL, rest: string, fields: Record<string, unknown>, login: string): Reply {
+function answerIssues(
+  sim: Simulator,
+  request: IncomingMessage,
+  url: URL,
+  rest: string,
+  fields: Record<string, unknown>,
+  login: string
+): Reply {
   if (rest === '/issues' && request.method === 'GET') {
     const state = url.searchParams.get('state') ?? 'open'
-    return page(sim, request, url, sim.issues.filter(issue => state === 'all' || issue.state === state))
+    return page(
+      sim,
+      request,
+      url,
+      sim.issues.filter(issue => state === 'all' || issue.state === state)
+    )
   }
   if (rest === '/issues' && request.method === 'POST' && typeof fields['title'] === 'string') {
     const number = sim.nextIssueNumber++
@@ -178,7 +204,10 @@ function answerContents(sim: Simulator, method: string, rest: string, url: URL, 
     const content = Buffer.from(fields['content'], 'base64')
     files.set(contents, content)
     sim.historyCommits.push({ branch, message: fields['message'] })
-    return json(existing === undefined ? 201 : 200, { content: { path: contents, sha: blobSha(content) }, commit: { sha: blobSha(Buffer.from(String(Math.random()))) } })
+    return json(existing === undefined ? 201 : 200, {
+      content: { path: contents, sha: blobSha(content) },
+      commit: { sha: blobSha(Buffer.from(String(Math.random()))) }
+    })
   }
   const ref = /^\/git\/ref\/heads\/(.+)$/.exec(rest)?.[1]
   if (ref !== undefined && method === 'GET') {
@@ -187,10 +216,14 @@ function answerContents(sim: Simulator, method: string, rest: string, url: URL, 
   const blob = /^\/git\/blobs\/([0-9a-f]{40})$/.exec(rest)?.[1]
   if (blob !== undefined && method === 'GET') {
     const content = sim.blobs.get(blob)
-    return content === undefined ? json(404, NOT_FOUND) : json(200, { sha: blob, size: content.length, encoding: 'base64', content: content.toString('base64') })
+    return content === undefined
+      ? json(404, NOT_FOUND)
+      : json(200, { sha: blob, size: content.length, encoding: 'base64', content: content.toString('base64') })
   }
   if (rest === '/git/trees' && method === 'POST' && Array.isArray(fields['tree'])) {
-    const entries = (fields['tree'] as Array<Record<string, unknown>>).map(entry => [String(entry['path']), Buffer.from(String(entry['content']))] as const)
+    const entries = (fields['tree'] as Array<Record<string, unknown>>).map(
+      entry => [String(entry['path']), Buffer.from(String(entry['content']))] as const
+    )
     const sha = blobSha(Buffer.from(JSON.stringify(entries)))
     sim.pendingTrees.set(sha, new Map(entries))
     return json(201, { sha })

@@ -36,7 +36,9 @@ function keyPem(key: webcrypto.CryptoKey): string {
 }
 
 function serial(): string {
-  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString('hex').replace(/^[89a-f]/, '1')
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1')
 }
 
 export async function createCertificateAuthority(): Promise<Authority> {

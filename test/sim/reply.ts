@@ -27,7 +27,13 @@ export function json(status: number, value: unknown, headers: Record<string, str
 }
 
 /** Fails the way `fault` says; close() ends whatever is left hanging. */
-export function misbehave(fault: TransportFault, response: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+export function misbehave(
+  fault: TransportFault,
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string
+): void {
   if (fault === 'hang') {
     return
   }

@@ -76,6 +76,17 @@ export interface SimulatorOptions {
   tls?: { keyPem: string; certificatePem: string }
 }
 
+/**
+ * A tenant-wide limit on the Defender API, as Microsoft's throttling works: `limit` calls per fixed
+ * window of `windowMs`, then 429 TooManyRequests until the window ends, with or without a
+ * Retry-After header (Microsoft does not promise one).
+ */
+export interface Throttle {
+  limit: number
+  windowMs: number
+  retryAfter: boolean
+}
+
 export interface ScoreState {
   score: unknown
   time?: unknown
@@ -103,11 +114,52 @@ export class Simulator {
   ]
   /** The items of GET /api/recommendations. */
   recommendations: unknown[] = [
-    { id: 'sca-1', recommendationName: 'Turn on Microsoft Defender Firewall', recommendationCategory: 'Network', productName: 'windows_10', configScoreImpact: 2.5, exposedMachinesCount: 12, totalMachineCount: 40 },
-    { id: 'sca-2', recommendationName: 'Enable Local Admin password management', recommendationCategory: 'Accounts', productName: 'windows_10', configScoreImpact: 7.25, exposedMachinesCount: 30, totalMachineCount: 40 },
-    { id: 'sca-3', recommendationName: 'Update Google Chrome', recommendationCategory: 'Application', productName: 'chrome', configScoreImpact: 0, exposedMachinesCount: 3, totalMachineCount: 40 },
-    { id: 'sca-4', recommendationName: 'Block Office applications from creating child processes', recommendationCategory: 'Security controls', productName: 'office', configScoreImpact: 4, exposedMachinesCount: 25, totalMachineCount: 40 },
-    { id: 'sca-5', recommendationName: 'Disable SMBv1 on the legacy scanner', recommendationCategory: 'Network', productName: 'windows_10', configScoreImpact: 9, exposedMachinesCount: 1, totalMachineCount: 40, status: 'Exception' }
+    {
+      id: 'sca-1',
+      recommendationName: 'Turn on Microsoft Defender Firewall',
+      recommendationCategory: 'Network',
+      productName: 'windows_10',
+      configScoreImpact: 2.5,
+      exposedMachinesCount: 12,
+      totalMachineCount: 40
+    },
+    {
+      id: 'sca-2',
+      recommendationName: 'Enable Local Admin password management',
+      recommendationCategory: 'Accounts',
+      productName: 'windows_10',
+      configScoreImpact: 7.25,
+      exposedMachinesCount: 30,
+      totalMachineCount: 40
+    },
+    {
+      id: 'sca-3',
+      recommendationName: 'Update Google Chrome',
+      recommendationCategory: 'Application',
+      productName: 'chrome',
+      configScoreImpact: 0,
+      exposedMachinesCount: 3,
+      totalMachineCount: 40
+    },
+    {
+      id: 'sca-4',
+      recommendationName: 'Block Office applications from creating child processes',
+      recommendationCategory: 'Security controls',
+      productName: 'office',
+      configScoreImpact: 4,
+      exposedMachinesCount: 25,
+      totalMachineCount: 40
+    },
+    {
+      id: 'sca-5',
+      recommendationName: 'Disable SMBv1 on the legacy scanner',
+      recommendationCategory: 'Network',
+      productName: 'windows_10',
+      configScoreImpact: 9,
+      exposedMachinesCount: 1,
+      totalMachineCount: 40,
+      status: 'Exception'
+    }
   ]
   /** The token GitHub's REST API accepts (the job's github.token). */
   readonly githubToken = `ghs_${PLANTED}${randomBytes(15).toString('base64url')}`
@@ -142,6 +194,9 @@ export class Simulator {
   readonly script: Record<ServiceName, Reply[]> = { entra: [], api: [], oidc: [], github: [] }
   /** Delay added to every answer. */
   latencyMs = 0
+  /** Throttles the Defender API when set (the benchmark's burst of runs). */
+  throttle: Throttle | undefined
+  private throttleWindow = { startedAt: 0, calls: 0 }
   readonly requests: RecordedRequest[] = []
   /** Every access token and ID token handed out, for leak sweeps. */
   readonly issuedSecrets: string[] = []
@@ -233,7 +288,8 @@ export class Simulator {
     }
     const { tls } = this.options
     // The runner's OIDC endpoint stays plain HTTP on loopback; the services a proxy may stand in front of get TLS.
-    const server = tls && service !== 'oidc' ? createTlsServer({ key: tls.keyPem, cert: tls.certificatePem }, listener) : createServer(listener)
+    const server =
+      tls && service !== 'oidc' ? createTlsServer({ key: tls.keyPem, cert: tls.certificatePem }, listener) : createServer(listener)
     this.servers.push(server)
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
     this.ports.set(service, (server.address() as AddressInfo).port)
@@ -250,7 +306,7 @@ export class Simulator {
     const queue = this.script[service]
     const index = queue.findIndex(reply => reply.path === undefined || reply.path === url.pathname)
     const scripted = index < 0 ? undefined : queue.splice(index, 1)[0]
-    const reply = scripted ?? this.answer(service, request, url, form, json)
+    const reply = scripted ?? (service === 'api' ? this.throttled(receivedAt) : undefined) ?? this.answer(service, request, url, form, json)
     await delay(this.latencyMs + (reply.delayMs ?? 0))
     this.requests.push({
       service,
@@ -273,6 +329,25 @@ export class Simulator {
     response.end(reply.body ?? '')
   }
 
+  /** A 429 when the throttle's window is spent; undefined lets the request through. */
+  private throttled(now: number): Reply | undefined {
+    const { throttle } = this
+    if (!throttle) {
+      return undefined
+    }
+    if (now - this.throttleWindow.startedAt >= throttle.windowMs) {
+      this.throttleWindow = { startedAt: now, calls: 0 }
+    }
+    if (++this.throttleWindow.calls <= throttle.limit) {
+      return undefined
+    }
+    const seconds = Math.ceil((this.throttleWindow.startedAt + throttle.windowMs - now) / 1000)
+    const body = {
+      error: { code: 'TooManyRequests', message: `Rate limit is exceeded. Try again in ${seconds} seconds.`, target: randomUUID() }
+    }
+    return json(429, body, throttle.retryAfter ? { 'Retry-After': String(seconds) } : {})
+  }
+
   private answer(service: ServiceName, request: IncomingMessage, url: URL, form: Record<string, string>, body: unknown): Reply {
     switch (service) {
       case 'entra':
@@ -285,7 +360,6 @@ export class Simulator {
         return answerGitHubRest(this, request, url, body)
     }
   }
-
 }
 
 function parseJsonBody(text: string): unknown {

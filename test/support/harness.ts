@@ -210,7 +210,10 @@ export function oidcRun(sim: Simulator): Pick<RunOptions, 'inputs' | 'env'> {
 export function pullRequestRun(sim: Simulator, extra: Record<string, string> = {}): Omit<RunOptions, 'inputs'> {
   return {
     githubToken: sim.githubToken,
-    event: { name: 'pull_request', payload: { pull_request: { number: 7 }, repository: { name: 'octo-repo', owner: { login: 'octo-org' } } } },
+    event: {
+      name: 'pull_request',
+      payload: { pull_request: { number: 7 }, repository: { name: 'octo-repo', owner: { login: 'octo-org' } } }
+    },
     env: {
       GITHUB_API_URL: sim.githubApiUrl,
       GITHUB_REPOSITORY: 'octo-org/octo-repo',
@@ -277,7 +280,9 @@ export function secretsInPlay(sim: Simulator): string[] {
     .requestsTo('entra')
     .flatMap(request => [request.form['client_secret'], request.form['client_assertion'], request.form['client_assertion']?.split('.')[2]])
     .filter((value): value is string => value !== undefined)
-  return [...new Set([sim.app.secret ?? '', sim.oidcRequestToken, sim.githubToken, ...sentToEntra, ...issuedTokens(sim), ...sim.issuedSecrets])]
+  return [
+    ...new Set([sim.app.secret ?? '', sim.oidcRequestToken, sim.githubToken, ...sentToEntra, ...issuedTokens(sim), ...sim.issuedSecrets])
+  ]
 }
 
 /** Runs the action and sweeps everything it showed for every secret in play, and any the test adds (keys, user tokens). */

@@ -156,7 +156,8 @@ export const FAULTS: Scenario[] = [
     replies: () => twice(onScore({ ...json(200, { time: '2026-11-24T08:00:00Z', score: 340 }), fault: 'reset-mid-body' })),
     maxRetries: 1,
     waitsMs: FIRST_BACKOFF_MS,
-    error: /^No answer from the Defender API \(127\.0\.0\.1:\d+\): the connection failed while reading the answer \(aborted\).*\(2 attempts\)\. /
+    error:
+      /^No answer from the Defender API \(127\.0\.0\.1:\d+\): the connection failed while reading the answer \(aborted\).*\(2 attempts\)\. /
   }),
   fault({
     name: 'the Defender API closes the connection before the promised body is complete',
@@ -164,7 +165,8 @@ export const FAULTS: Scenario[] = [
     replies: () => twice(onScore({ ...json(200, { time: '2026-11-24T08:00:00Z', score: 340 }), fault: 'truncate' })),
     maxRetries: 1,
     waitsMs: FIRST_BACKOFF_MS,
-    error: /^No answer from the Defender API \(127\.0\.0\.1:\d+\): the connection failed while reading the answer \(aborted\).*\(2 attempts\)\. /
+    error:
+      /^No answer from the Defender API \(127\.0\.0\.1:\d+\): the connection failed while reading the answer \(aborted\).*\(2 attempts\)\. /
   }),
   fault({
     name: 'Entra ID accepts the connection and never answers',
@@ -178,7 +180,8 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'Entra ID resets the connection mid-body',
     service: 'entra',
-    replies: () => twice({ ...json(200, { token_type: 'Bearer', access_token: `${PLANTED}-half-a-token-that-is-long` }), fault: 'reset-mid-body' }),
+    replies: () =>
+      twice({ ...json(200, { token_type: 'Bearer', access_token: `${PLANTED}-half-a-token-that-is-long` }), fault: 'reset-mid-body' }),
     maxRetries: 1,
     waitsMs: FIRST_BACKOFF_MS,
     error: /^No answer from Entra ID \(127\.0\.0\.1:\d+\): the connection failed while reading the answer \(aborted\)/
@@ -202,11 +205,19 @@ export const FAULTS: Scenario[] = [
     base: sim => ({ inputs: { ...secretInputs(sim), 'api-url': 'http://127.0.0.1:1' } }),
     error: /^No answer from the Defender API \(127\.0\.0\.1:1\): connect ECONNREFUSED 127\.0\.0\.1:1 \(2 attempts\)\. /
   }),
-  badScore('an empty body', '', /not with the documented JSON object .*application\/json; charset=utf-8, empty body\)\. No gate was evaluated/),
+  badScore(
+    'an empty body',
+    '',
+    /not with the documented JSON object .*application\/json; charset=utf-8, empty body\)\. No gate was evaluated/
+  ),
   badScore('a truncated body', '{"time":"2026-11-24T08:00:00Z","sco', /not with the documented JSON object .*35 bytes, not JSON\)/),
   badScore('HTML', '<!DOCTYPE html><html>Sign in</html>', /not with the documented JSON object .*not JSON \(it starts like HTML\)\)/),
   badScore('a JSON array', '[340]', /not with the documented JSON object/),
-  badScore('score as a string', '{"time":"2026-11-24T08:00:00Z","score":"340"}', /its score is "340", not a non-negative number of points\. No gate was evaluated/),
+  badScore(
+    'score as a string',
+    '{"time":"2026-11-24T08:00:00Z","score":"340"}',
+    /its score is "340", not a non-negative number of points\. No gate was evaluated/
+  ),
   badScore('a negative score', '{"time":"2026-11-24T08:00:00Z","score":-5}', /its score is -5, not a non-negative number/),
   badScore('NaN as the score', '{"time":"2026-11-24T08:00:00Z","score":NaN}', /not with the documented JSON object/),
   badScore('a null score', '{"time":"2026-11-24T08:00:00Z","score":null}', /its score is null, not a non-negative number/),
@@ -216,9 +227,12 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'a 429 storm longer than max-retries allows (Retry-After: 0)',
     service: 'api',
-    replies: () => [0, 1, 2].map(index =>
-      onScore(json(429, { error: { code: 'TooManyRequests', message: 'Rate limit is exceeded', target: `r${index}` } }, { 'Retry-After': '0' }))
-    ),
+    replies: () =>
+      [0, 1, 2].map(index =>
+        onScore(
+          json(429, { error: { code: 'TooManyRequests', message: 'Rate limit is exceeded', target: `r${index}` } }, { 'Retry-After': '0' })
+        )
+      ),
     maxRetries: 2,
     waitsMs: 0,
     error: /HTTP 429, TooManyRequests: Rate limit is exceeded \(request id r2\)\)\.\nFix: the API is throttling this app/
@@ -226,7 +240,8 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'a 503 storm with Retry-After as an HTTP date',
     service: 'api',
-    replies: () => twice(onScore({ status: 503, headers: { 'Retry-After': new Date(Date.now() + 1000).toUTCString() }, body: 'Service Unavailable' })),
+    replies: () =>
+      twice(onScore({ status: 503, headers: { 'Retry-After': new Date(Date.now() + 1000).toUTCString() }, body: 'Service Unavailable' })),
     maxRetries: 1,
     waitsMs: 2000,
     error: /HTTP 503, application\/json; charset=utf-8, 19 bytes, not JSON\)\.\nFix: the Defender API is having trouble/
@@ -234,7 +249,10 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'a 429 asking to wait a day (Retry-After: 86400), capped at 60 s',
     service: 'api',
-    replies: () => twice(onScore(json(429, { error: { code: 'TooManyRequests', message: 'Come back tomorrow', target: 'r' } }, { 'Retry-After': '86400' }))),
+    replies: () =>
+      twice(
+        onScore(json(429, { error: { code: 'TooManyRequests', message: 'Come back tomorrow', target: 'r' } }, { 'Retry-After': '86400' }))
+      ),
     maxRetries: 1,
     waitsMs: 60_000,
     error: /HTTP 429, TooManyRequests: Come back tomorrow/,
@@ -243,10 +261,12 @@ export const FAULTS: Scenario[] = [
   fault({
     name: 'the token endpoint answers 5xx past max-retries',
     service: 'entra',
-    replies: () => twice({ status: 503, headers: { 'Retry-After': '0', 'Content-Type': 'text/html' }, body: '<html>Service Unavailable</html>' }),
+    replies: () =>
+      twice({ status: 503, headers: { 'Retry-After': '0', 'Content-Type': 'text/html' }, body: '<html>Service Unavailable</html>' }),
     maxRetries: 1,
     waitsMs: 0,
-    error: /^Entra ID answered the token request with HTTP 503 and a body that is not its documented JSON error \(text\/html, 32 bytes, not JSON \(it starts like HTML\)\)\. Check authority-host\. Entra ID is having trouble or throttling; try again later\.$/
+    error:
+      /^Entra ID answered the token request with HTTP 503 and a body that is not its documented JSON error \(text\/html, 32 bytes, not JSON \(it starts like HTML\)\)\. Check authority-host\. Entra ID is having trouble or throttling; try again later\.$/
   }),
   fault({
     name: 'a 200 token answer without access_token',
@@ -254,7 +274,8 @@ export const FAULTS: Scenario[] = [
     replies: () => [json(200, { token_type: 'Bearer', expires_in: 3599, accessToken: `${PLANTED}-lookalike-token` })],
     maxRetries: 3,
     waitsMs: 0,
-    error: /^Entra ID answered the token request with HTTP 200 but no usable access_token \(none, or one with spaces or line breaks; the body is an object with keys token_type, expires_in, accessToken\)\. Check authority-host\.$/
+    error:
+      /^Entra ID answered the token request with HTTP 200 but no usable access_token \(none, or one with spaces or line breaks; the body is an object with keys token_type, expires_in, accessToken\)\. Check authority-host\.$/
   }),
   {
     ...fault({
@@ -280,7 +301,8 @@ export const FAULTS: Scenario[] = [
       waitsMs: 3000,
       base: sim => ({ ...pullRequestRun(sim), inputs: { ...tokenOnly(sim).inputs, 'comment-on-pr': 'true' } }),
       error: /^$/,
-      warning: /^Could not comment on pull request #7: No answer from GitHub's API \(127\.0\.0\.1:\d+\): no complete answer within 1 s \(timeout-seconds\) \(3 attempts\)\. /
+      warning:
+        /^Could not comment on pull request #7: No answer from GitHub's API \(127\.0\.0\.1:\d+\): no complete answer within 1 s \(timeout-seconds\) \(3 attempts\)\. /
     }),
     exitCode: 0
   }
@@ -395,7 +417,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'no admin consent (AADSTS65001)',
     arrange: sim => {
-      sim.script.entra.push(aadError(400, 'invalid_grant', 65001, "The user or administrator has not consented to use the application."))
+      sim.script.entra.push(aadError(400, 'invalid_grant', 65001, 'The user or administrator has not consented to use the application.'))
       return everything(sim)
     },
     exitCode: 1,
@@ -419,7 +441,10 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'a token for another API (HTTP 401)',
     arrange: sim =>
-      withInputs(everything(sim), { 'access-token': sim.issueAccessToken(['Score.Read.All'], 'https://graph.microsoft.com'), 'client-secret': '' }),
+      withInputs(everything(sim), {
+        'access-token': sim.issueAccessToken(['Score.Read.All'], 'https://graph.microsoft.com'),
+        'client-secret': ''
+      }),
     exitCode: 1,
     error: /HTTP 401/
   },

@@ -34,15 +34,19 @@ describe('trend chart', () => {
       tenant: fc.constant('t')
     })
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { minLength: 2, maxLength: 40 }), fc.option(fc.double({ min: 0, max: 1e6, noNaN: true }), { nil: undefined }), async (lines, minScore) => {
-        const history = parseHistory(lines.map(entry => JSON.stringify(entry)).join('\n'))
-        const chart = trendChart(history.entries, minScore)
-        if (history.entries.length < 2) {
-          assert.deepEqual(chart, [], 'no chart from fewer than 2 readings (negative scores are not readings)')
-          return
+      fc.asyncProperty(
+        fc.array(line, { minLength: 2, maxLength: 40 }),
+        fc.option(fc.double({ min: 0, max: 1e6, noNaN: true }), { nil: undefined }),
+        async (lines, minScore) => {
+          const history = parseHistory(lines.map(entry => JSON.stringify(entry)).join('\n'))
+          const chart = trendChart(history.entries, minScore)
+          if (history.entries.length < 2) {
+            assert.deepEqual(chart, [], 'no chart from fewer than 2 readings (negative scores are not readings)')
+            return
+          }
+          assert.equal(await parseMermaid(chartText(chart)), 'xychart', chart.join('\n'))
         }
-        assert.equal(await parseMermaid(chartText(chart)), 'xychart', chart.join('\n'))
-      }),
+      ),
       { numRuns: 200 }
     )
   })

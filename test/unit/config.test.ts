@@ -47,7 +47,10 @@ describe('settings', () => {
     assert.equal(settings({ 'min-score': '0' }).minScore, 0)
     assert.equal(settings({ 'min-score': '412.5' }).minScore, 412.5)
     for (const bad of ['-1', 'abc', '1e3', '40O', 'Infinity', '.5', '5.']) {
-      assert.throws(() => settings({ 'min-score': bad }), { name: 'ConfigurationError', message: new RegExp(`^Invalid min-score '${bad.replace('.', '\\.')}'`) })
+      assert.throws(() => settings({ 'min-score': bad }), {
+        name: 'ConfigurationError',
+        message: new RegExp(`^Invalid min-score '${bad.replace('.', '\\.')}'`)
+      })
     }
   })
 
@@ -108,15 +111,27 @@ describe('settings for clouds and certificates', () => {
   })
 
   it('refuses unknown clouds and regions, and regions of a government cloud', () => {
-    assert.throws(() => parse({ cloud: 'azure-china' }), /^ConfigurationError: Invalid cloud 'azure-china'\. Expected one of: commercial, gcc, gcc-high, dod\.$/)
-    assert.throws(() => parse({ region: 'mars' }), /^ConfigurationError: Invalid region 'mars'\. Expected one of: us, eu, uk, au, swa, ina, aea\.$/)
-    assert.throws(() => parse({ cloud: 'gcc', region: 'us' }), /^ConfigurationError: Invalid region 'us' with cloud 'gcc': regions apply to the commercial cloud only/)
+    assert.throws(
+      () => parse({ cloud: 'azure-china' }),
+      /^ConfigurationError: Invalid cloud 'azure-china'\. Expected one of: commercial, gcc, gcc-high, dod\.$/
+    )
+    assert.throws(
+      () => parse({ region: 'mars' }),
+      /^ConfigurationError: Invalid region 'mars'\. Expected one of: us, eu, uk, au, swa, ina, aea\.$/
+    )
+    assert.throws(
+      () => parse({ cloud: 'gcc', region: 'us' }),
+      /^ConfigurationError: Invalid region 'us' with cloud 'gcc': regions apply to the commercial cloud only/
+    )
   })
 
   it('prefers the certificate over the secret in auto, and needs one for auth-method certificate', () => {
     assert.equal(parse({ 'client-certificate': pair.keyPem + pair.certificatePem }).credential.method, 'certificate')
     assert.equal(parse({ 'client-certificate': pair.keyPem + pair.certificatePem, 'access-token': 't' }).credential.method, 'token')
-    assert.throws(() => parse({ 'auth-method': 'certificate' }), /^ConfigurationError: auth-method is 'certificate' but client-certificate is empty/)
+    assert.throws(
+      () => parse({ 'auth-method': 'certificate' }),
+      /^ConfigurationError: auth-method is 'certificate' but client-certificate is empty/
+    )
   })
 
   it('masks the certificate input, each line of its key, and the password', () => {
@@ -142,14 +157,38 @@ describe('input refusals', () => {
     ['client-id', { 'client-id': 'my-app' }, /^Invalid client-id 'my-app'\. Expected the application \(client\) ID/],
     ['missing client-id', { 'client-id': '' }, /^Missing client-id: auth-method 'secret' needs it/],
     ['missing tenant-id', { 'tenant-id': '' }, /^Missing tenant-id: auth-method 'secret' needs it/],
-    ['auth-method', { 'auth-method': 'magic' }, /^Invalid auth-method 'magic'\. Expected one of: auto, oidc, secret, certificate, token\.$/],
+    [
+      'auth-method',
+      { 'auth-method': 'magic' },
+      /^Invalid auth-method 'magic'\. Expected one of: auto, oidc, secret, certificate, token\.$/
+    ],
     ['token without access-token', { 'auth-method': 'token' }, /^auth-method is 'token' but access-token is empty/],
-    ['secret without client-secret', { 'auth-method': 'secret', 'client-secret': '' }, /^auth-method is 'secret' but client-secret is empty/],
-    ['api-url over plain http', { 'api-url': 'http://api.securitycenter.microsoft.com' }, /^Invalid api-url 'http:\/\/api\.securitycenter\.microsoft\.com'\. Expected an https:\/\/ URL .*clear text/],
-    ['authority-host not a URL', { 'authority-host': 'login.microsoftonline.com' }, /^Invalid authority-host 'login\.microsoftonline\.com'\. Expected an absolute https:\/\/ URL/],
-    ['authority-host with credentials', { 'authority-host': 'https://user:pw@login.microsoftonline.com' }, /^Invalid authority-host: it must not contain a user name or password/],
+    [
+      'secret without client-secret',
+      { 'auth-method': 'secret', 'client-secret': '' },
+      /^auth-method is 'secret' but client-secret is empty/
+    ],
+    [
+      'api-url over plain http',
+      { 'api-url': 'http://api.securitycenter.microsoft.com' },
+      /^Invalid api-url 'http:\/\/api\.securitycenter\.microsoft\.com'\. Expected an https:\/\/ URL .*clear text/
+    ],
+    [
+      'authority-host not a URL',
+      { 'authority-host': 'login.microsoftonline.com' },
+      /^Invalid authority-host 'login\.microsoftonline\.com'\. Expected an absolute https:\/\/ URL/
+    ],
+    [
+      'authority-host with credentials',
+      { 'authority-host': 'https://user:pw@login.microsoftonline.com' },
+      /^Invalid authority-host: it must not contain a user name or password/
+    ],
     ['api-url with a query', { 'api-url': 'https://api.securitycenter.microsoft.com?x=1' }, /^Invalid api-url .*without a query/],
-    ['scope without .default', { scope: 'https://api.securitycenter.microsoft.com/Score.Read.All' }, /^Invalid scope .*followed by \/\.default/],
+    [
+      'scope without .default',
+      { scope: 'https://api.securitycenter.microsoft.com/Score.Read.All' },
+      /^Invalid scope .*followed by \/\.default/
+    ],
     ['fail-on-low-score', { 'fail-on-low-score': 'yes' }, /^Invalid fail-on-low-score 'yes'\. Expected true or false\.$/],
     ['job-summary', { 'job-summary': '1' }, /^Invalid job-summary '1'\. Expected true or false\.$/],
     ['timeout-seconds zero', { 'timeout-seconds': '0' }, /^Invalid timeout-seconds '0'\. Expected a number of seconds greater than 0/],

@@ -4,21 +4,35 @@ import { describe, it } from 'node:test'
 import { describeApiFailure } from '../../src/defender/api.js'
 import { parseDeviceGroups, parseRecommendations, parseScoreResponse, topRecommendations } from '../../src/defender/answers.js'
 
-
-
 describe('Defender responses', () => {
   const ok = (body: string) => ({ status: 200, headers: { 'content-type': 'application/json' }, body })
 
   it('accepts the documented object', () => {
-    assert.deepEqual(parseScoreResponse(ok('{"@odata.context":"x","time":"2019-12-03T09:15:58.1665846Z","score":340}'), '/api/configurationScore'), {
-      score: 340,
-      time: '2019-12-03T09:15:58.1665846Z'
-    })
+    assert.deepEqual(
+      parseScoreResponse(ok('{"@odata.context":"x","time":"2019-12-03T09:15:58.1665846Z","score":340}'), '/api/configurationScore'),
+      {
+        score: 340,
+        time: '2019-12-03T09:15:58.1665846Z'
+      }
+    )
   })
 
   it('refuses anything else as a ServiceError', () => {
-    for (const body of ['', 'null', '"340"', '{}', '{"score":NaN}', '{"score":1e999,"time":"2019-12-03T09:15:58Z"}', '{"score":340}', '{"score":340,"time":5}']) {
-      assert.throws(() => parseScoreResponse(ok(body), '/api/exposureScore'), { name: 'ServiceError', message: /GET \/api\/exposureScore/ }, body)
+    for (const body of [
+      '',
+      'null',
+      '"340"',
+      '{}',
+      '{"score":NaN}',
+      '{"score":1e999,"time":"2019-12-03T09:15:58Z"}',
+      '{"score":340}',
+      '{"score":340,"time":5}'
+    ]) {
+      assert.throws(
+        () => parseScoreResponse(ok(body), '/api/exposureScore'),
+        { name: 'ServiceError', message: /GET \/api\/exposureScore/ },
+        body
+      )
     }
   })
 
@@ -33,9 +47,19 @@ describe('Defender responses', () => {
       ]
     })
     const { top, excepted } = parseRecommendations(ok(body), 10)
-    assert.deepEqual(top.map(item => [item.name, item.configScoreImpact]), [['High', 9], ['Low', 1], ['No impact', 0]])
+    assert.deepEqual(
+      top.map(item => [item.name, item.configScoreImpact]),
+      [
+        ['High', 9],
+        ['Low', 1],
+        ['No impact', 0]
+      ]
+    )
     assert.equal(excepted, 0)
-    assert.deepEqual(topRecommendations(top, 2).map(item => item.name), ['High', 'Low'])
+    assert.deepEqual(
+      topRecommendations(top, 2).map(item => item.name),
+      ['High', 'Low']
+    )
     assert.throws(() => parseRecommendations(ok('{"items":[]}'), 5), /not with the documented \{ "value": \[\.\.\.\] \} collection/)
   })
 
@@ -48,16 +72,32 @@ describe('Defender responses', () => {
       ]
     })
     const { top, excepted } = parseRecommendations(ok(body), 5)
-    assert.deepEqual(top.map(item => item.name), ['No status', 'Active'])
+    assert.deepEqual(
+      top.map(item => item.name),
+      ['No status', 'Active']
+    )
     assert.equal(excepted, 1)
   })
 
   it('reads device groups, keeping those asked for (case-insensitively) and naming the missing ones', () => {
-    const body = JSON.stringify({ value: [{ time: '2019-12-03T09:51:28.214338Z', score: 41.4, rbacGroupName: 'GroupOne' }, { score: 80, rbacGroupName: 'Kiosks' }] })
-    assert.deepEqual(parseDeviceGroups(ok(body), { all: true }).groups, [{ name: 'GroupOne', score: 41.4 }, { name: 'Kiosks', score: 80 }])
+    const body = JSON.stringify({
+      value: [
+        { time: '2019-12-03T09:51:28.214338Z', score: 41.4, rbacGroupName: 'GroupOne' },
+        { score: 80, rbacGroupName: 'Kiosks' }
+      ]
+    })
+    assert.deepEqual(parseDeviceGroups(ok(body), { all: true }).groups, [
+      { name: 'GroupOne', score: 41.4 },
+      { name: 'Kiosks', score: 80 }
+    ])
     const some = parseDeviceGroups(ok(body), { all: false, names: ['groupone', 'Nowhere'] })
     assert.deepEqual(some, { groups: [{ name: 'GroupOne', score: 41.4 }], missing: ['Nowhere'], listed: ['GroupOne', 'Kiosks'] })
-    for (const bad of ['{"value":[{"score":1}]}', '{"value":[{"rbacGroupName":"a","score":"1"}]}', '{"value":[{"rbacGroupName":"a","score":-1}]}', '[]']) {
+    for (const bad of [
+      '{"value":[{"score":1}]}',
+      '{"value":[{"rbacGroupName":"a","score":"1"}]}',
+      '{"value":[{"rbacGroupName":"a","score":-1}]}',
+      '[]'
+    ]) {
       assert.throws(() => parseDeviceGroups(ok(bad), { all: true }), { name: 'ServiceError' }, bad)
     }
   })
@@ -69,6 +109,9 @@ describe('Defender responses', () => {
       'The Defender API refused GET /api/x (HTTP 403, DisabledFeature: Feature off (request id abc)).\n' +
         'Fix: a feature this endpoint needs is not enabled in the tenant: turn it on in the Microsoft Defender portal settings.'
     )
-    assert.match(describeApiFailure('/api/x', { status: 502, headers: { 'content-type': 'text/plain' }, body: 'oops' }, 'P'), /HTTP 502, text\/plain, 4 bytes, not JSON\)/)
+    assert.match(
+      describeApiFailure('/api/x', { status: 502, headers: { 'content-type': 'text/plain' }, body: 'oops' }, 'P'),
+      /HTTP 502, text\/plain, 4 bytes, not JSON\)/
+    )
   })
 })

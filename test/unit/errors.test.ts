@@ -3,8 +3,6 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { ConfigurationError, failureMessage, ServiceError } from '../../src/errors.js'
 
-
-
 describe('errors', () => {
   it('passes expected failures through and wraps the unexpected', () => {
     assert.equal(failureMessage(new ConfigurationError('fix it')), 'fix it')

@@ -21,7 +21,11 @@ import { rawInputs } from '../support/harness.js'
 const RUNS = 1500
 const NOW = new Date('2026-11-24T09:00:00Z')
 const ENV = { GITHUB_WORKSPACE: '/home/runner/work/repo/repo' }
-const OIDC_ENV = { ...ENV, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/x?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-bearer' }
+const OIDC_ENV = {
+  ...ENV,
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/x?api-version=2.0',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-bearer'
+}
 
 /** Calls `parse`; a throw must be an instance of `expected`, anything else fails the property. */
 function typedOutcome<T>(parse: () => T, expected: typeof ConfigurationError | typeof ServiceError): { value: T } | { error: Error } {
@@ -69,13 +73,21 @@ describe('fuzzing input parsing', () => {
   it('any inputs at all, OIDC environment or not: parsed, or a ConfigurationError naming an input', () =>
     fc.assert(
       fc.property(
-        fc.record(Object.fromEntries(INPUT_NAMES.map(name => [name, fc.oneof(fc.constant(rawInputs()[name]), anyText)])) as Record<InputName, fc.Arbitrary<string>>),
+        fc.record(
+          Object.fromEntries(INPUT_NAMES.map(name => [name, fc.oneof(fc.constant(rawInputs()[name]), anyText)])) as Record<
+            InputName,
+            fc.Arbitrary<string>
+          >
+        ),
         fc.boolean(),
         (raw, oidc) => {
           const outcome = typedOutcome(() => parseSettings(raw, oidc ? OIDC_ENV : ENV, NOW), ConfigurationError)
           if ('error' in outcome) {
             const names = [...INPUT_NAMES, 'ACTIONS_ID_TOKEN_REQUEST_URL', 'GITHUB_API_URL']
-            assert.ok(names.some(input => outcome.error.message.includes(input)), outcome.error.message)
+            assert.ok(
+              names.some(input => outcome.error.message.includes(input)),
+              outcome.error.message
+            )
           }
         }
       ),
@@ -85,7 +97,10 @@ describe('fuzzing input parsing', () => {
   it('thresholds: accepted only as finite non-negative points, equal to what was written', () =>
     fc.assert(
       fc.property(fc.oneof(anyText, fc.double({ min: 0, noNaN: true }).map(String)), value => {
-        const outcome = typedOutcome(() => parseSettings(rawInputs({ 'client-secret': 's', 'min-score': value, 'max-drop': value }), ENV, NOW), ConfigurationError)
+        const outcome = typedOutcome(
+          () => parseSettings(rawInputs({ 'client-secret': 's', 'min-score': value, 'max-drop': value }), ENV, NOW),
+          ConfigurationError
+        )
         if ('value' in outcome && value !== '') {
           assert.ok(Number.isFinite(outcome.value.minScore) && (outcome.value.minScore ?? -1) >= 0)
           assert.equal(outcome.value.minScore, Number(value))
@@ -98,7 +113,10 @@ describe('fuzzing input parsing', () => {
   it('booleans: exactly the YAML spellings of true and false', () =>
     fc.assert(
       fc.property(anyText, value => {
-        const outcome = typedOutcome(() => parseSettings(rawInputs({ 'client-secret': 's', 'fail-on-low-score': value }), ENV, NOW), ConfigurationError)
+        const outcome = typedOutcome(
+          () => parseSettings(rawInputs({ 'client-secret': 's', 'fail-on-low-score': value }), ENV, NOW),
+          ConfigurationError
+        )
         const spellings = ['true', 'True', 'TRUE', 'false', 'False', 'FALSE']
         assert.equal('value' in outcome, spellings.includes(value), value)
         if ('value' in outcome) {
@@ -111,7 +129,10 @@ describe('fuzzing input parsing', () => {
   it('URLs: a token is only ever sent to https://, or to http:// on loopback', () =>
     fc.assert(
       fc.property(fc.oneof(anyText, fc.webUrl({ withQueryParameters: true, withFragments: true })), value => {
-        const outcome = typedOutcome(() => parseSettings(rawInputs({ 'client-secret': 's', 'api-url': value, 'authority-host': value }), ENV, NOW), ConfigurationError)
+        const outcome = typedOutcome(
+          () => parseSettings(rawInputs({ 'client-secret': 's', 'api-url': value, 'authority-host': value }), ENV, NOW),
+          ConfigurationError
+        )
         if ('value' in outcome && value !== '') {
           for (const accepted of [outcome.value.apiUrl, outcome.value.authorityHost]) {
             const url = new URL(accepted)
@@ -126,7 +147,10 @@ describe('fuzzing input parsing', () => {
   it('tenant ids: a GUID or a domain name, nothing else reaches the token URL', () =>
     fc.assert(
       fc.property(fc.oneof(anyText, fc.uuid(), fc.domain()), value => {
-        const outcome = typedOutcome(() => parseSettings(rawInputs({ 'client-secret': 's', 'tenant-id': value }), ENV, NOW), ConfigurationError)
+        const outcome = typedOutcome(
+          () => parseSettings(rawInputs({ 'client-secret': 's', 'tenant-id': value }), ENV, NOW),
+          ConfigurationError
+        )
         if ('value' in outcome) {
           assert.match(outcome.value.tenantId, /^[0-9a-z.-]+$/i)
         } else {
@@ -138,7 +162,10 @@ describe('fuzzing input parsing', () => {
 
   const base64Line = fc.base64String({ minLength: 4, maxLength: 64 })
   const pemBlock = fc
-    .tuple(fc.constantFrom('PRIVATE KEY', 'RSA PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'EC PRIVATE KEY', 'CERTIFICATE', 'PUBLIC KEY'), fc.array(base64Line, { maxLength: 6 }))
+    .tuple(
+      fc.constantFrom('PRIVATE KEY', 'RSA PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'EC PRIVATE KEY', 'CERTIFICATE', 'PUBLIC KEY'),
+      fc.array(base64Line, { maxLength: 6 })
+    )
     .map(([label, lines]) => `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`)
 
   it('PEM text: any blocks, any bytes, any password: a certificate, or a refusal naming client-certificate', () =>
@@ -156,13 +183,49 @@ describe('fuzzing input parsing', () => {
 /** What a server might send: arbitrary bytes, arbitrary JSON, and JSON of nearly the right shape. */
 const anyBody = fc.oneof(
   // JSON numbers that overflow to Infinity, which JSON.parse gives without complaint.
-  fc.constantFrom('{"time":"2026-11-24T08:00:00Z","score":1e999}', '{"time":"2026-11-24T08:00:00Z","score":-1e999}', '{"value":[{"recommendationName":"x","configScoreImpact":1e999}]}'),
+  fc.constantFrom(
+    '{"time":"2026-11-24T08:00:00Z","score":1e999}',
+    '{"time":"2026-11-24T08:00:00Z","score":-1e999}',
+    '{"value":[{"recommendationName":"x","configScoreImpact":1e999}]}'
+  ),
   fc.uint8Array({ maxLength: 200 }).map(bytes => Buffer.from(bytes).toString('utf8')),
   fc.string(),
   fc.jsonValue().map(value => JSON.stringify(value)),
-  fc.record({ time: fc.oneof(fc.date({ noInvalidDate: true }).map(date => date.toISOString()), fc.jsonValue()), score: fc.oneof(fc.double(), fc.jsonValue()) }, { requiredKeys: [] }).map(value => JSON.stringify(value)),
-  fc.record({ value: fc.oneof(fc.array(fc.dictionary(fc.constantFrom('recommendationName', 'configScoreImpact', 'exposedMachinesCount', 'recommendationCategory'), fc.jsonValue())), fc.jsonValue()) }).map(value => JSON.stringify(value)),
-  fc.record({ error: fc.oneof(fc.dictionary(fc.constantFrom('code', 'message', 'target'), fc.jsonValue()), fc.jsonValue()), error_description: fc.jsonValue(), error_codes: fc.jsonValue() }, { requiredKeys: [] }).map(value => JSON.stringify(value))
+  fc
+    .record(
+      {
+        time: fc.oneof(
+          fc.date({ noInvalidDate: true }).map(date => date.toISOString()),
+          fc.jsonValue()
+        ),
+        score: fc.oneof(fc.double(), fc.jsonValue())
+      },
+      { requiredKeys: [] }
+    )
+    .map(value => JSON.stringify(value)),
+  fc
+    .record({
+      value: fc.oneof(
+        fc.array(
+          fc.dictionary(
+            fc.constantFrom('recommendationName', 'configScoreImpact', 'exposedMachinesCount', 'recommendationCategory'),
+            fc.jsonValue()
+          )
+        ),
+        fc.jsonValue()
+      )
+    })
+    .map(value => JSON.stringify(value)),
+  fc
+    .record(
+      {
+        error: fc.oneof(fc.dictionary(fc.constantFrom('code', 'message', 'target'), fc.jsonValue()), fc.jsonValue()),
+        error_description: fc.jsonValue(),
+        error_codes: fc.jsonValue()
+      },
+      { requiredKeys: [] }
+    )
+    .map(value => JSON.stringify(value))
 )
 const anyResponse = fc.record({
   status: fc.integer({ min: 100, max: 599 }),
@@ -202,7 +265,10 @@ describe('fuzzing response parsing', () => {
         parseEntraError(response.body)
         const assertion = presentedAssertion(idToken)
         assert.match(describeTokenFailure(response, assertion), /^Entra ID /)
-        assert.match(describeApiFailure('/api/configurationScore', response, 'Score.Read.All'), /^The Defender API refused GET \/api\/configurationScore \(HTTP \d+, [\s\S]*\nFix: /)
+        assert.match(
+          describeApiFailure('/api/configurationScore', response, 'Score.Read.All'),
+          /^The Defender API refused GET \/api\/configurationScore \(HTTP \d+, [\s\S]*\nFix: /
+        )
       }),
       { numRuns: RUNS }
     ))
@@ -213,7 +279,10 @@ describe('fuzzing response parsing', () => {
         const text = lines.join('\n')
         const history = parseHistory(text)
         assert.ok(history.entries.every(entry => Number.isFinite(entry.score) && typeof entry.time === 'string'))
-        assert.ok(history.entries.length + history.unreadableLines <= lines.filter(line => line.trim() !== '').length + lines.join('').split('\n').length)
+        assert.ok(
+          history.entries.length + history.unreadableLines <=
+            lines.filter(line => line.trim() !== '').length + lines.join('').split('\n').length
+        )
       }),
       { numRuns: RUNS }
     ))
@@ -221,14 +290,24 @@ describe('fuzzing response parsing', () => {
   it('Retry-After: any header value gives no wait, a wait within the cap, or the throttling-window wait', () =>
     fc.assert(
       fc.property(
-        fc.oneof(fc.string(), fc.nat().map(String), fc.date({ noInvalidDate: true }).map(date => date.toUTCString())),
+        fc.oneof(
+          fc.string(),
+          fc.nat().map(String),
+          fc.date({ noInvalidDate: true }).map(date => date.toUTCString())
+        ),
         fc.integer({ min: 0, max: 10 }),
         fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         (header, retriesDone, random) => {
           const now = NOW.getTime()
           const parsed = parseRetryAfter(header, now)
           assert.ok(parsed === undefined || (Number.isFinite(parsed) && parsed >= 0))
-          const decision = decideRetry({ maxRetries: 10, ...DEFAULT_BACKOFF }, retriesDone, { kind: 'response', status: 429, retryAfter: header }, now, random)
+          const decision = decideRetry(
+            { maxRetries: 10, ...DEFAULT_BACKOFF },
+            retriesDone,
+            { kind: 'response', status: 429, retryAfter: header },
+            now,
+            random
+          )
           const { maxRetryAfterMs, throttleWindowMs, throttleRetryMs } = DEFAULT_BACKOFF
           const longest = parsed === undefined ? throttleWindowMs + 3 * throttleRetryMs : maxRetryAfterMs
           if (decision.retry) {

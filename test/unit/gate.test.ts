@@ -4,8 +4,6 @@ import { describe, it } from 'node:test'
 import { evaluateChecks, exposureLevel, type GateFacts } from '../../src/gate/checks.js'
 import { formatPoints } from '../../src/format.js'
 
-
-
 describe('checks', () => {
   const facts: GateFacts = {
     score: 340,

@@ -3,8 +3,6 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseHistory, viewHistory, type HistoryEntry } from '../../src/history/history.js'
 
-
-
 describe('history', () => {
   const entry = (score: number, tenant = 't1', time = `2026-11-${10 + score}T00:00:00Z`): HistoryEntry => ({
     time,
@@ -15,9 +13,22 @@ describe('history', () => {
   })
 
   it('reads JSON lines, counting the ones that are not readings', () => {
-    const text = [JSON.stringify(entry(1)), '{broken', '', JSON.stringify({ score: 'x', time: 't' }), '[1]', JSON.stringify({ ...entry(2), exposure: 40 })].join('\n')
+    const text = [
+      JSON.stringify(entry(1)),
+      '{broken',
+      '',
+      JSON.stringify({ score: 'x', time: 't' }),
+      '[1]',
+      JSON.stringify({ ...entry(2), exposure: 40 })
+    ].join('\n')
     const file = parseHistory(text)
-    assert.deepEqual(file.entries.map(item => [item.score, item.exposure]), [[1, null], [2, 40]])
+    assert.deepEqual(
+      file.entries.map(item => [item.score, item.exposure]),
+      [
+        [1, null],
+        [2, 40]
+      ]
+    )
     assert.equal(file.unreadableLines, 3)
     assert.equal(file.needsNewline, true)
     assert.equal(parseHistory('').needsNewline, false)
@@ -28,7 +39,10 @@ describe('history', () => {
     const entries = [entry(1), entry(2, 't2'), entry(3), entry(4, 't2')]
     const view = viewHistory(entries, entry(5), 3)
     assert.equal(view.previous?.score, 3)
-    assert.deepEqual(view.recent.map(item => item.score), [1, 3, 5])
+    assert.deepEqual(
+      view.recent.map(item => item.score),
+      [1, 3, 5]
+    )
     assert.equal(viewHistory([], entry(5), 10).previous, undefined)
   })
 })

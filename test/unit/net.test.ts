@@ -7,8 +7,6 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isLoopbackHost } from '../../src/net/url-policy.js'
 
-
-
 describe('url policy', () => {
   it('knows loopback hosts', () => {
     for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.255.0.9', '[::1]']) {
@@ -86,8 +84,8 @@ describe('retry policy', () => {
   })
 
   it('backs off exponentially with bounded jitter otherwise', () => {
-    const delays = [0, 1, 2, 3, 4, 5, 6].map(
-      retries => decideRetry({ ...policy, maxRetries: 10 }, retries, { kind: 'response', status: 500 }, now, 0)
+    const delays = [0, 1, 2, 3, 4, 5, 6].map(retries =>
+      decideRetry({ ...policy, maxRetries: 10 }, retries, { kind: 'response', status: 500 }, now, 0)
     )
     assert.deepEqual(
       delays.map(decision => (decision.retry ? decision.delayMs : -1)),
@@ -115,7 +113,10 @@ describe('Http with an injected clock', () => {
   }
 
   it('caps a Retry-After of a day at 60 s, and waits it through the clock it was given', async () => {
-    const { server, url } = await serve([{ status: 429, headers: { 'Retry-After': '86400' } }, { status: 503, headers: { 'Retry-After': '3' } }])
+    const { server, url } = await serve([
+      { status: 429, headers: { 'Retry-After': '86400' } },
+      { status: 503, headers: { 'Retry-After': '3' } }
+    ])
     const clock = fakeClock()
     const http = new Http(5000, { maxRetries: 3, ...DEFAULT_BACKOFF }, clock)
     try {

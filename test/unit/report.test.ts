@@ -6,8 +6,6 @@ import { MAX_COMMENT_CHARS, renderComment, renderSummary, sparkline } from '../.
 import { reportJson, reportOutputs } from '../../src/report/outputs.js'
 import { staticBadgeUrl } from '../../src/report/badge.js'
 
-
-
 describe('report', () => {
   const report: ScoreReport = {
     reading: { score: 340, time: '2019-12-03T09:15:58.1665846Z' },
@@ -45,7 +43,18 @@ describe('report', () => {
   })
 
   it('report-json keeps every line break out, even U+2028 from the API', () => {
-    const text = reportJson({ ...report, recommendations: { top: [{ name: 'a\u2028b\nc', category: '', product: '', configScoreImpact: 1, exposedMachines: undefined, totalMachines: undefined }], excepted: 0 } }, {})
+    const text = reportJson(
+      {
+        ...report,
+        recommendations: {
+          top: [
+            { name: 'a\u2028b\nc', category: '', product: '', configScoreImpact: 1, exposedMachines: undefined, totalMachines: undefined }
+          ],
+          excepted: 0
+        }
+      },
+      {}
+    )
     assert.doesNotMatch(text, /[\n\r\u2028\u2029]/)
     assert.equal((JSON.parse(text) as { recommendations: Array<{ name: string }> }).recommendations[0]?.name, 'a\u2028b\nc')
   })
@@ -83,7 +92,19 @@ describe('report', () => {
     const summary = renderSummary({
       ...report,
       exposure: { score: 42, time: 'T3' },
-      recommendations: { top: [{ name: 'Enable | Firewall', category: 'Network', product: 'Windows', configScoreImpact: 3.5, exposedMachines: 2, totalMachines: 9 }], excepted: 0 },
+      recommendations: {
+        top: [
+          {
+            name: 'Enable | Firewall',
+            category: 'Network',
+            product: 'Windows',
+            configScoreImpact: 3.5,
+            exposedMachines: 2,
+            totalMachines: 9
+          }
+        ],
+        excepted: 0
+      },
       history
     })
     assert.match(summary, /\| Exposure score \| 42, medium \(0-29 low/)
@@ -95,7 +116,10 @@ describe('report', () => {
 
   it('renders the comment from the same model, with marker and badge', () => {
     const comment = renderComment(report, 'https://github.com/o/r/actions/runs/1')
-    assert.match(comment, /^<!-- defender-secure-score-action tenant=contoso\.onmicrosoft\.com -->\n!\[device secure score: 340\]\(https:\/\/img\.shields\.io\/badge\/device%20secure%20score-340-red\)/)
+    assert.match(
+      comment,
+      /^<!-- defender-secure-score-action tenant=contoso\.onmicrosoft\.com -->\n!\[device secure score: 340\]\(https:\/\/img\.shields\.io\/badge\/device%20secure%20score-340-red\)/
+    )
     assert.ok(comment.includes(renderSummary(report).split('\n').slice(0, 8).join('\n')), 'same overview as the summary')
     assert.match(comment, /\[this workflow run\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/1\)/)
   })
@@ -113,7 +137,19 @@ describe('report', () => {
     const hostile = '@org/team ![img](https://evil.example/x.png) [click](http://evil.example) www.evil.example <img src=x> a|b\rc\nd'
     const summary = renderSummary({
       ...report,
-      recommendations: { top: [{ name: hostile + 'x'.repeat(500), category: '`code`', product: '', configScoreImpact: -3, exposedMachines: 1e21, totalMachines: 2 }], excepted: 0 }
+      recommendations: {
+        top: [
+          {
+            name: hostile + 'x'.repeat(500),
+            category: '`code`',
+            product: '',
+            configScoreImpact: -3,
+            exposedMachines: 1e21,
+            totalMachines: 2
+          }
+        ],
+        excepted: 0
+      }
     })
     const row = summary.split('\n').find(line => line.startsWith('| 1 |')) ?? ''
     assert.match(row, /@\u200borg\/team/, 'the mention is broken by a zero-width space')
@@ -126,8 +162,15 @@ describe('report', () => {
     assert.match(row, /\| -3 \| 1000000000000000000000 of 2 \|$/, 'numbers in plain decimal, a negative impact without +-')
   })
 
-  it('keeps the pull-request comment within GitHub\'s 65,536 characters, leaving rows out and saying so', () => {
-    const long = { name: 'n'.repeat(5000), category: 'c'.repeat(5000), product: '', configScoreImpact: 1, exposedMachines: 1, totalMachines: 1 }
+  it("keeps the pull-request comment within GitHub's 65,536 characters, leaving rows out and saying so", () => {
+    const long = {
+      name: 'n'.repeat(5000),
+      category: 'c'.repeat(5000),
+      product: '',
+      configScoreImpact: 1,
+      exposedMachines: 1,
+      totalMachines: 1
+    }
     const many = { ...report, recommendations: { top: Array.from({ length: 50 }, () => long), excepted: 0 } }
     const comment = renderComment(many, undefined)
     assert.ok(comment.length <= MAX_COMMENT_CHARS, `${comment.length} characters`)

@@ -17,11 +17,14 @@ before(async () => {
 })
 
 function refusal(pem: string, password: string, message: RegExp): void {
-  assert.throws(() => parseClientCertificate(pem, password, NOW), (error: unknown) => {
-    assert.ok(error instanceof ConfigurationError)
-    assert.match(error.message, message)
-    return true
-  })
+  assert.throws(
+    () => parseClientCertificate(pem, password, NOW),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigurationError)
+      assert.match(error.message, message)
+      return true
+    }
+  )
 }
 
 describe('Entra errors', () => {
@@ -53,7 +56,11 @@ describe('Entra errors', () => {
   })
 
   it('adds the presented claims only for federation mismatches', () => {
-    const assertion = { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:o/r:ref:refs/heads/x', audience: 'api://AzureADTokenExchange' }
+    const assertion = {
+      issuer: 'https://token.actions.githubusercontent.com',
+      subject: 'repo:o/r:ref:refs/heads/x',
+      audience: 'api://AzureADTokenExchange'
+    }
     const mismatch = JSON.stringify({ error: 'invalid_client', error_description: 'AADSTS700213: subject mismatch', error_codes: [700213] })
     assert.match(describeTokenFailure({ status: 400, headers: {}, body: mismatch }, assertion), /subject 'repo:o\/r:ref:refs\/heads\/x'/)
     assert.doesNotMatch(describeTokenFailure({ status: 401, headers: {}, body }, assertion), /subject/)
@@ -88,14 +95,22 @@ describe('client certificate', () => {
     parseClientCertificate(pkcs1 + pair.certificatePem, '', NOW)
     const encrypted = key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pa55word' }).toString()
     parseClientCertificate(encrypted + pair.certificatePem, 'pa55word', NOW)
-    refusal(encrypted + pair.certificatePem, '', /^Invalid client-certificate: its private key is encrypted\. Pass the password in client-certificate-password\.$/)
+    refusal(
+      encrypted + pair.certificatePem,
+      '',
+      /^Invalid client-certificate: its private key is encrypted\. Pass the password in client-certificate-password\.$/
+    )
     refusal(encrypted + pair.certificatePem, 'wrong', /^Invalid client-certificate-password: it does not decrypt/)
   })
 
   it('refuses a PEM without a key, without a certificate, or with a stranger key', () => {
     refusal(pair.certificatePem, '', /^Invalid client-certificate: it holds no private key/)
     refusal(pair.keyPem, '', /^Invalid client-certificate: it holds a private key but no certificate/)
-    refusal(other.keyPem + pair.certificatePem, '', /^Invalid client-certificate: the private key does not match the certificate \(subject 'CN=secure-score-action'\)/)
+    refusal(
+      other.keyPem + pair.certificatePem,
+      '',
+      /^Invalid client-certificate: the private key does not match the certificate \(subject 'CN=secure-score-action'\)/
+    )
     refusal('not pem at all', '', /no private key/)
   })
 
@@ -126,7 +141,15 @@ describe('client certificate', () => {
     })
     const claims = decode(payload)
     const issuedAt = Math.floor(NOW.getTime() / 1000)
-    assert.deepEqual(claims, { aud: endpoint, iss: 'client-1', sub: 'client-1', jti: 'jti-1', iat: issuedAt, nbf: issuedAt, exp: issuedAt + 300 })
+    assert.deepEqual(claims, {
+      aud: endpoint,
+      iss: 'client-1',
+      sub: 'client-1',
+      jti: 'jti-1',
+      iat: issuedAt,
+      nbf: issuedAt,
+      exp: issuedAt + 300
+    })
     const valid = verify(
       'sha256',
       Buffer.from(`${header}.${payload}`),
