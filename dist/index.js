@@ -3545,7 +3545,7 @@ function describeFailure(error) {
         : status !== undefined && status >= 300 && status < 400
             ? ' GitHub redirected the request: check GITHUB_API_URL (the repository may have moved).'
             : '';
-    return `${failureMessage(error)}.${hint}`;
+    return `${failureMessage(error).replace(/\.$/, '')}.${hint}`;
 }
 
 ;// CONCATENATED MODULE: ./build/src/github/tracking-issue.js

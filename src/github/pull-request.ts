@@ -118,5 +118,5 @@ function describeFailure(error: unknown): string {
       : status !== undefined && status >= 300 && status < 400
         ? ' GitHub redirected the request: check GITHUB_API_URL (the repository may have moved).'
         : ''
-  return `${failureMessage(error)}.${hint}`
+  return `${failureMessage(error).replace(/\.$/, '')}.${hint}`
 }

@@ -116,6 +116,9 @@ describe('hardening', { concurrency: true }, () => {
           assert.equal(annotations(run, 'error').length, 0)
           assert.ok(run.outputs['score'], 'the score was still read and reported')
         }
+        for (const warning of annotations(run, 'warning')) {
+          assert.doesNotMatch(warning, /\.\.$/, 'a warning ends with one full stop')
+        }
         if (fault.warning) {
           assert.ok(
             annotations(run, 'warning').some(warning => fault.warning?.test(warning)),
