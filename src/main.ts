@@ -1,15 +1,16 @@
 import * as core from '@actions/core'
-import { debug, fail, info, warning } from './log.js'
 import { readSettings } from './config/inputs.js'
 import type { Settings } from './config/settings.js'
+import type { DefenderReadings } from './defender/answers.js'
 import { readDefender } from './defender/api.js'
 import { failureMessage, isExpectedFailure } from './errors.js'
+import { formatPoints } from './format.js'
 import { upsertPullRequestComment } from './github/pull-request.js'
 import { trackFailures } from './github/tracking-issue.js'
 import { recordOnBranch } from './history/branch-store.js'
 import { recordInFile } from './history/file-store.js'
-import { formatPoints } from './format.js'
 import { historyEntryOf, viewHistory, type HistoryView } from './history/history.js'
+import { debug, fail, info, warning } from './log.js'
 import { Http } from './net/http.js'
 import { DEFAULT_BACKOFF } from './net/retry.js'
 import { writeBadge } from './report/badge.js'
@@ -18,15 +19,14 @@ import { outcomeMessage, renderComment, renderSummary, trackingIssueContent } fr
 import { apiHostOf, badgeSpec, buildReport, commentMarker, passed, type ScoreReport } from './report/model.js'
 import { reportOutputs, type Published } from './report/outputs.js'
 import { acquireAccessToken } from './signin/entra.js'
-import type { DefenderReadings } from './defender/answers.js'
 
 /** Readings the trend shows (chart and table), this run's included. */
 const RECENT_READINGS = CHART_READINGS
 
 /**
- * A run: read the settings, sign in, read the score (and the extras asked for), record it, build the
- * report, publish what was asked for (badge, pull-request comment), set the outputs, write the
- * summary, and let the checks decide the step's outcome.
+ * A run: read the settings, sign in, read the score (and the extras asked for), record it in the
+ * history, build the report, publish what was asked for (badge, pull-request comment, tracking
+ * issue), set the outputs and write the summary, and let the checks decide the step's outcome.
  */
 export async function run(): Promise<void> {
   let http: Http | undefined
@@ -38,19 +38,7 @@ export async function run(): Promise<void> {
     const history = await recordHistory(settings, readings, http)
     const report = buildReport(settings, readings, history)
     const published = await publish(settings, report, http)
-    // The verdict comes last and from the report alone: a runner file that cannot be written is
-    // said, but never hides it.
-    const troubles = [
-      ...(await attempt('The outputs could not be set', () => {
-        for (const [name, value] of Object.entries(reportOutputs(report, published))) {
-          core.setOutput(name, value)
-        }
-      })),
-      ...(settings.jobSummary ? await attempt('The job summary could not be written', () => writeSummary(renderSummary(report))) : [])
-    ]
-    for (const trouble of troubles) {
-      warning(trouble)
-    }
+    await writeRunnerFiles(settings, report, published)
     concludeChecks(report)
   } catch (error) {
     if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
@@ -128,13 +116,27 @@ function concludeChecks(report: ScoreReport): void {
   }
 }
 
-/** Runs `work`; returns what went wrong, if anything, as a sentence for a warning. */
-async function attempt(what: string, work: () => unknown): Promise<string[]> {
+/**
+ * The outputs and the job summary. The verdict comes after them and from the report alone: a runner
+ * file that cannot be written is a warning, and never hides it.
+ */
+async function writeRunnerFiles(settings: Settings, report: ScoreReport, published: Published): Promise<void> {
+  await attempt('The outputs could not be set', () => {
+    for (const [name, value] of Object.entries(reportOutputs(report, published))) {
+      core.setOutput(name, value)
+    }
+  })
+  if (settings.jobSummary) {
+    await attempt('The job summary could not be written', () => writeSummary(renderSummary(report)))
+  }
+}
+
+/** Runs `work`; what goes wrong is a warning that starts with `what`. */
+async function attempt(what: string, work: () => unknown): Promise<void> {
   try {
     await work()
-    return []
   } catch (error) {
-    return [`${what}: ${failureMessage(error)}`]
+    warning(`${what}: ${failureMessage(error)}`)
   }
 }
 

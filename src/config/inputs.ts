@@ -100,8 +100,8 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
   const authMethod = resolveAuthMethod(parseChoice('auth-method', raw['auth-method'], AUTH_METHODS), raw)
 
   const needsApp = authMethod !== 'token'
-  const tenantId = parseTenantId(raw['tenant-id'], needsApp, authMethod)
-  const clientId = parseClientId(raw['client-id'], needsApp, authMethod)
+  const tenantId = parseAppIdentifier(TENANT_ID, raw['tenant-id'], needsApp, authMethod)
+  const clientId = parseAppIdentifier(CLIENT_ID, raw['client-id'], needsApp, authMethod)
   const credential = parseCredential(authMethod, raw, env, now)
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd()
   const maxExposureScore = parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50)
@@ -295,41 +295,43 @@ function parseRegion(value: string, cloud: Cloud): Region | undefined {
   return region
 }
 
-function parseTenantId(value: string, required: boolean, method: AuthMethod): string {
-  if (!value) {
-    if (required) {
-      throw new ConfigurationError(
-        `Missing tenant-id: auth-method '${method}' needs it. Expected the directory (tenant) ID of your Entra tenant ` +
-          '(a GUID) or one of its verified domains such as contoso.onmicrosoft.com.'
-      )
-    }
-    return ''
-  }
-  if (!GUID.test(value) && !DOMAIN.test(value)) {
-    throw new ConfigurationError(
-      `Invalid tenant-id '${value}'. Expected the directory (tenant) ID, a GUID such as ` +
-        "00000000-0000-0000-0000-000000000000, or a verified domain such as contoso.onmicrosoft.com ('common' " +
-        "and 'organizations' do not work for app sign-in)."
-    )
-  }
-  return value
+/** An identifier of the Entra app: what it must look like, and how to say so. */
+interface AppIdentifier {
+  name: 'tenant-id' | 'client-id'
+  valid: (value: string) => boolean
+  /** What a missing value should have been. */
+  missing: string
+  /** What an invalid value should have been. */
+  invalid: string
 }
 
-function parseClientId(value: string, required: boolean, method: AuthMethod): string {
+const TENANT_ID: AppIdentifier = {
+  name: 'tenant-id',
+  valid: value => GUID.test(value) || DOMAIN.test(value),
+  missing: 'the directory (tenant) ID of your Entra tenant (a GUID) or one of its verified domains such as contoso.onmicrosoft.com',
+  invalid:
+    "the directory (tenant) ID, a GUID such as 00000000-0000-0000-0000-000000000000, or a verified domain such as contoso.onmicrosoft.com ('common' " +
+    "and 'organizations' do not work for app sign-in)"
+}
+
+const CLIENT_ID: AppIdentifier = {
+  name: 'client-id',
+  valid: value => GUID.test(value),
+  missing: 'the application (client) ID of the Entra app registration, a GUID shown on its Overview page',
+  invalid:
+    'the application (client) ID of the Entra app registration, a GUID such as 00000000-0000-0000-0000-000000000000 (not the secret ID nor the object ID)'
+}
+
+/** tenant-id or client-id: empty only when the sign-in method needs no app (an access token). */
+function parseAppIdentifier(identifier: AppIdentifier, value: string, required: boolean, method: AuthMethod): string {
   if (!value) {
     if (required) {
-      throw new ConfigurationError(
-        `Missing client-id: auth-method '${method}' needs it. Expected the application (client) ID of the Entra app ` +
-          'registration, a GUID shown on its Overview page.'
-      )
+      throw new ConfigurationError(`Missing ${identifier.name}: auth-method '${method}' needs it. Expected ${identifier.missing}.`)
     }
     return ''
   }
-  if (!GUID.test(value)) {
-    throw new ConfigurationError(
-      `Invalid client-id '${value}'. Expected the application (client) ID of the Entra app registration, a GUID such ` +
-        'as 00000000-0000-0000-0000-000000000000 (not the secret ID nor the object ID).'
-    )
+  if (!identifier.valid(value)) {
+    throw new ConfigurationError(`Invalid ${identifier.name} '${value}'. Expected ${identifier.invalid}.`)
   }
   return value
 }
