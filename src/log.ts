@@ -32,10 +32,6 @@ export function addSecret(value: string): void {
 export function redactSecrets(text: string): string {
   let result = text
   for (const secret of secrets) {
-    if (secret.length < SECRET_PIECE) {
-      result = result.split(secret).join(REDACTED)
-      continue
-    }
     result = result.split(secret).join(REDACTED)
     for (let start = 0; start + SECRET_PIECE <= secret.length; start++) {
       const piece = secret.slice(start, start + SECRET_PIECE)

@@ -41,6 +41,12 @@ export class GitHubApi {
     readonly target: GitHubTarget
   ) {}
 
+  /** `/repos/{owner}/{repo}` of GITHUB_REPOSITORY, the start of every path the action asks for. */
+  get repositoryPath(): string {
+    const [owner = '', repo = ''] = this.target.repository.split('/')
+    return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`
+  }
+
   /** `path` is below the API URL, e.g. `/repos/o/r/issues/1/comments`. */
   async request(method: HttpRequest['method'], path: string, body?: unknown): Promise<unknown> {
     const response = await this.send(method, `${this.target.apiUrl}${path}`, body)

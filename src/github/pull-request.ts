@@ -40,7 +40,7 @@ export async function upsertPullRequestComment(
     return undefined
   }
   const github = new GitHubApi(http, target.github)
-  const repository = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`
+  const repository = github.repositoryPath
   try {
     const me = await github.viewerLogin()
     const ours = async (): Promise<Comment[]> =>

@@ -36,8 +36,7 @@ export async function trackFailures(
   content: TrackingIssueContent
 ): Promise<string | undefined> {
   const github = new GitHubApi(http, target)
-  const [owner = '', repo = ''] = target.repository.split('/')
-  const issues = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/issues`
+  const issues = `${github.repositoryPath}/issues`
   try {
     const me = await github.viewerLogin()
     const open = async (): Promise<Issue[]> =>

@@ -81,33 +81,28 @@ export async function recordOnBranch(
   }
 }
 
-function repositoryPath(location: BranchLocation): string {
-  const [owner = '', repo = ''] = location.github.repository.split('/')
-  return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`
-}
-
-function contentsPath(location: BranchLocation): string {
-  return `${repositoryPath(location)}/contents/${location.path.split('/').map(encodeURIComponent).join('/')}`
+function contentsPath(github: GitHubApi, location: BranchLocation): string {
+  return `${github.repositoryPath}/contents/${location.path.split('/').map(encodeURIComponent).join('/')}`
 }
 
 async function readFile(github: GitHubApi, location: BranchLocation): Promise<BranchFile> {
   const branch = encodeURIComponent(location.branch)
   let answer: unknown
   try {
-    answer = await github.request('GET', `${contentsPath(location)}?ref=${branch}`)
+    answer = await github.request('GET', `${contentsPath(github, location)}?ref=${branch}`)
   } catch (error) {
     if (!(error instanceof GitHubError && error.status === 404)) {
       throw error
     }
     // 404 for a missing file and for a missing branch alike: the branch's ref tells which.
-    const ref = await github.request('GET', `${repositoryPath(location)}/git/ref/heads/${branch}`).catch((refError: unknown) => {
+    const ref = await github.request('GET', `${github.repositoryPath}/git/ref/heads/${branch}`).catch((refError: unknown) => {
       if (refError instanceof GitHubError && refError.status === 404) return undefined
       throw refError
     })
     return ref === undefined ? { kind: 'no-branch' } : { kind: 'no-file' }
   }
   if (!isRecord(answer) || answer['type'] !== 'file' || typeof answer['sha'] !== 'string' || typeof answer['size'] !== 'number') {
-    throw new GitHubError(200, `GET ${contentsPath(location)}`, ' but not with a file (is history-file a folder on the branch?)')
+    throw new GitHubError(200, `GET ${contentsPath(github, location)}`, ' but not with a file (is history-file a folder on the branch?)')
   }
   const { sha, size } = answer
   if (size > MAX_READ_BYTES) {
@@ -117,10 +112,10 @@ async function readFile(github: GitHubApi, location: BranchLocation): Promise<Br
   const blob =
     answer['encoding'] === 'base64' && typeof answer['content'] === 'string' && (answer['content'] || size === 0)
       ? answer
-      : await github.request('GET', `${repositoryPath(location)}/git/blobs/${encodeURIComponent(sha)}`)
+      : await github.request('GET', `${github.repositoryPath}/git/blobs/${encodeURIComponent(sha)}`)
   const content = isRecord(blob) && blob['encoding'] === 'base64' && typeof blob['content'] === 'string' ? blob['content'] : undefined
   if (content === undefined) {
-    throw new GitHubError(200, `GET ${contentsPath(location)}`, ' but without the base64 content of the file')
+    throw new GitHubError(200, `GET ${contentsPath(github, location)}`, ' but without the base64 content of the file')
   }
   return { kind: 'file', text: Buffer.from(content, 'base64').toString('utf8'), sha }
 }
@@ -128,7 +123,7 @@ async function readFile(github: GitHubApi, location: BranchLocation): Promise<Br
 /** The compare-and-swap: false when another run changed the file since it was read. */
 async function writeFile(github: GitHubApi, location: BranchLocation, text: string, message: string, read: BranchFile): Promise<boolean> {
   try {
-    await github.request('PUT', contentsPath(location), {
+    await github.request('PUT', contentsPath(github, location), {
       message,
       content: Buffer.from(text, 'utf8').toString('base64'),
       branch: location.branch,
@@ -146,7 +141,7 @@ async function writeFile(github: GitHubApi, location: BranchLocation, text: stri
 
 /** Creates the branch with one orphan commit holding the history file; false when another run created it first. */
 async function createBranch(github: GitHubApi, location: BranchLocation, text: string, message: string): Promise<boolean> {
-  const repository = repositoryPath(location)
+  const repository = github.repositoryPath
   const tree = await github.request('POST', `${repository}/git/trees`, {
     tree: [{ path: location.path, mode: '100644', type: 'blob', content: text }]
   })

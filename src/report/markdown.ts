@@ -9,7 +9,7 @@ import type { AuthMethod } from '../config/settings.js'
 import type { TrackingIssueContent } from '../github/tracking-issue.js'
 import { staticBadgeUrl } from './badge.js'
 import { trendChart } from './chart.js'
-import { badgeSpec, commentMarker, scoreDelta, type ScoreReport } from './model.js'
+import { badgeSpec, commentMarker, issueMarker, scoreDelta, type ScoreReport } from './model.js'
 
 const AUTH_LABELS: Record<AuthMethod, string> = {
   oidc: 'GitHub OIDC federated credential',
@@ -55,12 +55,7 @@ export function renderComment(report: ScoreReport, runUrl: string | undefined, m
       commentMarker(report),
       `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
       '',
-      ...overview(report),
-      ...deviceGroupsSection(report),
-      ...recommendationsSection(report, rows),
-      ...historyChart(report),
-      ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
-      ...footnote()
+      ...postedReport(report, runUrl, rows)
     ].join('\n')
   for (let rows = report.recommendations?.top.length ?? 0; rows > 0; rows--) {
     const comment = render(rows)
@@ -73,7 +68,7 @@ export function renderComment(report: ScoreReport, runUrl: string | undefined, m
 
 /** The tracking issue of issue-on-failure: the same report as the comment, under a title that names the tenant. */
 export function trackingIssueContent(report: ScoreReport, runUrl: string | undefined): TrackingIssueContent {
-  const marker = `<!-- defender-secure-score-action issue tenant=${report.tenant.toLowerCase() || 'unspecified'} -->`
+  const marker = issueMarker(report)
   const failed = report.checks.filter(check => !check.passed).map(check => check.input)
   const run = runUrl ? ` ([run](${runUrl}))` : ''
   return {
@@ -83,15 +78,22 @@ export function trackingIssueContent(report: ScoreReport, runUrl: string | undef
       marker,
       'This issue stays open while the scheduled device secure score check fails, and is closed by the first run that passes every check.',
       '',
-      ...overview(report),
-      ...deviceGroupsSection(report),
-      ...recommendationsSection(report),
-      ...historyChart(report),
-      ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
-      ...footnote()
+      ...postedReport(report, runUrl)
     ].join('\n'),
     recovery: `Recovered: score ${formatPoints(report.reading.score)} points at ${report.reading.time}, every check passes${run}.`
   }
+}
+
+/** The report as the comment and the tracking issue show it: with the chart, without the history table, linked to the run. */
+function postedReport(report: ScoreReport, runUrl: string | undefined, recommendationRows = Number.POSITIVE_INFINITY): string[] {
+  return [
+    ...overview(report),
+    ...deviceGroupsSection(report),
+    ...recommendationsSection(report, recommendationRows),
+    ...historyChart(report),
+    ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
+    ...footnote()
+  ]
 }
 
 /** One line for the log when nothing failed. */

@@ -86,5 +86,15 @@ export function badgeSpec(report: ScoreReport): BadgeSpec {
 
 /** Finds this action's comment among a pull request's comments; one per tenant. */
 export function commentMarker(report: ScoreReport): string {
-  return `<!-- defender-secure-score-action tenant=${report.tenant.toLowerCase() || 'unspecified'} -->`
+  return `<!-- defender-secure-score-action tenant=${tenantKey(report)} -->`
+}
+
+/** Finds this action's tracking issue among the repository's issues; one per tenant. */
+export function issueMarker(report: ScoreReport): string {
+  return `<!-- defender-secure-score-action issue tenant=${tenantKey(report)} -->`
+}
+
+/** The tenant as markers name it: tenant IDs and domains are case-insensitive. */
+function tenantKey(report: ScoreReport): string {
+  return report.tenant.toLowerCase() || 'unspecified'
 }
