@@ -17,22 +17,42 @@ const LINE_BREAKS = /[\r\n\u0085\u2028\u2029]/g
 
 const secrets = new Set<string>()
 
-/** Masks `value` in the runner's log and remembers it, raw and in the encodings requests carry it in. */
+/** Masks `value` in the runner's log and remembers it, raw and in every encoding a request or an echo carries it in. */
 export function addSecret(value: string): void {
   if (value.length === 0) {
     return
   }
   core.setSecret(value)
-  for (const form of [value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)]) {
+  for (const form of encodingsOf(value)) {
     secrets.add(form)
   }
+  // Whole values go before pieces, the longest first, so that no piece of one encoding leaves the rest of another visible.
+  ordered = [...secrets].sort((a, b) => b.length - a.length)
 }
+
+/**
+ * The forms a secret travels in: raw; URL-encoded (a query); form-encoded (a token request's body);
+ * JSON-escaped, as JSON.stringify writes it and with every non-ASCII character and `/` escaped as
+ * some servers do; and the JSON-escaped form of the form-encoded one (a body quoted in an error).
+ */
+function encodingsOf(value: string): string[] {
+  const formEncoded = new URLSearchParams({ v: value }).toString().slice(2)
+  const jsonEscaped = JSON.stringify(value).slice(1, -1)
+  const asciiJson = jsonEscaped.replace(/[^\x20-\x7e]|\//g, character =>
+    character === '/' ? '\\/' : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+  return [...new Set([value, encodeURIComponent(value), formEncoded, jsonEscaped, asciiJson, JSON.stringify(formEncoded).slice(1, -1)])]
+}
+
+let ordered: string[] = []
 
 /** `text` with every secret, and every piece of one of {@link SECRET_PIECE} characters or more, replaced. */
 export function redactSecrets(text: string): string {
   let result = text
-  for (const secret of secrets) {
+  for (const secret of ordered) {
     result = result.split(secret).join(REDACTED)
+  }
+  for (const secret of ordered) {
     for (let start = 0; start + SECRET_PIECE <= secret.length; start++) {
       const piece = secret.slice(start, start + SECRET_PIECE)
       if (result.includes(piece)) {

@@ -9,7 +9,7 @@ import { upsertPullRequestComment } from './github/pull-request.js'
 import { trackFailures } from './github/tracking-issue.js'
 import { recordOnBranch } from './history/branch-store.js'
 import { recordInFile } from './history/file-store.js'
-import { historyEntryOf, viewHistory, type HistoryView } from './history/history.js'
+import { historyEntryOf, viewHistory, type HistoryRecord } from './history/history.js'
 import { debug, fail, info, warning } from './log.js'
 import { Http } from './net/http.js'
 import { DEFAULT_BACKOFF } from './net/retry.js'
@@ -30,14 +30,25 @@ const RECENT_READINGS = CHART_READINGS
  */
 export async function run(): Promise<void> {
   let http: Http | undefined
+  let github: Http | undefined
+  let stopGitHubWatch = (): void => undefined
   try {
     const settings = readSettings()
-    http = new Http(settings.timeoutMs, { maxRetries: settings.maxRetries, ...DEFAULT_BACKOFF })
+    const policy = { maxRetries: settings.maxRetries, ...DEFAULT_BACKOFF }
+    http = new Http(settings.timeoutMs, policy)
     const token = await acquireAccessToken(settings, http)
     const readings = await readDefender(http, settings, token)
-    const history = await recordHistory(settings, readings, http)
+    // One budget for every call to GitHub's API (history, comment, issue): past it, the verdict is given and the rest is a warning.
+    const githubBudgetMs = settings.timeoutMs * (settings.maxRetries + 1)
+    const githubHttp = new Http(settings.timeoutMs, policy)
+    github = githubHttp
+    stopGitHubWatch = githubHttp.stopAfter(
+      githubBudgetMs,
+      `the run's ${formatPoints(githubBudgetMs / 1000)} s for GitHub's API (timeout-seconds x (max-retries + 1), plus the waits between attempts) ran out`
+    )
+    const history = await recordHistory(settings, readings, githubHttp)
     const report = buildReport(settings, readings, history)
-    const published = await publish(settings, report, http)
+    const published = await publish(settings, report, githubHttp)
     await writeRunnerFiles(settings, report, published)
     concludeChecks(report)
   } catch (error) {
@@ -46,16 +57,18 @@ export async function run(): Promise<void> {
     }
     fail(failureMessage(error))
   } finally {
+    stopGitHubWatch()
     http?.dispose()
+    github?.dispose()
   }
 }
 
-async function recordHistory(settings: Settings, readings: DefenderReadings, http: Http): Promise<HistoryView | undefined> {
+async function recordHistory(settings: Settings, readings: DefenderReadings, http: Http): Promise<HistoryRecord> {
   const store = settings.history
   if (!store) {
-    return undefined
+    return { kind: 'none' }
   }
-  const current = historyEntryOf(readings, settings.tenantId, apiHostOf(settings))
+  const current = historyEntryOf(readings, settings.tenantId, apiHostOf(settings), settings.runKey)
   const earlier =
     store.kind === 'file'
       ? await recordInFile(store.path, settings.workspace, current)
@@ -65,17 +78,17 @@ async function recordHistory(settings: Settings, readings: DefenderReadings, htt
           current,
           `Device secure score ${formatPoints(current.score, 'exact')} at ${current.time}${settings.runUrl ? `\n\n${settings.runUrl}` : ''}`
         )
-  if (!earlier) {
-    return undefined
+  if (earlier.kind === 'unavailable') {
+    return earlier
   }
-  const view = viewHistory(earlier.entries, current, RECENT_READINGS)
+  const view = viewHistory(earlier.file.entries, current, RECENT_READINGS)
   if (view.futureDated > 0) {
     warning(
       `The history has ${view.futureDated} reading(s) of this tenant dated after this run's (${current.time}); they are left out ` +
         "of max-drop and the trend. Check the lines, or the runner's clock."
     )
   }
-  return view
+  return { kind: 'read', view }
 }
 
 /** The optional extras: none of them may fail the run. */

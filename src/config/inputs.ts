@@ -5,7 +5,7 @@ import { ConfigurationError } from '../errors.js'
 import { insideWorkspace } from '../files/workspace.js'
 import { checkServiceUrl } from '../net/url-policy.js'
 import { parseClientCertificate } from '../signin/certificate.js'
-import { parsePullRequestComment, readGitHubTarget, readIdTokenRequest, readRunUrl } from './runner.js'
+import { parsePullRequestComment, readGitHubTarget, readIdTokenRequest, readRunKey, readRunUrl } from './runner.js'
 import {
   AUTH_METHODS,
   DEFAULT_BRANCH_HISTORY_FILE,
@@ -107,6 +107,14 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
   const maxExposureScore = parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50)
   const commentOnPr = parseBoolean('comment-on-pr', raw['comment-on-pr'])
   const maxDeviceGroupExposureScore = parseOptionalNumber('max-device-group-exposure-score', raw['max-device-group-exposure-score'], 50)
+  const history = parseHistoryStore(raw, env, workspace)
+  const maxDrop = parseOptionalNumber('max-drop', raw['max-drop'], 10)
+  if (maxDrop !== undefined && history === undefined) {
+    throw new ConfigurationError(
+      `max-drop '${raw['max-drop']}' needs a history to compare with. Set history-branch (kept on a branch of this repository) or ` +
+        'history-file (a file in the workspace that later runs also see), or remove max-drop.'
+    )
+  }
 
   return {
     credential,
@@ -124,8 +132,8 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
     maxExposureScore,
     recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
     workspace,
-    history: parseHistoryStore(raw, env, workspace),
-    maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
+    history,
+    maxDrop,
     badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
     pullRequestComment: commentOnPr ? parsePullRequestComment(raw['github-token'], env) : undefined,
     trackingIssue: parseBoolean('issue-on-failure', raw['issue-on-failure'])
@@ -135,6 +143,7 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
     maxDeviceGroupExposureScore,
     jobSummary: parseBoolean('job-summary', raw['job-summary']),
     runUrl: readRunUrl(env),
+    runKey: readRunKey(env),
     timeoutMs: parseTimeoutSeconds(raw['timeout-seconds']) * 1000,
     maxRetries: parseCount('max-retries', raw['max-retries'], MAX_RETRIES, 3)
   }
@@ -142,8 +151,24 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
 
 /** A path inside the history branch: relative, with no `..`, no empty part and nothing git refuses. */
 const BRANCH_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))(?!.*\/\/)[A-Za-z0-9._/-]+(?<!\/)$/
-/** A branch name git accepts, kept to the characters a workflow needs. */
-const BRANCH_NAME = /^(?!\/|-)(?!.*(?:\.\.|\/\/|@\{|\.lock(?:\/|$)))[A-Za-z0-9._/-]+(?<![/.])$/
+/**
+ * A branch name as `git check-ref-format --branch` accepts it: no part starts with `.` or ends with
+ * `.lock`, no `..`, `@{`, `//`, control character, space or any of ~^:?*[\ ; not `@`, not `HEAD`,
+ * not starting with `-` or ending with `/` or `.`. https://git-scm.com/docs/git-check-ref-format
+ */
+export function isValidBranchName(name: string): boolean {
+  return (
+    name.length > 0 &&
+    name !== '@' &&
+    name !== 'HEAD' &&
+    !name.startsWith('-') &&
+    !name.endsWith('/') &&
+    !name.endsWith('.') &&
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what git refuses in a name.
+    !/\.\.|@\{|\/\/|[\x00-\x20\x7f~^:?*[\\]/.test(name) &&
+    name.split('/').every(part => part.length > 0 && !part.startsWith('.') && !part.endsWith('.lock'))
+  )
+}
 
 /** Where the history is kept, when it is: a workspace file, or a file on a branch of the repository. */
 function parseHistoryStore(raw: RawInputs, env: NodeJS.ProcessEnv, workspace: string): HistoryStore | undefined {
@@ -152,8 +177,11 @@ function parseHistoryStore(raw: RawInputs, env: NodeJS.ProcessEnv, workspace: st
     const path = parseOptionalPath('history-file', raw['history-file'], workspace)
     return path === undefined ? undefined : { kind: 'file', path }
   }
-  if (!BRANCH_NAME.test(branch)) {
-    throw new ConfigurationError(`Invalid history-branch '${branch}'. Expected a branch name such as secure-score-history.`)
+  if (!isValidBranchName(branch)) {
+    throw new ConfigurationError(
+      `Invalid history-branch '${branch}'. Expected a branch name git accepts, such as secure-score-history or compliance/secure-score ` +
+        "(no part starting with '.' or ending with '.lock', no '..', spaces or ~^:?*[\\, not HEAD)."
+    )
   }
   const path = raw['history-file'] || DEFAULT_BRANCH_HISTORY_FILE
   if (!BRANCH_PATH.test(path)) {

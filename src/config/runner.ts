@@ -2,6 +2,7 @@
  * What the runner's environment says about this run: where to ask for an OIDC ID token, which
  * repository and event this is, GitHub's API URL. Inputs are ./inputs.ts's; these are not inputs.
  */
+import { randomBytes } from 'node:crypto'
 import { ConfigurationError } from '../errors.js'
 import { checkServiceUrl, mayCarryTokens } from '../net/url-policy.js'
 import type { GitHubTarget } from '../github/api.js'
@@ -47,6 +48,16 @@ export function readGitHubTarget(token: string, env: NodeJS.ProcessEnv): GitHubT
     graphqlUrl: checkServiceUrl('GITHUB_GRAPHQL_URL', graphqlUrl, 'https://api.github.com/graphql'),
     repository: env['GITHUB_REPOSITORY'] ?? ''
   }
+}
+
+/**
+ * This run's mark in the history: GITHUB_RUN_ID.GITHUB_RUN_ATTEMPT (a re-run is another attempt),
+ * and a random part, as two steps of one job, or two jobs of one run, are runs of their own.
+ */
+export function readRunKey(env: NodeJS.ProcessEnv): string {
+  const id = /^\d{1,20}$/.test(env['GITHUB_RUN_ID'] ?? '') ? env['GITHUB_RUN_ID'] : 'local'
+  const attempt = /^\d{1,6}$/.test(env['GITHUB_RUN_ATTEMPT'] ?? '') ? env['GITHUB_RUN_ATTEMPT'] : '1'
+  return `${id}.${attempt}.${randomBytes(6).toString('hex')}`
 }
 
 export function readRunUrl(env: NodeJS.ProcessEnv): string | undefined {

@@ -84,6 +84,8 @@ export interface Settings {
   jobSummary: boolean
   /** This workflow run's page, linked from the comment; undefined off a runner. */
   runUrl: string | undefined
+  /** Names this run in the history's lines: GitHub's run ID and attempt, and a random part. */
+  runKey: string
   /** Time allowed for each HTTP request, in milliseconds. */
   timeoutMs: number
   /** Retries after a 429, a 5xx or a network failure. */

@@ -159,10 +159,23 @@ export function parseDeviceGroups(response: HttpResponse, selection: { all: true
   if (selection.all) {
     return { groups, missing: [], listed }
   }
-  const wanted = new Set(selection.names.map(name => name.toLowerCase()))
+  const wanted = new Set(selection.names.map(groupNameKey))
+  const found = new Set(listed.map(groupNameKey))
   return {
-    groups: groups.filter(group => wanted.has(group.name.toLowerCase())),
-    missing: selection.names.filter(name => !listed.some(group => group.toLowerCase() === name.toLowerCase())),
+    groups: groups.filter(group => wanted.has(groupNameKey(group.name))),
+    missing: selection.names.filter((name, index) => {
+      const key = groupNameKey(name)
+      return !found.has(key) && selection.names.findIndex(other => groupNameKey(other) === key) === index
+    }),
     listed
   }
+}
+
+/**
+ * A device group's name as names are compared: Unicode NFC (a name typed on a Mac or pasted from a
+ * web page may come decomposed) and case-folded (upper then lower case folds ß to ss and final
+ * sigma to sigma, as full case folding does), so a selected name never misses its group.
+ */
+export function groupNameKey(name: string): string {
+  return name.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC')
 }

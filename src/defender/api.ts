@@ -66,7 +66,8 @@ export async function readDefender(http: Http, settings: Settings, token: string
     withinGrace(recommendations)
   ]).finally(() => grace.abort())
   const groupReadings = settledOrWarn(groupsResult, 'Device groups skipped')
-  if (groupReadings && groupReadings.missing.length > 0) {
+  // With a limit set, a missing group is a check that could not be evaluated (it fails); without one, a warning.
+  if (groupReadings && groupReadings.missing.length > 0 && settings.maxDeviceGroupExposureScore === undefined) {
     warning(
       `device-groups names ${groupReadings.missing.map(name => `'${name}'`).join(', ')}, which the API does not list; ` +
         `it lists ${groupReadings.listed.map(name => `'${name}'`).join(', ') || 'no group'}. Check the names (Microsoft Defender portal > Settings > Endpoints > Device groups).`

@@ -33,7 +33,7 @@ function isWithin(folder: string, path: string): boolean {
   return relation === '' || (!relation.startsWith(`..${sep}`) && relation !== '..' && !isAbsolute(relation))
 }
 
-export type ReadResult = { kind: 'missing' } | { kind: 'read'; text: string; skippedBytes: number }
+export type ReadResult = { kind: 'missing' } | { kind: 'read'; bytes: Buffer; skippedBytes: number }
 
 /** Reads a regular file of the workspace, its last {@link MAX_READ_BYTES} at most. */
 export async function readWorkspaceFile(path: string, workspace: string): Promise<ReadResult> {
@@ -62,7 +62,7 @@ export async function readWorkspaceFile(path: string, workspace: string): Promis
       if (bytesRead === 0) break
       filled += bytesRead
     }
-    return { kind: 'read', text: buffer.subarray(0, filled).toString('utf8'), skippedBytes }
+    return { kind: 'read', bytes: buffer.subarray(0, filled), skippedBytes }
   } finally {
     await handle.close()
   }

@@ -7,13 +7,39 @@ export interface Check {
   input: CheckInput
   /** The input's value. */
   limit: number
-  /** What was compared with it: the score, the exposure score, or the fall since the last reading. */
-  value: number
+  /**
+   * What was compared with it: the score, the exposure score, or the fall since the last reading;
+   * undefined when there was nothing to compare (see `unevaluated` and `note`).
+   */
+  value: number | undefined
   passed: boolean
   /** What the check is about when it is not the tenant: the device group's name, from the API. */
   subject?: string
+  /**
+   * Why the check could not be evaluated. Such a check failed: a gate that was asked for and cannot
+   * be decided never passes.
+   */
+  unevaluated?: string
+  /** Why a passed check compared nothing: max-drop on the first reading a history holds. */
+  note?: string
   /** One sentence for the log, and the annotation when it fails. */
   message: string
+}
+
+/** Where the previous reading comes from: the history, or why it could not be read. */
+export type PreviousReading =
+  | { kind: 'read'; previous: { score: number; time: string } | undefined }
+  | { kind: 'unavailable'; reason: string }
+  /** No history store is configured. */
+  | { kind: 'none' }
+
+export interface DeviceGroupFacts {
+  /** Exposure scores of the selected device groups the API listed. */
+  groups: Array<{ name: string; score: number }>
+  /** Selected names the API does not list. */
+  missing: string[]
+  /** Every group the API lists, to name them when a selected one is missing. */
+  listed: string[]
 }
 
 export interface GateFacts {
@@ -22,20 +48,28 @@ export interface GateFacts {
   minScore: number | undefined
   exposure: number | undefined
   maxExposureScore: number | undefined
-  previous: { score: number; time: string } | undefined
+  history: PreviousReading
   maxDrop: number | undefined
-  /** Exposure scores of the selected device groups. */
-  deviceGroups: Array<{ name: string; score: number }> | undefined
+  deviceGroups: DeviceGroupFacts | undefined
   maxDeviceGroupExposureScore: number | undefined
 }
 
+const COULD_NOT = 'could not be evaluated'
+/** Names of device groups a message lists at most. */
+const MAX_NAMES_LISTED = 10
+
 export function evaluateChecks(facts: GateFacts): Check[] {
-  const checks: Check[] = []
-  const { score, minScore, exposure, maxExposureScore, previous, maxDrop } = facts
-  if (minScore !== undefined) {
-    const passed = score >= minScore
-    const [shownScore, shownLimit] = formatCompared(score, minScore)
-    checks.push({
+  return [...scoreCheck(facts), ...exposureCheck(facts), ...dropCheck(facts), ...deviceGroupChecks(facts)]
+}
+
+function scoreCheck({ score, minScore }: GateFacts): Check[] {
+  if (minScore === undefined) {
+    return []
+  }
+  const passed = score >= minScore
+  const [shownScore, shownLimit] = formatCompared(score, minScore)
+  return [
+    {
       input: 'min-score',
       limit: minScore,
       value: score,
@@ -43,13 +77,22 @@ export function evaluateChecks(facts: GateFacts): Check[] {
       message: passed
         ? `Device secure score ${shownScore} meets the threshold min-score ${shownLimit}.`
         : `Device secure score ${shownScore} is below the threshold min-score ${shownLimit} (short by ${formatDifference(minScore - score)} points).`
-    })
+    }
+  ]
+}
+
+function exposureCheck({ exposure, maxExposureScore }: GateFacts): Check[] {
+  if (maxExposureScore === undefined) {
+    return []
   }
-  if (maxExposureScore !== undefined && exposure !== undefined) {
-    const passed = exposure <= maxExposureScore
-    const level = exposureLevel(exposure)
-    const [shownExposure, shownLimit] = formatCompared(exposure, maxExposureScore)
-    checks.push({
+  if (exposure === undefined) {
+    return [unevaluated('max-exposure-score', maxExposureScore, 'the exposure score was not read', 'Exposure score')]
+  }
+  const passed = exposure <= maxExposureScore
+  const level = exposureLevel(exposure)
+  const [shownExposure, shownLimit] = formatCompared(exposure, maxExposureScore)
+  return [
+    {
       input: 'max-exposure-score',
       limit: maxExposureScore,
       value: exposure,
@@ -57,14 +100,32 @@ export function evaluateChecks(facts: GateFacts): Check[] {
       message: passed
         ? `Exposure score ${shownExposure} (${level}) is within max-exposure-score ${shownLimit}.`
         : `Exposure score ${shownExposure} (${level}) is above the threshold max-exposure-score ${shownLimit} (lower is better).`
-    })
+    }
+  ]
+}
+
+function dropCheck({ score, time, history, maxDrop }: GateFacts): Check[] {
+  if (maxDrop === undefined) {
+    return []
   }
-  if (maxDrop !== undefined && previous !== undefined) {
-    const drop = previous.score - score
-    const passed = drop <= maxDrop
-    const [shownDrop, shownLimit] = formatCompared(drop, maxDrop)
-    const readings = `from ${formatPoints(previous.score)} at ${previous.time} to ${formatPoints(score)} at ${facts.time}`
-    checks.push({
+  if (history.kind === 'none') {
+    return [unevaluated('max-drop', maxDrop, 'no history is kept (set history-file or history-branch)', 'Device secure score change')]
+  }
+  if (history.kind === 'unavailable') {
+    return [unevaluated('max-drop', maxDrop, history.reason, 'Device secure score change')]
+  }
+  const { previous } = history
+  if (previous === undefined) {
+    const note =
+      'the history holds no earlier reading of this tenant; this reading is the first, so the fall is checked from the next run on'
+    return [{ input: 'max-drop', limit: maxDrop, value: undefined, passed: true, note, message: `max-drop: ${note}.` }]
+  }
+  const drop = previous.score - score
+  const passed = drop <= maxDrop
+  const [shownDrop, shownLimit] = formatCompared(drop, maxDrop)
+  const readings = `from ${formatPoints(previous.score)} at ${previous.time} to ${formatPoints(score)} at ${time}`
+  return [
+    {
       input: 'max-drop',
       limit: maxDrop,
       value: drop,
@@ -72,27 +133,49 @@ export function evaluateChecks(facts: GateFacts): Check[] {
       message: passed
         ? `Device secure score change is within max-drop ${shownLimit} (${readings}).`
         : `Device secure score fell by ${shownDrop} points, more than max-drop ${shownLimit}: ${readings}.`
-    })
-  }
-  const { deviceGroups, maxDeviceGroupExposureScore: maxGroup } = facts
-  if (maxGroup !== undefined) {
-    for (const group of deviceGroups ?? []) {
-      const passed = group.score <= maxGroup
-      const [shownExposure, shownLimit] = formatCompared(group.score, maxGroup)
-      const name = JSON.stringify(group.name)
-      checks.push({
-        input: 'max-device-group-exposure-score',
-        limit: maxGroup,
-        value: group.score,
-        passed,
-        subject: group.name,
-        message: passed
-          ? `Device group ${name}: exposure score ${shownExposure} (${exposureLevel(group.score)}) is within max-device-group-exposure-score ${shownLimit}.`
-          : `Device group ${name}: exposure score ${shownExposure} (${exposureLevel(group.score)}) is above the threshold max-device-group-exposure-score ${shownLimit} (lower is better).`
-      })
     }
+  ]
+}
+
+function deviceGroupChecks({ deviceGroups, maxDeviceGroupExposureScore: maxGroup }: GateFacts): Check[] {
+  if (maxGroup === undefined) {
+    return []
+  }
+  const input = 'max-device-group-exposure-score'
+  if (deviceGroups === undefined) {
+    return [unevaluated(input, maxGroup, 'the exposure scores of the device groups were not read', 'Device group exposure')]
+  }
+  if (deviceGroups.groups.length === 0 && deviceGroups.missing.length === 0) {
+    return [unevaluated(input, maxGroup, 'the API lists no device group', 'Device group exposure')]
+  }
+  const checks: Check[] = deviceGroups.groups.map(group => {
+    const passed = group.score <= maxGroup
+    const [shownExposure, shownLimit] = formatCompared(group.score, maxGroup)
+    const name = JSON.stringify(group.name)
+    return {
+      input,
+      limit: maxGroup,
+      value: group.score,
+      passed,
+      subject: group.name,
+      message: passed
+        ? `Device group ${name}: exposure score ${shownExposure} (${exposureLevel(group.score)}) is within ${input} ${shownLimit}.`
+        : `Device group ${name}: exposure score ${shownExposure} (${exposureLevel(group.score)}) is above the threshold ${input} ${shownLimit} (lower is better).`
+    }
+  })
+  const listed = deviceGroups.listed.slice(0, MAX_NAMES_LISTED).map(name => JSON.stringify(name))
+  const more = deviceGroups.listed.length > MAX_NAMES_LISTED ? ` and ${deviceGroups.listed.length - MAX_NAMES_LISTED} more` : ''
+  for (const name of deviceGroups.missing) {
+    const why =
+      'the API does not list this group (renamed, deleted, or misspelt in device-groups); ' +
+      `it lists ${listed.join(', ') || 'no group'}${more}`
+    checks.push({ ...unevaluated(input, maxGroup, why, `Device group ${JSON.stringify(name)}`), subject: name })
   }
   return checks
+}
+
+function unevaluated(input: CheckInput, limit: number, reason: string, what: string): Check {
+  return { input, limit, value: undefined, passed: false, unevaluated: reason, message: `${what} (${input}) ${COULD_NOT}: ${reason}.` }
 }
 
 export function checksPassed(checks: Check[]): boolean {

@@ -29,10 +29,37 @@ export class GitHubError extends ServiceError {
   constructor(
     readonly status: number,
     readonly request: string,
-    detail: string
+    detail: string,
+    /** GitHub's primary or secondary rate limit, which answers 403 or 429: not a missing permission. */
+    readonly rateLimited = false
   ) {
     super(`GitHub's API answered ${request} with HTTP ${status}${detail}`)
   }
+
+  /** 403 or 404 that is a refusal of the token (not a rate limit): the job's permissions are the fix. */
+  get refusedPermission(): boolean {
+    return (this.status === 403 || this.status === 404) && !this.rateLimited
+  }
+}
+
+/**
+ * What to add to a failure of GitHub's API: for a refusal, the permission the job needs; for a rate
+ * limit, that it is one (GitHub answers it with 403 as well as 429).
+ * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api
+ */
+export function gitHubHint(error: unknown, permission: string): string {
+  if (!(error instanceof GitHubError)) {
+    return ''
+  }
+  if (error.rateLimited) {
+    return " GitHub's API rate limit for this token is spent: run less often, or wait for the limit to reset."
+  }
+  return error.refusedPermission ? ` The token cannot do this: give the job 'permissions: ${permission}'.` : ''
+}
+
+/** `heads/<branch>` for the git refs endpoints, whose {ref} is several path segments: a branch's slashes stay slashes. */
+export function branchRefPath(branch: string): string {
+  return `heads/${branch.split('/').map(encodeURIComponent).join('/')}`
 }
 
 export class GitHubApi {
@@ -48,8 +75,13 @@ export class GitHubApi {
   }
 
   /** `path` is below the API URL, e.g. `/repos/o/r/issues/1/comments`. */
-  async request(method: HttpRequest['method'], path: string, body?: unknown): Promise<unknown> {
-    const response = await this.send(method, `${this.target.apiUrl}${path}`, body)
+  async request(
+    method: HttpRequest['method'],
+    path: string,
+    body?: unknown,
+    limits: Pick<HttpRequest, 'maxBodyBytes' | 'tooLargeHint'> = {}
+  ): Promise<unknown> {
+    const response = await this.send(method, `${this.target.apiUrl}${path}`, body, limits)
     return response.status === 204 ? undefined : this.json(response, `${method} ${path}`)
   }
 
@@ -90,8 +122,14 @@ export class GitHubApi {
     return login
   }
 
-  private async send(method: HttpRequest['method'], url: string, body: unknown): Promise<HttpResponse> {
+  private async send(
+    method: HttpRequest['method'],
+    url: string,
+    body: unknown,
+    limits: Pick<HttpRequest, 'maxBodyBytes' | 'tooLargeHint'> = {}
+  ): Promise<HttpResponse> {
     return this.http.send({
+      ...limits,
       service: "GitHub's API",
       method,
       url,
@@ -110,11 +148,15 @@ export class GitHubApi {
   private json(response: HttpResponse, request: string): unknown {
     if (response.status < 200 || response.status > 299) {
       const json = parseJson(response.body)
-      const message =
-        isRecord(json) && typeof json['message'] === 'string'
-          ? `: ${json['message'].slice(0, 300)}`
-          : ` (${describeBody(response.body, response.headers)})`
-      throw new GitHubError(response.status, request, message)
+      const message = isRecord(json) && typeof json['message'] === 'string' ? json['message'] : undefined
+      const detail =
+        message === undefined
+          ? ` (${describeBody(response.body, response.headers)})`
+          : `: ${[message, ...errorMessages(json)].join('; ').slice(0, 500)}`
+      const rateLimited =
+        (response.status === 403 || response.status === 429) &&
+        (response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message ?? ''))
+      throw new GitHubError(response.status, request, detail, rateLimited)
     }
     const json = parseJson(response.body)
     if (json === undefined) {
@@ -138,4 +180,16 @@ export class GitHubApi {
     }
     return url.href
   }
+}
+
+/** The reasons in a 422's `errors` list: `errors[].message`, or `field code` where there is no message. */
+function errorMessages(json: unknown): string[] {
+  const errors = isRecord(json) && Array.isArray(json['errors']) ? json['errors'] : []
+  return errors.slice(0, 5).flatMap(item => {
+    if (typeof item === 'string') return [item]
+    if (!isRecord(item)) return []
+    if (typeof item['message'] === 'string') return [item['message']]
+    const parts = [item['field'], item['code']].filter((part): part is string => typeof part === 'string')
+    return parts.length > 0 ? [parts.join(' ')] : []
+  })
 }

@@ -9,7 +9,7 @@ import { failureMessage } from '../errors.js'
 import { isRecord, parseJson } from '../json.js'
 import { info, warning } from '../log.js'
 import type { Http } from '../net/http.js'
-import { GitHubApi, GitHubError } from './api.js'
+import { GitHubApi, GitHubError, gitHubHint } from './api.js'
 import { isOwnedBy } from './ownership.js'
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
@@ -113,10 +113,10 @@ async function pullRequestNumber(eventPath: string): Promise<number | undefined>
 function describeFailure(error: unknown): string {
   const status = error instanceof GitHubError ? error.status : undefined
   const hint =
-    status === 403 || status === 404
+    error instanceof GitHubError && error.refusedPermission
       ? " The token cannot write here: pull requests from forks get a read-only token; otherwise give the job 'permissions: pull-requests: write'."
       : status !== undefined && status >= 300 && status < 400
         ? ' GitHub redirected the request: check GITHUB_API_URL (the repository may have moved).'
-        : ''
+        : gitHubHint(error, 'pull-requests: write')
   return `${failureMessage(error).replace(/\.$/, '')}.${hint}`
 }

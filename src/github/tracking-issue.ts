@@ -3,12 +3,14 @@
  * updated by later ones (never a second issue), commented on and closed by the first run that
  * passes every check. Like the sticky comment, it touches only issues its own token's identity
  * created and marked: an issue by anyone else that carries the marker is never edited or closed.
+ * The action's issues carry {@link TRACKING_LABEL}, so a run finds its issue by listing that label's
+ * open issues (a page or two), however many other issues and pull requests are open.
  */
 import { failureMessage } from '../errors.js'
 import { isRecord } from '../json.js'
 import { info, warning } from '../log.js'
 import type { Http } from '../net/http.js'
-import { GitHubApi, GitHubError, type GitHubTarget } from './api.js'
+import { GitHubApi, GitHubError, gitHubHint, type GitHubTarget } from './api.js'
 import { isOwnedBy } from './ownership.js'
 
 export interface TrackingIssueContent {
@@ -20,6 +22,9 @@ export interface TrackingIssueContent {
   /** One line for the recovery comment, for a passing run. */
   recovery: string
 }
+
+/** The label on every tracking issue: the listing that finds them is bounded by it. */
+export const TRACKING_LABEL = 'defender-secure-score'
 
 interface Issue {
   number: number
@@ -40,7 +45,7 @@ export async function trackFailures(
   try {
     const me = await github.viewerLogin()
     const open = async (): Promise<Issue[]> =>
-      (await github.list(`${issues}?state=open`))
+      (await github.list(`${issues}?state=open&labels=${encodeURIComponent(TRACKING_LABEL)}`))
         .filter(item => !('pull_request' in item))
         .flatMap(toIssue)
         .filter(issue => isOwnedBy(issue, me, content.marker))
@@ -55,12 +60,17 @@ export async function trackFailures(
       return mine[0]?.url
     }
     if (mine.length === 0) {
-      await github.request('POST', issues, { title: content.title, body: content.body })
+      await ensureLabel(github)
+      await github.request('POST', issues, { title: content.title, body: content.body, labels: [TRACKING_LABEL] })
       mine = await open()
     }
     const [keeper, ...duplicates] = mine
     if (!keeper) {
-      throw new GitHubError(201, `POST ${issues}`, ': the issue just created is not listed')
+      throw new GitHubError(
+        201,
+        `POST ${issues}`,
+        `: the issue just created is not listed with the label '${TRACKING_LABEL}' (GitHub drops labels a token may not set; give the job 'permissions: issues: write')`
+      )
     }
     // Runs that raced this one may have opened one each: close all but the oldest, pointing to it.
     for (const duplicate of duplicates) {
@@ -71,10 +81,25 @@ export async function trackFailures(
     info(`issue-on-failure: ${keeper.url} tracks the failing checks.`)
     return keeper.url
   } catch (error) {
-    const refused = error instanceof GitHubError && (error.status === 403 || error.status === 404)
-    const hint = refused ? " The token cannot write issues: give the job 'permissions: issues: write'." : ''
-    warning(`issue-on-failure: the tracking issue could not be kept (${failureMessage(error)}).${hint}`)
+    warning(
+      `issue-on-failure: the tracking issue could not be kept (${failureMessage(error).replace(/\.$/, '')}).${gitHubHint(error, 'issues: write')}`
+    )
     return undefined
+  }
+}
+
+/** Creates the label if the repository lacks it; one that exists already (422) is what was wanted. */
+async function ensureLabel(github: GitHubApi): Promise<void> {
+  try {
+    await github.request('POST', `${github.repositoryPath}/labels`, {
+      name: TRACKING_LABEL,
+      color: 'b60205',
+      description: 'Opened by the Defender secure score action while a scheduled check fails'
+    })
+  } catch (error) {
+    if (!(error instanceof GitHubError && error.status === 422)) {
+      throw error
+    }
   }
 }
 

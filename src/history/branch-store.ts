@@ -3,20 +3,27 @@
  * GitHub's REST API: no checkout, nothing in the workspace. Each run appends one line with a
  * compare-and-swap (the contents API's blob `sha`), and starts again from a fresh read when another
  * run wrote first, so runs that race lose no reading. A missing branch is created holding only the
- * history (an orphan commit, like gh-pages), not a copy of the default branch.
+ * history (an orphan commit, like gh-pages), not a copy of the default branch. The file is kept as
+ * bytes: lines the action cannot read (not UTF-8, not a reading) are written back exactly as they were.
  * https://docs.github.com/rest/repos/contents#create-or-update-file-contents
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { failureMessage } from '../errors.js'
 import { MAX_READ_BYTES } from '../files/workspace.js'
-import { GitHubApi, GitHubError, type GitHubTarget } from '../github/api.js'
+import { branchRefPath, GitHubApi, GitHubError, gitHubHint, type GitHubTarget } from '../github/api.js'
 import { isRecord } from '../json.js'
 import { info, warning } from '../log.js'
 import type { Http } from '../net/http.js'
-import { historyLine, parseHistory, type HistoryEntry, type HistoryFile } from './history.js'
+import { historyLine, isSameRun, parseHistory, unreadableLinesWarning, type EarlierReadings, type HistoryEntry } from './history.js'
 
 /** Attempts at the compare-and-swap before giving up: enough for dozens of runs in the same second. */
 const MAX_ATTEMPTS = 12
+
+/**
+ * The largest blob API answer for a history of {@link MAX_READ_BYTES}: base64 (4 bytes for 3) with
+ * a line break every 60 characters, as GitHub sends it, and room for the JSON around it.
+ */
+export const MAX_BLOB_ANSWER_BYTES = Math.ceil(((MAX_READ_BYTES * 4) / 3) * (61 / 60)) + 64 * 1024
 
 export interface BranchLocation {
   branch: string
@@ -27,123 +34,169 @@ export interface BranchLocation {
 type BranchFile =
   | { kind: 'no-branch' }
   | { kind: 'no-file' }
-  | { kind: 'file'; text: string; sha: string }
-  | { kind: 'too-large'; size: number }
+  | { kind: 'file'; bytes: Buffer; sha: string }
+  /** Something the action must not read or overwrite: too large, a folder, a link, a submodule. */
+  | { kind: 'unusable'; why: string }
 
 /**
- * Reads the earlier readings from the branch and appends this one. Returns the earlier readings
- * (what the append was based on), or undefined when they could not be read. Never throws: a token
- * that cannot write warns, and the checks still decide on what was read.
+ * Reads the earlier readings from the branch and appends this one. Returns the earlier readings (what
+ * the append was based on), or why they could not be read. Never throws: a token that cannot write
+ * warns, and the checks still decide on what was read.
  */
 export async function recordOnBranch(
   http: Http,
   location: BranchLocation,
   current: HistoryEntry,
   message: string
-): Promise<HistoryFile | undefined> {
+): Promise<EarlierReadings> {
   const github = new GitHubApi(http, location.github)
   const where = `${location.path} on branch ${location.branch}`
-  let earlier: HistoryFile | undefined
+  let earlier: EarlierReadings | undefined
+  /** The refusal of the last write, and the state of the file it was based on. */
+  let lastConflict: { error: GitHubError; state: string } | undefined
   try {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const read = await readFile(github, location)
-      if (read.kind === 'too-large') {
-        warning(
-          `history-branch: ${where} is ${Math.round(read.size / 1024 / 1024)} MiB, more than the ${MAX_READ_BYTES / 1024 / 1024} MiB ` +
-            'the action reads; this reading is not added, and max-drop and the trend are not checked. Move older lines to an archive file.'
-        )
-        return undefined
+      const read = await readFile(github, location, where)
+      if (read.kind === 'unusable') {
+        const reason = `history-branch: ${where} ${read.why}`
+        warning(`${reason}; this reading is not added.`)
+        return { kind: 'unavailable', reason }
       }
-      earlier = parseHistory(read.kind === 'file' ? read.text : '')
-      const text = `${read.kind === 'file' ? read.text : ''}${historyLine(current, earlier.needsNewline)}`
-      const written =
+      const state = read.kind === 'file' ? read.sha : read.kind
+      if (lastConflict?.state === state) {
+        // Nothing changed since the refused write: GitHub refused it (a ruleset, a protected branch), no run raced it.
+        throw lastConflict.error
+      }
+      const file = parseHistory(read.kind === 'file' ? read.bytes : '')
+      earlier = { kind: 'read', file }
+      if (file.entries.some(entry => isSameRun(entry, current))) {
+        info(`history-branch: this run's reading is already in ${where} (an earlier attempt's answer was lost); not added twice.`)
+        return finish(earlier, where)
+      }
+      const line = Buffer.from(historyLine(current, file.needsNewline), 'utf8')
+      const outcome =
         read.kind === 'no-branch'
-          ? await createBranch(github, location, text, message)
-          : await writeFile(github, location, text, message, read)
-      if (written) {
+          ? await createBranch(github, location, line, message)
+          : await writeFile(github, location, Buffer.concat([read.kind === 'file' ? read.bytes : Buffer.alloc(0), line]), message, read)
+      if (outcome === 'written') {
         info(`history-branch: appended this reading to ${where} (attempt ${attempt}).`)
-        return earlier
+        return finish(earlier, where)
       }
-      // Another run wrote first: read again, after a short jittered pause so racing runs spread out.
+      lastConflict = { error: outcome, state }
+      // Another run may have written first: read again, after a short jittered pause so racing runs spread out.
       await sleep(Math.round(50 * attempt * (1 + Math.random())))
     }
     warning(`history-branch: ${where} kept changing under this run (${MAX_ATTEMPTS} attempts); this reading is not added.`)
-    return earlier
+    return finish(earlier ?? { kind: 'unavailable', reason: `history-branch: ${where} kept changing` }, where)
   } catch (error) {
-    const refused = error instanceof GitHubError && (error.status === 403 || error.status === 404)
-    const hint = refused
-      ? " The token cannot write the repository's contents: give the job 'permissions: contents: write' (a fork's pull request never can)."
-      : ''
-    warning(
-      `history-branch: ${where} could not be ${earlier ? 'written' : 'read'} (${failureMessage(error)}); this reading is not added.${hint}`
-    )
-    return earlier
+    const what = earlier ? 'written' : 'read'
+    const reason = `history-branch: ${where} could not be ${what} (${failureMessage(error).replace(/\.$/, '')})`
+    warning(`${reason}; this reading is not added.${gitHubHint(error, 'contents: write')}${forkNote(error)}`)
+    return earlier ? finish(earlier, where) : { kind: 'unavailable', reason }
   }
+}
+
+function forkNote(error: unknown): string {
+  return error instanceof GitHubError && error.refusedPermission ? " (A fork's pull request never can.)" : ''
+}
+
+function finish(earlier: EarlierReadings, where: string): EarlierReadings {
+  if (earlier.kind === 'read' && earlier.file.unreadableLines > 0) {
+    warning(unreadableLinesWarning(where, earlier.file.unreadableLines))
+  }
+  return earlier
 }
 
 function contentsPath(github: GitHubApi, location: BranchLocation): string {
   return `${github.repositoryPath}/contents/${location.path.split('/').map(encodeURIComponent).join('/')}`
 }
 
-async function readFile(github: GitHubApi, location: BranchLocation): Promise<BranchFile> {
-  const branch = encodeURIComponent(location.branch)
+/** What the contents API answers for a path that is not a file, in words. */
+const NOT_A_FILE: Record<string, string> = {
+  dir: 'is a folder, not a file',
+  symlink: 'is a symbolic link, not a file (the action does not follow links)',
+  submodule: 'is a submodule, not a file'
+}
+
+async function readFile(github: GitHubApi, location: BranchLocation, where: string): Promise<BranchFile> {
   let answer: unknown
   try {
-    answer = await github.request('GET', `${contentsPath(github, location)}?ref=${branch}`)
+    answer = await github.request('GET', `${contentsPath(github, location)}?ref=${encodeURIComponent(location.branch)}`)
   } catch (error) {
     if (!(error instanceof GitHubError && error.status === 404)) {
       throw error
     }
     // 404 for a missing file and for a missing branch alike: the branch's ref tells which.
-    const ref = await github.request('GET', `${github.repositoryPath}/git/ref/heads/${branch}`).catch((refError: unknown) => {
-      if (refError instanceof GitHubError && refError.status === 404) return undefined
-      throw refError
-    })
+    const ref = await github
+      .request('GET', `${github.repositoryPath}/git/ref/${branchRefPath(location.branch)}`)
+      .catch((refError: unknown) => {
+        if (refError instanceof GitHubError && refError.status === 404) return undefined
+        throw refError
+      })
     return ref === undefined ? { kind: 'no-branch' } : { kind: 'no-file' }
   }
-  if (!isRecord(answer) || answer['type'] !== 'file' || typeof answer['sha'] !== 'string' || typeof answer['size'] !== 'number') {
-    throw new GitHubError(200, `GET ${contentsPath(github, location)}`, ' but not with a file (is history-file a folder on the branch?)')
+  if (Array.isArray(answer)) {
+    return { kind: 'unusable', why: NOT_A_FILE['dir'] ?? '' }
+  }
+  const type = isRecord(answer) ? answer['type'] : undefined
+  if (typeof type === 'string' && type !== 'file') {
+    return { kind: 'unusable', why: NOT_A_FILE[type] ?? `is a ${JSON.stringify(type).slice(0, 40)}, not a file` }
+  }
+  if (!isRecord(answer) || typeof answer['sha'] !== 'string' || typeof answer['size'] !== 'number') {
+    throw new GitHubError(200, `GET ${contentsPath(github, location)}`, ' but not with the sha and size of a file')
   }
   const { sha, size } = answer
   if (size > MAX_READ_BYTES) {
-    return { kind: 'too-large', size }
+    return {
+      kind: 'unusable',
+      why: `is ${Math.round(size / 1024 / 1024)} MiB, more than the ${MAX_READ_BYTES / 1024 / 1024} MiB the action reads. Move older lines to an archive file`
+    }
   }
   // Files over 1 MB come without content from the contents API; the blob API gives them up to 100 MB.
   const blob =
     answer['encoding'] === 'base64' && typeof answer['content'] === 'string' && (answer['content'] || size === 0)
       ? answer
-      : await github.request('GET', `${github.repositoryPath}/git/blobs/${encodeURIComponent(sha)}`)
+      : await github.request('GET', `${github.repositoryPath}/git/blobs/${encodeURIComponent(sha)}`, undefined, {
+          maxBodyBytes: MAX_BLOB_ANSWER_BYTES,
+          tooLargeHint: `${where} is larger than the ${MAX_READ_BYTES / 1024 / 1024} MiB the action reads: move older lines to an archive file.`
+        })
   const content = isRecord(blob) && blob['encoding'] === 'base64' && typeof blob['content'] === 'string' ? blob['content'] : undefined
   if (content === undefined) {
     throw new GitHubError(200, `GET ${contentsPath(github, location)}`, ' but without the base64 content of the file')
   }
-  return { kind: 'file', text: Buffer.from(content, 'base64').toString('utf8'), sha }
+  return { kind: 'file', bytes: Buffer.from(content, 'base64'), sha }
 }
 
-/** The compare-and-swap: false when another run changed the file since it was read. */
-async function writeFile(github: GitHubApi, location: BranchLocation, text: string, message: string, read: BranchFile): Promise<boolean> {
+/** The compare-and-swap: the refusal when GitHub did not take it (another run wrote first, or a refusal the next read tells apart). */
+async function writeFile(
+  github: GitHubApi,
+  location: BranchLocation,
+  bytes: Buffer,
+  message: string,
+  read: BranchFile
+): Promise<'written' | GitHubError> {
   try {
     await github.request('PUT', contentsPath(github, location), {
       message,
-      content: Buffer.from(text, 'utf8').toString('base64'),
+      content: bytes.toString('base64'),
       branch: location.branch,
       ...(read.kind === 'file' ? { sha: read.sha } : {})
     })
-    return true
+    return 'written'
   } catch (error) {
-    // 409: the sha no longer matches; 422: the file appeared since (no sha was sent).
+    // 409: the sha no longer matches; 422: the file appeared since (no sha was sent). Or a refusal with the same codes.
     if (error instanceof GitHubError && (error.status === 409 || error.status === 422)) {
-      return false
+      return error
     }
     throw error
   }
 }
 
-/** Creates the branch with one orphan commit holding the history file; false when another run created it first. */
-async function createBranch(github: GitHubApi, location: BranchLocation, text: string, message: string): Promise<boolean> {
+/** Creates the branch with one orphan commit holding the history file; the refusal when it was not created. */
+async function createBranch(github: GitHubApi, location: BranchLocation, line: Buffer, message: string): Promise<'written' | GitHubError> {
   const repository = github.repositoryPath
   const tree = await github.request('POST', `${repository}/git/trees`, {
-    tree: [{ path: location.path, mode: '100644', type: 'blob', content: text }]
+    tree: [{ path: location.path, mode: '100644', type: 'blob', content: line.toString('utf8') }]
   })
   const treeSha = isRecord(tree) ? tree['sha'] : undefined
   const commit = await github.request('POST', `${repository}/git/commits`, { message, tree: treeSha, parents: [] })
@@ -154,10 +207,10 @@ async function createBranch(github: GitHubApi, location: BranchLocation, text: s
   try {
     await github.request('POST', `${repository}/git/refs`, { ref: `refs/heads/${location.branch}`, sha: commitSha })
     info(`history-branch: created branch ${location.branch} holding only ${location.path}.`)
-    return true
+    return 'written'
   } catch (error) {
-    if (error instanceof GitHubError && error.status === 422) {
-      return false
+    if (error instanceof GitHubError && (error.status === 409 || error.status === 422)) {
+      return error
     }
     throw error
   }

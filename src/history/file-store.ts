@@ -2,17 +2,18 @@
 import { failureMessage } from '../errors.js'
 import { appendWorkspaceFile, MAX_READ_BYTES, readWorkspaceFile } from '../files/workspace.js'
 import { warning } from '../log.js'
-import { historyLine, parseHistory, type HistoryEntry, type HistoryFile } from './history.js'
+import { historyLine, parseHistory, unreadableLinesWarning, type EarlierReadings, type HistoryEntry, type HistoryFile } from './history.js'
 
 /**
- * Reads the earlier readings and appends this one. A file it cannot read is left alone (a warning),
- * so a history is never replaced by less than it held. Returns the earlier readings, or undefined.
+ * Reads the earlier readings and appends this one. A file it cannot read is left alone, so a history
+ * is never replaced by less than it held, and the reason is returned: a check that needs the history
+ * then cannot be evaluated.
  */
-export async function recordInFile(path: string, workspace: string, current: HistoryEntry): Promise<HistoryFile | undefined> {
+export async function recordInFile(path: string, workspace: string, current: HistoryEntry): Promise<EarlierReadings> {
   let file: HistoryFile
   try {
     const read = await readWorkspaceFile(path, workspace)
-    file = read.kind === 'missing' ? parseHistory('') : parseHistory(read.text, read.skippedBytes > 0)
+    file = read.kind === 'missing' ? parseHistory('') : parseHistory(read.bytes, read.skippedBytes > 0)
     if (read.kind === 'read' && read.skippedBytes > 0) {
       warning(
         `history-file is larger than the ${MAX_READ_BYTES / 1024 / 1024} MiB the action reads; only its newest ` +
@@ -21,16 +22,17 @@ export async function recordInFile(path: string, workspace: string, current: His
       )
     }
   } catch (error) {
-    warning(`history-file could not be read (${failureMessage(error)}); it is left untouched and this reading is not added.`)
-    return undefined
+    const reason = `history-file could not be read (${failureMessage(error)})`
+    warning(`${reason}; it is left untouched and this reading is not added.`)
+    return { kind: 'unavailable', reason }
   }
   if (file.unreadableLines > 0) {
-    warning(`history-file has ${file.unreadableLines} line(s) that are not readings; they are kept as they are and left out of the trend.`)
+    warning(unreadableLinesWarning('history-file', file.unreadableLines))
   }
   try {
     await appendWorkspaceFile(path, workspace, historyLine(current, file.needsNewline))
   } catch (error) {
     warning(`history-file could not be written (${failureMessage(error)}); this reading is not recorded.`)
   }
-  return file
+  return { kind: 'read', file }
 }

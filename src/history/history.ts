@@ -12,6 +12,12 @@ export interface HistoryEntry {
   exposure: number | null
   tenant: string
   apiHost: string
+  /**
+   * Which run wrote the line (GitHub's run ID and attempt, and a random part): a run that finds its
+   * own line (its write landed, but the answer was lost) neither writes it again nor takes it for
+   * the previous reading. Absent from lines written before it existed.
+   */
+  run?: string
 }
 
 export interface HistoryFile {
@@ -21,6 +27,12 @@ export interface HistoryFile {
   /** Whether an append must start with a newline so as not to glue onto the last line. */
   needsNewline: boolean
 }
+
+/** What a store gives back: the earlier readings, or why they could not be read (a check that needs them then fails). */
+export type EarlierReadings = { kind: 'read'; file: HistoryFile } | { kind: 'unavailable'; reason: string }
+
+/** The history as a run sees it: none kept, kept but unreadable (a check that needs it fails), or read. */
+export type HistoryRecord = { kind: 'none' } | { kind: 'unavailable'; reason: string } | { kind: 'read'; view: HistoryView }
 
 export interface HistoryView {
   /** The newest earlier reading of the same tenant, by time. */
@@ -33,33 +45,64 @@ export interface HistoryView {
 
 /** A reading dated this much after the current one is taken as clock skew, not as the future. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000
-const BYTE_ORDER_MARK = '\uFEFF'
+const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf])
 
 /** This run's reading, as a line of the history. */
-export function historyEntryOf(readings: DefenderReadings, tenant: string, apiHost: string): HistoryEntry {
-  return { time: readings.score.time, score: readings.score.score, exposure: readings.exposure?.score ?? null, tenant, apiHost }
+export function historyEntryOf(readings: DefenderReadings, tenant: string, apiHost: string, run: string): HistoryEntry {
+  return { time: readings.score.time, score: readings.score.score, exposure: readings.exposure?.score ?? null, tenant, apiHost, run }
 }
 
 /**
- * Reads JSON Lines. `partialStart`: the text is the end of a longer file, so its first line may be
- * cut and is skipped.
+ * Reads JSON Lines, as bytes: a line that is not valid UTF-8 is unreadable (counted, and kept byte
+ * for byte by whoever rewrites the file). `partialStart`: the bytes are the end of a longer file, so
+ * the first line may be cut and is skipped.
  */
-export function parseHistory(text: string, partialStart = false): HistoryFile {
+export function parseHistory(content: Buffer | string, partialStart = false): HistoryFile {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
   const entries: HistoryEntry[] = []
   let unreadableLines = 0
-  const lines = (text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text).split('\n')
+  const lines = splitLines(bytes.subarray(0, 3).equals(BYTE_ORDER_MARK) ? bytes.subarray(3) : bytes)
   for (const line of partialStart ? lines.slice(1) : lines) {
-    if (line.trim() === '') {
+    const text = decodeUtf8(line)
+    if (text?.trim() === '') {
       continue
     }
-    const entry = toEntry(line)
+    const entry = text === undefined ? undefined : toEntry(text)
     if (entry) {
       entries.push(entry)
     } else {
       unreadableLines++
     }
   }
-  return { entries, unreadableLines, needsNewline: text.length > 0 && !text.endsWith('\n') }
+  return { entries, unreadableLines, needsNewline: bytes.length > 0 && bytes[bytes.length - 1] !== NEWLINE }
+}
+
+/** The warning for lines that are not readings, the same for every store. */
+export function unreadableLinesWarning(where: string, count: number): string {
+  return `${where} has ${count} line(s) that are not readings; they are kept as they are and left out of the trend.`
+}
+
+const NEWLINE = 0x0a
+
+function splitLines(bytes: Buffer): Buffer[] {
+  const lines: Buffer[] = []
+  let start = 0
+  for (let end = bytes.indexOf(NEWLINE); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
+    lines.push(bytes.subarray(start, end))
+    start = end + 1
+  }
+  lines.push(bytes.subarray(start))
+  return lines
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+function decodeUtf8(bytes: Buffer): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes)
+  } catch {
+    return undefined
+  }
 }
 
 function toEntry(line: string): HistoryEntry | undefined {
@@ -67,7 +110,7 @@ function toEntry(line: string): HistoryEntry | undefined {
   if (!isRecord(value)) {
     return undefined
   }
-  const { time, score, exposure, tenant, apiHost } = value
+  const { time, score, exposure, tenant, apiHost, run } = value
   const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure))
   if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || score < 0 || !validExposure) {
     return undefined
@@ -77,7 +120,8 @@ function toEntry(line: string): HistoryEntry | undefined {
     score,
     exposure: typeof exposure === 'number' ? exposure : null,
     tenant: typeof tenant === 'string' ? tenant : '',
-    apiHost: typeof apiHost === 'string' ? apiHost : ''
+    apiHost: typeof apiHost === 'string' ? apiHost : '',
+    ...(typeof run === 'string' ? { run } : {})
   }
 }
 
@@ -89,7 +133,7 @@ export function sameTenant(a: string, b: string): boolean {
 /** The same tenant's earlier readings, in time order, as the summary and the max-drop check see them. */
 export function viewHistory(entries: HistoryEntry[], current: HistoryEntry, keep: number): HistoryView {
   const now = Date.parse(current.time)
-  const tenant = entries.filter(entry => sameTenant(entry.tenant, current.tenant))
+  const tenant = entries.filter(entry => sameTenant(entry.tenant, current.tenant) && !isSameRun(entry, current))
   const earlier = tenant
     .filter(entry => Date.parse(entry.time) <= now + CLOCK_SKEW_MS)
     .map((entry, index) => ({ entry, index, at: Date.parse(entry.time) }))
@@ -101,6 +145,11 @@ export function viewHistory(entries: HistoryEntry[], current: HistoryEntry, keep
     recent: [...earlier.slice(-(keep - 1)), current],
     futureDated: tenant.length - earlier.length
   }
+}
+
+/** Whether `entry` is the line `current`'s own run wrote (its write landed though its answer was lost). */
+export function isSameRun(entry: HistoryEntry, current: HistoryEntry): boolean {
+  return entry.run !== undefined && entry.run === current.run
 }
 
 /** The line to append for a reading. */

@@ -3,6 +3,7 @@ import { HttpClient } from '@actions/http-client'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { errorCode, ServiceError } from '../errors.js'
+import { plainDecimal } from '../format.js'
 import { decideRetry, type AttemptOutcome, type RetryPolicy } from './retry.js'
 
 export interface HttpRequest {
@@ -17,6 +18,10 @@ export interface HttpRequest {
    * that was lost could create a second one.
    */
   retry?: boolean
+  /** Largest answer accepted, in bytes; {@link MAX_BODY_BYTES} when not given. */
+  maxBodyBytes?: number
+  /** What to do about an answer over that size, when it is not the URL's fault (a file too large). */
+  tooLargeHint?: string
 }
 
 export interface HttpResponse {
@@ -43,8 +48,7 @@ export const REAL_TIME: Clock = {
 }
 
 /**
- * A failure that retrying cannot mend, with what to do about it: an answer too large to be data,
- * a header the request may not carry.
+ * A failure that retrying cannot mend, with what to do about it: a header the request may not carry.
  */
 class PermanentFailure extends Error {
   constructor(
@@ -55,9 +59,31 @@ class PermanentFailure extends Error {
   }
 }
 
+/** An answer larger than the request accepts: the service did answer, so this never says "No answer". */
+export class AnswerTooLargeError extends ServiceError {
+  override name = 'AnswerTooLargeError'
+  constructor(
+    readonly service: string,
+    readonly host: string,
+    readonly limitBytes: number,
+    hint: string
+  ) {
+    super(
+      `The answer from ${service} (${host}) was larger than ${formatMiB(limitBytes)}, more than the action reads; ` +
+        `it was not retried, as the same answer would come back. ${hint}`
+    )
+  }
+}
+
+class BodyTooLarge extends Error {}
+
+function formatMiB(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`
+}
+
 const USER_AGENT = 'defender-secure-score-action'
 /** No answer we expect comes near this; a larger one is a misbehaving server, not data. */
-const MAX_BODY_BYTES = 8 * 1024 * 1024
+export const MAX_BODY_BYTES = 8 * 1024 * 1024
 
 /**
  * The one door to the network. `@actions/http-client` brings the runner's proxy settings
@@ -68,6 +94,10 @@ export class Http {
   private readonly client: HttpClient
   /** Aborted by {@link dispose}: requests still under way (an extra given up on) end at once. */
   private readonly disposal = new AbortController()
+  /** Why requests stopped, for the message of those under way or asked for after. */
+  private stopReason = 'the action stopped waiting for it'
+  /** The waits between attempts decided so far, in milliseconds: a run's bound allows for them. */
+  waitedMs = 0
 
   constructor(
     private readonly timeoutMs: number,
@@ -93,7 +123,7 @@ export class Http {
     const policy = request.retry === false ? { ...this.policy, maxRetries: 0 } : this.policy
     for (let retriesDone = 0; ; retriesDone++) {
       if (this.disposal.signal.aborted) {
-        throw new ServiceError(`No answer from ${request.service} (${host}): the action stopped waiting for it.`)
+        throw new ServiceError(`No answer from ${request.service} (${host}): ${this.stopReason}.`)
       }
       let response: HttpResponse | undefined
       let failure = ''
@@ -103,6 +133,14 @@ export class Http {
         response = await this.attempt(request)
         outcome = { kind: 'response', status: response.status, retryAfter: headerValue(response.headers['retry-after']) }
       } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          throw new AnswerTooLargeError(
+            request.service,
+            host,
+            request.maxBodyBytes ?? MAX_BODY_BYTES,
+            request.tooLargeHint ?? 'Check that the URL is the service the action expects (api-url, authority-host, GITHUB_API_URL).'
+          )
+        }
         failure = error instanceof Error ? error.message : String(error)
         const untrusted = isCertificateError(error)
         if (error instanceof PermanentFailure) {
@@ -115,6 +153,9 @@ export class Http {
             'NODE_EXTRA_CA_CERTS to the PEM file of that CA in the job environment.'
         }
         outcome = { kind: 'network-error', retryable: !untrusted && !(error instanceof PermanentFailure) }
+      }
+      if (this.disposal.signal.aborted) {
+        throw new ServiceError(`No answer from ${request.service} (${host}): ${this.stopReason}.`)
       }
       const decision = decideRetry(policy, retriesDone, outcome, this.clock.now(), this.clock.random())
       if (!decision.retry) {
@@ -129,7 +170,7 @@ export class Http {
       const what = response ? `answered HTTP ${response.status}` : `did not answer (${failure})`
       if (decision.cappedFromMs !== undefined) {
         warning(
-          `${request.service} asked to wait ${Math.round(decision.cappedFromMs / 1000)} s before retrying; ` +
+          `${request.service} asked to wait ${describeSeconds(decision.cappedFromMs)} before retrying; ` +
             `waiting ${decision.delayMs / 1000} s, the most this action allows.`
         )
       }
@@ -137,11 +178,36 @@ export class Http {
         `${request.service} ${what}; retrying in ${(decision.delayMs / 1000).toFixed(1)} s ` +
           `(retry ${retriesDone + 1} of ${policy.maxRetries}).`
       )
+      this.waitedMs += decision.delayMs
       await this.clock.sleep(decision.delayMs, this.disposal.signal).catch(() => undefined)
     }
   }
 
-  dispose(): void {
+  /**
+   * Ends every request after `budgetMs` plus the waits between attempts decided by then (and
+   * after those, again), as the README bounds a run. Returns what stops the watch.
+   */
+  stopAfter(budgetMs: number, reason: string): () => void {
+    let timer: NodeJS.Timeout
+    let allowedWaitsMs = 0
+    const check = (): void => {
+      const extension = this.waitedMs - allowedWaitsMs
+      if (extension > 0) {
+        allowedWaitsMs = this.waitedMs
+        timer = setTimeout(check, extension)
+      } else {
+        this.dispose(reason)
+      }
+    }
+    timer = setTimeout(check, budgetMs)
+    return () => clearTimeout(timer)
+  }
+
+  /** Ends every request under way and refuses later ones; `reason` says why in their messages. */
+  dispose(reason?: string): void {
+    if (reason !== undefined && !this.disposal.signal.aborted) {
+      this.stopReason = reason
+    }
     this.disposal.abort()
     this.client.dispose()
   }
@@ -149,13 +215,18 @@ export class Http {
   private async attempt(request: HttpRequest): Promise<HttpResponse> {
     let message: IncomingMessage | undefined
     let timer: NodeJS.Timeout | undefined
+    let stop: (error: Error) => void = () => undefined
     const deadline = new Promise<never>((_, reject) => {
+      stop = reject
       timer = setTimeout(() => {
         message?.destroy()
         reject(new Error(`no complete answer within ${this.timeoutMs / 1000} s (timeout-seconds)`))
       }, this.timeoutMs)
     })
-    const abort = (): void => void message?.destroy()
+    const abort = (): void => {
+      message?.destroy()
+      stop(new Error(this.stopReason))
+    }
     this.disposal.signal.addEventListener('abort', abort, { once: true })
     const exchange = (async (): Promise<HttpResponse> => {
       const response = await this.client
@@ -169,8 +240,8 @@ export class Http {
             : error
         })
       message = response.message
-      const body = await readBody(response.message)
-      return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
+      const bytes = await readBody(response.message, request.maxBodyBytes ?? MAX_BODY_BYTES)
+      return { status: response.message.statusCode ?? 0, headers: response.message.headers, body: bytes.toString('utf8') }
     })()
     // Once the deadline wins, the exchange may still fail later; that is expected, not unhandled.
     exchange.catch(() => undefined)
@@ -188,27 +259,27 @@ export class Http {
  * reports a connection closed before the promised length as an 'aborted' error; a body that stalls
  * is the per-attempt deadline's to end.
  */
-function readBody(message: IncomingMessage): Promise<string> {
+function readBody(message: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     message.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         message.destroy()
-        reject(
-          new PermanentFailure(
-            `the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, far more than any answer the action reads`,
-            'Check that the URL is the service the action expects (api-url, authority-host, GITHUB_API_URL); it was not retried, as the same answer would come back.'
-          )
-        )
+        reject(new BodyTooLarge())
         return
       }
       chunks.push(chunk)
     })
-    message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    message.on('end', () => resolve(Buffer.concat(chunks)))
     message.on('error', error => reject(new Error(`the connection failed while reading the answer (${error.message})`)))
   })
+}
+
+/** A wait in whole seconds, in plain decimal however large (never `1e+23 s`). */
+export function describeSeconds(ms: number): string {
+  return Number.isFinite(ms) ? `${plainDecimal(Math.round(ms / 1000))} s` : 'longer than any number of seconds'
 }
 
 /** OpenSSL's verdicts on a peer certificate: retrying cannot help, trusting the right CA can. */

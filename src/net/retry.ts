@@ -40,9 +40,17 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status <= 599)
 }
 
+/** The three HTTP-date forms RFC 9110 5.6.7 allows: IMF-fixdate, the obsolete RFC 850 form, and asctime. */
+const HTTP_DATE = [
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d{2}-(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/
+]
+
 /**
  * Parses Retry-After, which is either delta-seconds or an HTTP date (RFC 9110 10.2.3).
- * Returns milliseconds from now, or undefined when absent or unreadable.
+ * Returns milliseconds from now, or undefined when absent or neither form: `Date.parse` alone
+ * reads `Retry in 5` as a date in 2001, and a throttle would then never be waited out.
  */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
   const text = value?.trim()
@@ -52,11 +60,11 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   if (/^\d+$/.test(text)) {
     return Number(text) * 1000
   }
-  const dateMs = Date.parse(text)
-  if (Number.isNaN(dateMs) || !/[a-z]/i.test(text)) {
+  if (!HTTP_DATE.some(form => form.test(text))) {
     return undefined
   }
-  return Math.max(0, dateMs - nowMs)
+  const dateMs = Date.parse(text.replace(/-/g, ' '))
+  return Number.isNaN(dateMs) ? undefined : Math.max(0, dateMs - nowMs)
 }
 
 /**

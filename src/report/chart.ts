@@ -11,18 +11,14 @@ export const CHART_READINGS = 30
 
 /**
  * The chart's lines (fenced), or none with fewer than 2 readings. The x axis is labelled with dates
- * (MM-DD, with the time when one day has several readings); `minScore` draws the threshold as a
- * second line.
+ * (see {@link distinctLabels}); `minScore` draws the threshold as a second line.
  */
 export function trendChart(readings: HistoryEntry[], minScore: number | undefined): string[] {
   const shown = readings.slice(-CHART_READINGS)
   if (shown.length < 2) {
     return []
   }
-  const days = shown.map(entry => entry.time.slice(5, 10))
-  const labels = shown.map((entry, index) =>
-    days.filter(day => day === days[index]).length > 1 ? `${days[index]} ${entry.time.slice(11, 16)}` : days[index]
-  )
+  const labels = distinctLabels(shown.map(entry => entry.time))
   const values = shown.map(entry => entry.score)
   const lines = [values.map(value => round(value))]
   if (minScore !== undefined) {
@@ -39,6 +35,31 @@ export function trendChart(readings: HistoryEntry[], minScore: number | undefine
     ...lines.map(line => `  line [${line.map(plainDecimal).join(', ')}]`),
     '```'
   ]
+}
+
+/** The precisions a label is tried at, shortest first: MM-DD, then with the time, the year, the seconds. */
+const LABEL_FORMS: Array<(time: string) => string> = [
+  time => time.slice(5, 10),
+  time => `${time.slice(5, 10)} ${time.slice(11, 16)}`,
+  time => `${time.slice(0, 10)} ${time.slice(11, 16)}`,
+  time => `${time.slice(0, 10)} ${time.slice(11, 19)}`
+]
+
+/**
+ * One label per reading, no two alike (Mermaid's band axis merges equal labels, and two readings
+ * would share one point): each reading gets the shortest form no other reading shares, and readings
+ * equal to the second are numbered. Forms differ in length, so labels of different forms never meet.
+ */
+export function distinctLabels(times: string[]): string[] {
+  return times.map((time, index) => {
+    for (const form of LABEL_FORMS) {
+      const label = form(time)
+      if (times.every((other, otherIndex) => otherIndex === index || form(other) !== label)) {
+        return label
+      }
+    }
+    return `${LABEL_FORMS.at(-1)?.(time) ?? time} #${index + 1}`
+  })
 }
 
 /** To two decimals, as the summary shows points; a number too large to hold decimals stays as it is. */

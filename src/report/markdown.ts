@@ -9,7 +9,7 @@ import type { AuthMethod } from '../config/settings.js'
 import type { TrackingIssueContent } from '../github/tracking-issue.js'
 import { staticBadgeUrl } from './badge.js'
 import { trendChart } from './chart.js'
-import { badgeSpec, commentMarker, issueMarker, scoreDelta, type ScoreReport } from './model.js'
+import { badgeSpec, commentMarker, issueMarker, scoreDelta, shownScore, type ScoreReport } from './model.js'
 
 const AUTH_LABELS: Record<AuthMethod, string> = {
   oidc: 'GitHub OIDC federated credential',
@@ -30,88 +30,144 @@ const TABLE_READINGS = 10
 
 const SPARKS = '▁▂▃▄▅▆▇█'
 
-/** Markdown for the job summary. */
-export function renderSummary(report: ScoreReport): string {
-  return [
-    ...overview(report),
-    ...deviceGroupsSection(report),
-    ...recommendationsSection(report),
-    ...historySection(report),
-    ...footnote()
-  ].join('\n')
-}
+/** GitHub refuses a job summary larger than this (1 MiB); the step's summary would then be lost. */
+export const MAX_SUMMARY_BYTES = 1024 * 1024
 
-/** GitHub refuses a comment longer than this (HTTP 422), and the old comment would stay. */
+/** GitHub refuses a comment or an issue body longer than this (HTTP 422), and the old one would stay. */
 export const MAX_COMMENT_CHARS = 65_536
+
+/** GitHub refuses an issue title longer than this. */
+export const MAX_TITLE_CHARS = 256
+
+/** Markdown for the job summary, within GitHub's 1 MiB: long tables are cut, and say so. */
+export function renderSummary(report: ScoreReport, maxBytes = MAX_SUMMARY_BYTES): string {
+  const where = 'of a job summary; the report-json output lists more (up to its documented caps)'
+  return fitRows(
+    rows =>
+      [
+        ...overview(report, rows, where),
+        ...deviceGroupsSection(report, rows, where),
+        ...recommendationsSection(report, rows, where),
+        ...historySection(report),
+        ...footnote()
+      ].join('\n'),
+    text => Buffer.byteLength(text, 'utf8') <= maxBytes
+  )
+}
 
 /**
  * Markdown for the sticky pull-request comment: the same facts, with the badge on top. Always fits
- * GitHub's limit: recommendation rows are left out, and said so, until it does.
+ * GitHub's limit: rows of the long tables are left out, and said so, until it does.
  */
 export function renderComment(report: ScoreReport, runUrl: string | undefined, maxChars = MAX_COMMENT_CHARS): string {
   const badge = badgeSpec(report)
-  const render = (rows: number): string =>
-    [
-      commentMarker(report),
-      `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
-      '',
-      ...postedReport(report, runUrl, rows)
-    ].join('\n')
-  for (let rows = report.recommendations?.top.length ?? 0; rows > 0; rows--) {
-    const comment = render(rows)
-    if (comment.length <= maxChars) {
-      return comment
-    }
-  }
-  return render(0)
+  return fitRows(
+    rows =>
+      [
+        commentMarker(report),
+        `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
+        '',
+        ...postedReport(report, runUrl, rows, 'of a comment')
+      ].join('\n'),
+    text => text.length <= maxChars
+  )
 }
 
 /** The tracking issue of issue-on-failure: the same report as the comment, under a title that names the tenant. */
-export function trackingIssueContent(report: ScoreReport, runUrl: string | undefined): TrackingIssueContent {
+export function trackingIssueContent(report: ScoreReport, runUrl: string | undefined, maxChars = MAX_COMMENT_CHARS): TrackingIssueContent {
   const marker = issueMarker(report)
   const failed = report.checks.filter(check => !check.passed).map(check => check.input)
   const run = runUrl ? ` ([run](${runUrl}))` : ''
+  const body = fitRows(
+    rows =>
+      [
+        marker,
+        'This issue stays open while the scheduled device secure score check fails, and is closed by the first run that passes every check.',
+        '',
+        ...postedReport(report, runUrl, rows, 'of an issue')
+      ].join('\n'),
+    text => text.length <= maxChars
+  )
   return {
     marker,
-    title: `Device secure score check failing${report.tenant ? ` for tenant ${report.tenant}` : ''}: ${[...new Set(failed)].join(', ')}`,
-    body: [
-      marker,
-      'This issue stays open while the scheduled device secure score check fails, and is closed by the first run that passes every check.',
-      '',
-      ...postedReport(report, runUrl)
-    ].join('\n'),
-    recovery: `Recovered: score ${formatPoints(report.reading.score)} points at ${report.reading.time}, every check passes${run}.`
+    title: issueTitle(report.tenant, [...new Set(failed)].join(', ')),
+    body,
+    recovery: `Recovered: score ${shownScore(report)} points at ${report.reading.time}, every check passes${run}.`
   }
 }
 
+/** `Device secure score check failing for tenant X: inputs`, within GitHub's 256 characters however long the tenant's name. */
+export function issueTitle(tenant: string, failedInputs: string): string {
+  const title = (name: string) => `Device secure score check failing${name ? ` for tenant ${name}` : ''}: ${failedInputs}`
+  const full = title(tenant)
+  if (full.length <= MAX_TITLE_CHARS) {
+    return full
+  }
+  const room = Math.max(1, MAX_TITLE_CHARS - title('').length - ' for tenant …'.length)
+  return title(`${tenant.slice(0, room)}…`).slice(0, MAX_TITLE_CHARS)
+}
+
+/**
+ * The longest rendering that `fits`, with the same number of rows at most in every long table
+ * (checks, device groups, recommendations): found by halving, as each rendering is linear in the rows.
+ */
+function fitRows(render: (rows: number) => string, fits: (text: string) => boolean): string {
+  const all = render(Number.POSITIVE_INFINITY)
+  if (fits(all)) {
+    return all
+  }
+  let low = 0
+  let high = MAX_TABLE_ROWS
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2)
+    if (fits(render(middle))) {
+      low = middle
+    } else {
+      high = middle - 1
+    }
+  }
+  return render(low)
+}
+
+/** No table of the report has more rows than this when one is cut to fit. */
+const MAX_TABLE_ROWS = 100_000
+
 /** The report as the comment and the tracking issue show it: with the chart, without the history table, linked to the run. */
-function postedReport(report: ScoreReport, runUrl: string | undefined, recommendationRows = Number.POSITIVE_INFINITY): string[] {
+function postedReport(report: ScoreReport, runUrl: string | undefined, rows: number, ofWhat: string): string[] {
+  const where = `${ofWhat}; the job summary of the run lists more`
   return [
-    ...overview(report),
-    ...deviceGroupsSection(report),
-    ...recommendationsSection(report, recommendationRows),
+    ...overview(report, rows, where),
+    ...deviceGroupsSection(report, rows, where),
+    ...recommendationsSection(report, rows, where),
     ...historyChart(report),
     ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
     ...footnote()
   ]
 }
 
+/** The line under a table cut to fit: how many rows were left out, and where they are. */
+function leftOut(count: number, where: string): string[] {
+  return count > 0
+    ? [`${plainDecimal(count)} more row${count === 1 ? '' : 's'} left out to fit GitHub's limit on the length ${where}.`, '']
+    : []
+}
+
 /** One line for the log when nothing failed. */
 export function outcomeMessage(report: ScoreReport): string {
   if (report.checks.length === 0) {
-    return `Device secure score is ${formatPoints(report.reading.score)} points (no min-score set, so no threshold to check).`
+    return `Device secure score is ${shownScore(report)} points (no threshold set, so nothing to check).`
   }
   return report.checks.map(check => check.message).join(' ')
 }
 
-function overview(report: ScoreReport): string[] {
+function overview(report: ScoreReport, rows: number, where: string): string[] {
   const [mark, verdict] = verdictOf(report)
   return [
-    `## ${mark} Device secure score: ${formatPoints(report.reading.score)} points`,
+    `## ${mark} Device secure score: ${shownScore(report)} points`,
     '',
     verdict,
     '',
-    ...checksTable(report),
+    ...checksTable(report, rows, where),
     '| | |',
     '|---|---|',
     ...detailRows(report).map(([name, value]) => `| ${name} | ${value} |`),
@@ -128,31 +184,46 @@ function verdictOf(report: ScoreReport): [string, string] {
   if (failed.length === 0) {
     return ['✅', checks.length === 1 ? 'The check passed.' : `All ${checks.length} checks passed.`]
   }
-  const count = `${failed.length} of ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} failed`
+  const unevaluated = failed.filter(check => check.unevaluated !== undefined).length
+  const count =
+    `${failed.length} of ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} failed` +
+    (unevaluated > 0 ? ` (${unevaluated} could not be evaluated, which counts as failed)` : '')
   return report.enforced ? ['❌', `${count}.`] : ['⚠️', `${count} (a warning only: fail-on-low-score is false).`]
 }
 
-function checksTable(report: ScoreReport): string[] {
+/** The checks, failed ones first, so that a table cut to fit keeps them. */
+function checksTable(report: ScoreReport, rows: number, where: string): string[] {
   if (report.checks.length === 0) {
     return []
   }
-  const rows = report.checks.map(check => {
-    const [value, limitValue] = formatCompared(check.value, check.limit)
+  const ordered = [...report.checks.filter(check => !check.passed), ...report.checks.filter(check => check.passed)]
+  const shown = ordered.slice(0, rows).map(check => {
+    const [value, limitValue] = check.value === undefined ? ['', formatPoints(check.limit)] : formatCompared(check.value, check.limit)
     const limit = `${check.input === 'min-score' ? 'at least' : 'at most'} ${limitValue}`
+    const shownValue =
+      check.unevaluated !== undefined
+        ? `could not be evaluated: ${inlineText(check.unevaluated, MAX_REASON_CHARS)}`
+        : check.note !== undefined
+          ? inlineText(check.note, MAX_REASON_CHARS)
+          : value
     const result = check.passed ? '✅ passed' : report.enforced ? '❌ failed' : '⚠️ failed (warning)'
     const label = check.subject === undefined ? CHECK_LABELS[check.input] : `${CHECK_LABELS[check.input]}: ${inlineText(check.subject)}`
-    return `| ${label} (\`${check.input}\`) | ${limit} | ${value} | ${result} |`
+    return `| ${label} (\`${check.input}\`) | ${limit} | ${shownValue} | ${result} |`
   })
-  return ['| Check | Limit | Value | Result |', '|---|---|---|---|', ...rows, '']
+  return ['| Check | Limit | Value | Result |', '|---|---|---|---|', ...shown, '', ...leftOut(ordered.length - shown.length, where)]
 }
 
+/** Longest reason shown in a cell: a failure message of GitHub's can be long. */
+const MAX_REASON_CHARS = 400
+
 function detailRows(report: ScoreReport): Array<[string, string]> {
-  const rows: Array<[string, string]> = [['Score', `**${formatPoints(report.reading.score)}** points${describeDelta(report)}`]]
+  const rows: Array<[string, string]> = [['Score', `**${shownScore(report)}** points${describeDelta(report)}`]]
   if (report.exposure) {
     const exposure = report.exposure.score
+    const limit = report.checks.find(check => check.input === 'max-exposure-score')?.limit
     rows.push([
       'Exposure score',
-      `${formatPoints(exposure)}, ${exposureLevel(exposure)} (0-29 low, 30-69 medium, 70-100 high; lower is better)`
+      `${limit === undefined ? formatPoints(exposure) : formatCompared(exposure, limit)[0]}, ${exposureLevel(exposure)} (0-29 low, 30-69 medium, 70-100 high; lower is better)`
     ])
   }
   rows.push(
@@ -176,7 +247,7 @@ function describeDelta(report: ScoreReport): string {
   return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${inlineText(previous.time)})`
 }
 
-function deviceGroupsSection(report: ScoreReport): string[] {
+function deviceGroupsSection(report: ScoreReport, rows: number, where: string): string[] {
   const groups = report.deviceGroups?.groups
   if (!groups) {
     return []
@@ -184,11 +255,23 @@ function deviceGroupsSection(report: ScoreReport): string[] {
   if (groups.length === 0) {
     return ['### Device groups', '', 'None of the device groups asked for is listed by the API.', '']
   }
-  const rows = groups.map(group => `| ${inlineText(group.name)} | ${formatPoints(group.score)} | ${exposureLevel(group.score)} |`)
-  return ['### Exposure score by device group', '', '| Device group | Exposure score | Level |', '|---|---|---|', ...rows, '']
+  const limit = report.checks.find(check => check.input === 'max-device-group-exposure-score')?.limit
+  const shown = groups.slice(0, rows).map(group => {
+    const score = limit === undefined ? formatPoints(group.score) : formatCompared(group.score, limit)[0]
+    return `| ${inlineText(group.name)} | ${score} | ${exposureLevel(group.score)} |`
+  })
+  return [
+    '### Exposure score by device group',
+    '',
+    '| Device group | Exposure score | Level |',
+    '|---|---|---|',
+    ...shown,
+    '',
+    ...leftOut(groups.length - shown.length, where)
+  ]
 }
 
-function recommendationsSection(report: ScoreReport, shownRows = Number.POSITIVE_INFINITY): string[] {
+function recommendationsSection(report: ScoreReport, rows: number, where: string): string[] {
   if (!report.recommendations) {
     return []
   }
@@ -200,22 +283,20 @@ function recommendationsSection(report: ScoreReport, shownRows = Number.POSITIVE
   if (items.length === 0) {
     return ['### Top recommendations', '', 'The API listed no active security recommendations.', '', ...exceptions]
   }
-  const shown = items.slice(0, shownRows)
-  const rows = shown.map((item, index) => {
+  const shown = items.slice(0, rows).map((item, index) => {
     const devices =
       item.exposedMachines === undefined
         ? ''
         : `${plainDecimal(item.exposedMachines)}${item.totalMachines === undefined ? '' : ` of ${plainDecimal(item.totalMachines)}`}`
     return `| ${index + 1} | ${inlineText(item.name)} | ${inlineText(item.category)} | ${signed(item.configScoreImpact)} | ${devices} |`
   })
-  const left = items.length - shown.length
   return [
     `### Top ${items.length} recommendations by score impact`,
     '',
-    ...(rows.length > 0
-      ? ['| # | Recommendation | Category | Score impact (points) | Exposed devices |', '|---|---|---|---|---|', ...rows, '']
+    ...(shown.length > 0
+      ? ['| # | Recommendation | Category | Score impact (points) | Exposed devices |', '|---|---|---|---|---|', ...shown, '']
       : []),
-    ...(left > 0 ? [`${left} more left out to fit GitHub's limit on the length of a comment; the job summary lists them all.`, ''] : []),
+    ...leftOut(items.length - shown.length, where),
     ...exceptions
   ]
 }
@@ -276,7 +357,8 @@ export const MAX_CELL_CHARS = 120
 /**
  * Text from outside, inert in GitHub Markdown: control characters shown as escapes, Markdown and
  * HTML punctuation backslash-escaped (no link, image, emphasis, HTML or table break), and mentions
- * (`@team`) and bare URLs broken with a zero-width space so they neither ping nor link.
+ * (`@team`), issue references (`#1`, `owner/repo#2`, `GH-3`) and bare URLs broken with a zero-width
+ * space so they neither ping nor link.
  */
 export function inlineText(text: string, maxChars = MAX_CELL_CHARS): string {
   const cut = [...text].length > maxChars ? `${[...text].slice(0, maxChars - 1).join('')}…` : text
@@ -286,6 +368,9 @@ export function inlineText(text: string, maxChars = MAX_CELL_CHARS): string {
       .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
       .replace(/[\\`*_{}[\]()<>|!~&#$]/g, character => `\\${character}`)
       .replace(/@/g, '@\u200b')
+      // #1, owner/repo#2 and GH-3 would link, and put a cross-reference on that issue's timeline.
+      .replace(/#(?=[\p{L}\p{N}])/gu, '#\u200b')
+      .replace(/\b(GH)-(?=\d)/gi, '$1\u200b-')
       .replace(/:\/\//g, ':\u200b//')
       .replace(/(w)(ww\.)/gi, '$1\u200b$2')
   )

@@ -7,8 +7,8 @@ import type { AuthMethod, Settings } from '../config/settings.js'
 import type { DefenderReadings, DeviceGroupReadings, Recommendations, ScoreReading } from '../defender/answers.js'
 import type { Cloud, Region } from '../defender/clouds.js'
 import { checksPassed, evaluateChecks, type Check } from '../gate/checks.js'
-import { formatPoints } from '../format.js'
-import type { HistoryView } from '../history/history.js'
+import { formatCompared, formatPoints } from '../format.js'
+import type { HistoryRecord, HistoryView } from '../history/history.js'
 
 export interface ScoreReport {
   reading: ScoreReading
@@ -32,7 +32,8 @@ export interface ScoreReport {
 }
 
 /** The report of a run: what was read, what it is compared with, and the verdict of every check. */
-export function buildReport(settings: Settings, readings: DefenderReadings, history: HistoryView | undefined): ScoreReport {
+export function buildReport(settings: Settings, readings: DefenderReadings, record: HistoryRecord): ScoreReport {
+  const history = record.kind === 'read' ? record.view : undefined
   return {
     reading: readings.score,
     exposure: readings.exposure,
@@ -45,9 +46,9 @@ export function buildReport(settings: Settings, readings: DefenderReadings, hist
       minScore: settings.minScore,
       exposure: readings.exposure?.score,
       maxExposureScore: settings.maxExposureScore,
-      previous: history?.previous,
+      history: record.kind === 'read' ? { kind: 'read', previous: record.view.previous } : record,
       maxDrop: settings.maxDrop,
-      deviceGroups: readings.deviceGroups?.groups,
+      deviceGroups: readings.deviceGroups,
       maxDeviceGroupExposureScore: settings.maxDeviceGroupExposureScore
     }),
     enforced: settings.failOnLowScore,
@@ -81,7 +82,16 @@ export interface BadgeSpec {
 /** Green when every check passed, red when one failed, grey when there was nothing to check (lightgrey: shields' grey is the label's colour). */
 export function badgeSpec(report: ScoreReport): BadgeSpec {
   const color = report.checks.length === 0 ? 'lightgrey' : passed(report) ? 'green' : 'red'
-  return { label: 'device secure score', message: formatPoints(report.reading.score), color }
+  return { label: 'device secure score', message: shownScore(report), color }
+}
+
+/**
+ * The score as people see it: to two decimals, or with as many more as it takes not to look like
+ * min-score when it is below it (339.996 is never shown as 340 next to a failed min-score 340).
+ */
+export function shownScore(report: ScoreReport): string {
+  const minScore = report.checks.find(check => check.input === 'min-score')?.limit
+  return minScore === undefined ? formatPoints(report.reading.score) : formatCompared(report.reading.score, minScore)[0]
 }
 
 /** Finds this action's comment among a pull request's comments; one per tenant. */

@@ -52,35 +52,56 @@ export function reportOutputs(report: ScoreReport, published: Published): Record
  */
 export const REPORT_SCHEMA_VERSION = 1
 
+/** Items of a list report-json holds at most (checks, device groups); the count of those left out is given beside it. */
+export const REPORT_LIST_CAP = 500
+/** Characters of a text from the API (a device group's or a recommendation's name) report-json holds at most. */
+export const REPORT_TEXT_CAP = 500
+
 /** The run as one JSON document on one line, for chat webhooks, tickets and archives (schema in the README). */
 export function reportJson(report: ScoreReport, published: Published): string {
   const previous = report.history?.previous
+  // Failed checks first when the list is cut, so that what failed is always in it.
+  const checks =
+    report.checks.length > REPORT_LIST_CAP
+      ? [...report.checks.filter(check => !check.passed), ...report.checks.filter(check => check.passed)]
+      : report.checks
+  const groups = report.deviceGroups?.groups
   const document = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     score: report.reading.score,
     time: report.reading.time,
     passed: passed(report),
     enforced: report.enforced,
-    checks: report.checks.map(check => ({
+    checks: checks.slice(0, REPORT_LIST_CAP).map(check => ({
       input: check.input,
-      ...(check.subject === undefined ? {} : { subject: check.subject }),
+      ...(check.subject === undefined ? {} : { subject: capText(check.subject) }),
       limit: check.limit,
-      value: check.value,
-      passed: check.passed
+      value: check.value ?? null,
+      passed: check.passed,
+      ...(check.unevaluated === undefined ? {} : { reason: `could not be evaluated: ${capText(check.unevaluated)}` }),
+      ...(check.note === undefined ? {} : { note: check.note })
     })),
+    checksOmitted: Math.max(0, checks.length - REPORT_LIST_CAP),
     exposureScore: report.exposure?.score ?? null,
     exposureLevel: report.exposure ? exposureLevel(report.exposure.score) : null,
     previousScore: previous?.score ?? null,
     previousTime: previous?.time ?? null,
     scoreDelta: scoreDelta(report) ?? null,
-    recommendations: report.recommendations?.top ?? null,
+    recommendations:
+      report.recommendations?.top.map(item => ({
+        ...item,
+        name: capText(item.name),
+        category: capText(item.category),
+        product: capText(item.product)
+      })) ?? null,
     exceptedRecommendations: report.recommendations?.excepted ?? null,
     deviceGroups:
-      report.deviceGroups?.groups.map(group => ({
-        name: group.name,
+      groups?.slice(0, REPORT_LIST_CAP).map(group => ({
+        name: capText(group.name),
         exposureScore: group.score,
         exposureLevel: exposureLevel(group.score)
       })) ?? null,
+    deviceGroupsOmitted: groups ? Math.max(0, groups.length - REPORT_LIST_CAP) : null,
     tenant: report.tenant,
     cloud: report.cloud,
     region: report.region ?? null,
@@ -90,4 +111,8 @@ export function reportJson(report: ScoreReport, published: Published): string {
   }
   // JSON.stringify leaves U+2028 and U+2029 as they are; escaped, no line break of any kind reaches the output.
   return JSON.stringify(document).replace(/[\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16)}`)
+}
+
+function capText(text: string): string {
+  return text.length > REPORT_TEXT_CAP ? `${text.slice(0, REPORT_TEXT_CAP - 1)}…` : text
 }

@@ -139,7 +139,8 @@ describe('issue-on-failure', () => {
         state: 'open',
         state_reason: null,
         html_url: 'https://github.com/octo-org/octo-repo/issues/99',
-        user: { login: 'outsider' }
+        user: { login: 'outsider' },
+        labels: [{ name: 'defender-secure-score' }]
       })
       sim.nextIssueNumber = 100
       const first = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '400' })
@@ -245,22 +246,74 @@ describe('device groups', () => {
       assert.ok(score && groups && groups.receivedAt < score.answeredAt, 'requested alongside the score, not after it')
     }))
 
-  it('fails a group above max-device-group-exposure-score, naming it, and warns of a name the API does not list', () =>
+  it('fails a group above max-device-group-exposure-score, naming it; a selected name the API does not list cannot be evaluated, so fails', () =>
     withSim(async sim => {
       const result = await scheduledRun(sim, { 'device-groups': 'GroupOne, kiosks\nNowhere', 'max-device-group-exposure-score': '50' })
       assert.equal(result.exitCode, 1)
       assert.equal(
         onlyError(result),
-        'Device group "Kiosks": exposure score 72.5 (high) is above the threshold max-device-group-exposure-score 50 (lower is better).'
-      )
-      assert.match(
-        annotations(result, 'warning').join('\n'),
-        /^device-groups names 'Nowhere', which the API does not list; it lists 'GroupOne', 'Kiosks', 'Servers'\./m
+        'Device group "Kiosks": exposure score 72.5 (high) is above the threshold max-device-group-exposure-score 50 (lower is better).\n' +
+          'Device group "Nowhere" (max-device-group-exposure-score) could not be evaluated: the API does not list this group ' +
+          '(renamed, deleted, or misspelt in device-groups); it lists "GroupOne", "Kiosks", "Servers".'
       )
       assert.match(
         result.summary,
         /\| Device group exposure: GroupOne \(`max-device-group-exposure-score`\) \| at most 50 \| 41\.38 \| ✅ passed \|/
       )
+      assert.match(
+        result.summary,
+        /\| Device group exposure: Nowhere \(`max-device-group-exposure-score`\) \| at most 50 \| could not be evaluated: /
+      )
+      const report = JSON.parse(result.outputs['report-json'] ?? '{}') as { checks: Array<Record<string, unknown>> }
+      assert.deepEqual(
+        report.checks.find(check => check['subject'] === 'Nowhere'),
+        {
+          input: 'max-device-group-exposure-score',
+          subject: 'Nowhere',
+          limit: 50,
+          value: null,
+          passed: false,
+          reason:
+            'could not be evaluated: the API does not list this group (renamed, deleted, or misspelt in device-groups); it lists "GroupOne", "Kiosks", "Servers"'
+        }
+      )
+    }))
+
+  it('group names: without a limit, a name the API does not list only warns', () =>
+    withSim(async sim => {
+      const result = await scheduledRun(sim, { 'device-groups': 'GroupOne\nNowhere' })
+      assert.equal(result.exitCode, 0, result.stdout)
+      assert.match(
+        annotations(result, 'warning').join('\n'),
+        /^device-groups names 'Nowhere', which the API does not list; it lists 'GroupOne', 'Kiosks', 'Servers'\./m
+      )
+    }))
+
+  it('group names match after Unicode normalisation (NFC) and case folding, so a renamed group cannot pass', () =>
+    withSim(async sim => {
+      sim.deviceGroups = [
+        { score: 80, rbacGroupName: 'Caf\u00e9 Kiosks', rbacGroupId: 1 },
+        { score: 75, rbacGroupName: 'Stra\u00dfe', rbacGroupId: 2 }
+      ]
+      const decomposed = await scheduledRun(sim, {
+        'device-groups': 'CAFE\u0301 KIOSKS\nSTRASSE',
+        'max-device-group-exposure-score': '50',
+        'fail-on-low-score': 'false'
+      })
+      assert.equal(decomposed.exitCode, 0, decomposed.stdout)
+      const report = JSON.parse(decomposed.outputs['report-json'] ?? '{}') as { checks: Array<Record<string, unknown>> }
+      assert.deepEqual(
+        report.checks.map(check => [check['subject'], check['value'], check['passed']]),
+        [
+          ['Caf\u00e9 Kiosks', 80, false],
+          ['Stra\u00dfe', 75, false]
+        ],
+        'both groups are found and checked, not reported as unknown'
+      )
+      sim.deviceGroups = [{ score: 10, rbacGroupName: 'Caf\u00e9 Kiosks (renamed)', rbacGroupId: 1 }]
+      const renamed = await scheduledRun(sim, { 'device-groups': 'Caf\u00e9 Kiosks', 'max-device-group-exposure-score': '50' })
+      assert.equal(renamed.exitCode, 1)
+      assert.match(onlyError(renamed), /^Device group "Café Kiosks" \(max-device-group-exposure-score\) could not be evaluated/)
     }))
 
   it('fails the run when a check needs the groups and they cannot be read; only warns otherwise', () =>

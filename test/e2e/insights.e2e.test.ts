@@ -157,7 +157,12 @@ describe('history', () => {
         assert.equal(first.outputs['score-delta'], '')
         assert.match(first.summary, /\*\*340\*\* points \(first reading of this tenant\)/)
         const [line] = historyLines(await readFile(file, 'utf8'))
-        assert.deepEqual(Object.keys(line ?? {}), ['time', 'score', 'exposure', 'tenant', 'apiHost'])
+        assert.deepEqual(Object.keys(line ?? {}), ['time', 'score', 'exposure', 'tenant', 'apiHost', 'run'])
+        assert.match(
+          String(line?.['run']),
+          /^local\.1\.[0-9a-f]{12}$/,
+          'the line names the run that wrote it (no GITHUB_RUN_ID off a runner)'
+        )
         assert.equal(line?.['score'], 340)
         assert.equal(line?.['exposure'], 42)
         assert.equal(line?.['tenant'], sim.tenantId)
@@ -218,15 +223,19 @@ describe('history', () => {
       })
     ))
 
-  it('leaves an unreadable history alone, with a warning, and passes', () =>
+  it('leaves an unreadable history alone; max-drop then cannot be evaluated, so the run fails', () =>
     withSim(async sim =>
       withWorkspace(async workspace => {
         await mkdir(join(workspace, 'history.jsonl'))
         const result = await run(sim, { 'history-file': 'history.jsonl', 'max-drop': '5' }, { workspace })
-        assert.equal(result.exitCode, 0, result.stdout)
+        assert.equal(result.exitCode, 1)
         assert.match(
           annotations(result, 'warning')[0] ?? '',
           /^history-file could not be read \(.*history\.jsonl is not a regular file\); it is left untouched/
+        )
+        assert.match(
+          onlyError(result),
+          /^Device secure score change \(max-drop\) could not be evaluated: history-file could not be read \(.*history\.jsonl is not a regular file\)\.$/
         )
       })
     ))

@@ -38,6 +38,23 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
   const repository = /^\/repos\/[^/]+\/[^/]+/.exec(path)?.[0] ?? ''
   const rest = path.slice(repository.length)
+  if (repository && /^\/git\/refs?\/.*%2F/i.test(rest)) {
+    // GitHub's description declares {ref} as several path segments; an encoded slash is not one, and GitHub answers 404.
+    return json(404, NOT_FOUND)
+  }
+  if (repository && rest === '/labels' && request.method === 'POST') {
+    const name = typeof fields['name'] === 'string' ? fields['name'] : ''
+    if (sim.labels.has(name.toLowerCase())) {
+      return json(422, {
+        message: 'Validation Failed',
+        errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }],
+        documentation_url: 'https://docs.github.com/rest/issues/labels#create-a-label',
+        status: '422'
+      })
+    }
+    sim.labels.add(name.toLowerCase())
+    return json(201, { id: sim.labels.size, name, color: String(fields['color'] ?? 'ededed'), default: false })
+  }
   if (repository && (rest.startsWith('/contents/') || rest.startsWith('/git/'))) {
     return answerContents(sim, request.method ?? 'GET', decodeURIComponent(rest), url, fields)
   }
@@ -115,6 +132,7 @@ export interface SimIssue {
   state_reason: string | null
   html_url: string
   user: { login: string }
+  labels: Array<{ name: string }>
 }
 
 function answerIssues(
@@ -127,11 +145,16 @@ function answerIssues(
 ): Reply {
   if (rest === '/issues' && request.method === 'GET') {
     const state = url.searchParams.get('state') ?? 'open'
+    const labels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean)
     return page(
       sim,
       request,
       url,
-      sim.issues.filter(issue => state === 'all' || issue.state === state)
+      sim.issues.filter(
+        issue =>
+          (state === 'all' || issue.state === state) &&
+          labels.every(label => issue.labels.some(carried => carried.name.toLowerCase() === label.toLowerCase()))
+      )
     )
   }
   if (rest === '/issues' && request.method === 'POST' && typeof fields['title'] === 'string') {
@@ -143,7 +166,14 @@ function answerIssues(
       state: 'open',
       state_reason: null,
       html_url: `https://github.com/octo-org/octo-repo/issues/${number}`,
-      user: { login }
+      user: { login },
+      // Like GitHub, a label the repository lacks is created with the issue.
+      labels: (Array.isArray(fields['labels']) ? fields['labels'] : [])
+        .filter(label => typeof label === 'string')
+        .map(name => {
+          sim.labels.add(name.toLowerCase())
+          return { name }
+        })
     }
     sim.issues.push(issue)
     return json(201, issue)

@@ -169,6 +169,8 @@ export class Simulator {
   readonly githubIdentities = new Map<string, string>([[this.githubToken, 'github-actions[bot]']])
   /** Issues of the repository (issue-on-failure). */
   readonly issues: SimIssue[] = []
+  /** Labels of the repository, in lower case (names compare case-insensitively). */
+  readonly labels = new Set<string>()
   nextIssueNumber = 1
   /** Files on the repository's branches: branch -> path -> content (history-branch). */
   readonly branches = new Map<string, Map<string, Buffer>>([['main', new Map()]])

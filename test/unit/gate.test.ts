@@ -11,7 +11,7 @@ describe('checks', () => {
     minScore: undefined,
     exposure: undefined,
     maxExposureScore: undefined,
-    previous: undefined,
+    history: { kind: 'read', previous: undefined },
     maxDrop: undefined,
     deviceGroups: undefined,
     maxDeviceGroupExposureScore: undefined
@@ -19,8 +19,45 @@ describe('checks', () => {
 
   it('checks nothing without thresholds', () => {
     assert.deepEqual(evaluateChecks(facts), [])
-    assert.deepEqual(evaluateChecks({ ...facts, maxDrop: 5 }), [], 'max-drop needs a previous reading')
-    assert.deepEqual(evaluateChecks({ ...facts, maxExposureScore: 5 }), [], 'max-exposure-score needs an exposure reading')
+  })
+
+  it('max-drop on the first reading a history holds passes, and says the fall is checked from the next run on', () => {
+    const [first] = evaluateChecks({ ...facts, maxDrop: 5 })
+    assert.equal(first?.passed, true)
+    assert.equal(first?.value, undefined)
+    assert.match(first?.message ?? '', /^max-drop: the history holds no earlier reading of this tenant; .*checked from the next run on\.$/)
+  })
+
+  it('a check that was asked for and cannot be evaluated fails, saying why', () => {
+    const reason = 'history-branch: history.jsonl on branch h could not be read (HTTP 502)'
+    const cases: Array<[Partial<GateFacts>, RegExp]> = [
+      [
+        { maxDrop: 5, history: { kind: 'unavailable', reason } },
+        /^Device secure score change \(max-drop\) could not be evaluated: history-branch: .*HTTP 502\)\.$/
+      ],
+      [{ maxDrop: 5, history: { kind: 'none' } }, /\(max-drop\) could not be evaluated: no history is kept/],
+      [{ maxExposureScore: 5 }, /^Exposure score \(max-exposure-score\) could not be evaluated: the exposure score was not read\.$/],
+      [{ maxDeviceGroupExposureScore: 5 }, /could not be evaluated: the exposure scores of the device groups were not read/],
+      [
+        { maxDeviceGroupExposureScore: 5, deviceGroups: { groups: [], missing: [], listed: [] } },
+        /could not be evaluated: the API lists no device group/
+      ],
+      [
+        {
+          maxDeviceGroupExposureScore: 50,
+          deviceGroups: { groups: [{ name: 'Servers', score: 10 }], missing: ['Kiosk'], listed: ['Servers'] }
+        },
+        /^Device group "Kiosk" \(max-device-group-exposure-score\) could not be evaluated: the API does not list this group .*; it lists "Servers"\.$/
+      ]
+    ]
+    for (const [changed, message] of cases) {
+      const checks = evaluateChecks({ ...facts, ...changed })
+      const failed = checks.filter(check => !check.passed)
+      assert.equal(failed.length, 1, JSON.stringify(changed))
+      assert.match(failed[0]?.message ?? '', message)
+      assert.ok(failed[0]?.unevaluated, 'the reason is kept for report-json')
+      assert.equal(failed[0]?.value, undefined)
+    }
   })
 
   it('passes at or above min-score and fails below it, naming both', () => {
@@ -37,10 +74,10 @@ describe('checks', () => {
   })
 
   it('fails a fall larger than max-drop, naming both readings', () => {
-    const previous = { score: 365, time: '2026-11-20T00:00:00Z' }
-    assert.equal(evaluateChecks({ ...facts, previous, maxDrop: 25 })[0]?.passed, true)
-    assert.equal(evaluateChecks({ ...facts, score: 400, previous, maxDrop: 0 })[0]?.passed, true, 'a rise never fails')
-    const [failed] = evaluateChecks({ ...facts, previous, maxDrop: 10 })
+    const history = { kind: 'read', previous: { score: 365, time: '2026-11-20T00:00:00Z' } } as const
+    assert.equal(evaluateChecks({ ...facts, history, maxDrop: 25 })[0]?.passed, true)
+    assert.equal(evaluateChecks({ ...facts, score: 400, history, maxDrop: 0 })[0]?.passed, true, 'a rise never fails')
+    const [failed] = evaluateChecks({ ...facts, history, maxDrop: 10 })
     assert.equal(
       failed?.message,
       'Device secure score fell by 25 points, more than max-drop 10: from 365 at 2026-11-20T00:00:00Z to 340 at 2026-11-24T00:00:00Z.'
