@@ -15,7 +15,7 @@ import { Http } from './net/http.js'
 import { DEFAULT_BACKOFF } from './net/retry.js'
 import { writeBadge } from './report/badge.js'
 import { CHART_READINGS } from './report/chart.js'
-import { outcomeMessage, renderComment, renderSummary, trackingIssueContent } from './report/markdown.js'
+import { checkMessages, outcomeMessage, renderComment, renderSummary, trackingIssueContent } from './report/markdown.js'
 import { apiHostOf, badgeSpec, buildReport, commentMarker, passed, type ScoreReport } from './report/model.js'
 import { reportOutputs, type Published } from './report/outputs.js'
 import { acquireAccessToken } from './signin/entra.js'
@@ -121,7 +121,7 @@ function concludeChecks(report: ScoreReport): void {
     info(outcomeMessage(report))
     return
   }
-  const failures = report.checks.filter(check => !check.passed).map(check => check.message)
+  const failures = checkMessages(report.checks.filter(check => !check.passed))
   if (report.enforced) {
     fail(failures.join('\n'))
   } else {

@@ -152,12 +152,24 @@ function leftOut(count: number, where: string): string[] {
     : []
 }
 
+/** Check messages the log gives at most; the summary and report-json have the rest. */
+export const MAX_LOGGED_CHECKS = 20
+
 /** One line for the log when nothing failed. */
 export function outcomeMessage(report: ScoreReport): string {
   if (report.checks.length === 0) {
     return `Device secure score is ${shownScore(report)} points (no threshold set, so nothing to check).`
   }
-  return report.checks.map(check => check.message).join(' ')
+  return checkMessages(report.checks).join(' ')
+}
+
+/** The checks' messages for the log, at most {@link MAX_LOGGED_CHECKS}, then how many more there are. */
+export function checkMessages(checks: Check[]): string[] {
+  const more = checks.length - MAX_LOGGED_CHECKS
+  return [
+    ...checks.slice(0, MAX_LOGGED_CHECKS).map(check => check.message),
+    ...(more > 0 ? [`And ${more} more (the job summary and report-json list them).`] : [])
+  ]
 }
 
 function overview(report: ScoreReport, rows: number, where: string): string[] {

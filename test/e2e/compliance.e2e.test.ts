@@ -11,32 +11,7 @@ import { describe, it } from 'node:test'
 import { DEVICE_GROUPS_PATH } from '../../src/defender/answers.js'
 import type { Simulator } from '../sim/simulator.js'
 import { mermaidBlocks, parseMermaid } from '../support/mermaid.js'
-import { annotations, onlyError, runSwept, secretInputs, withSim, type ActionRun, type RunOptions } from '../support/harness.js'
-
-/** A scheduled run: the repository and its API as the runner names them, the job's token. */
-function scheduledRun(sim: Simulator, inputs: Record<string, string>, options: Omit<RunOptions, 'inputs'> = {}): Promise<ActionRun> {
-  return runSwept(sim, {
-    githubToken: sim.githubToken,
-    event: { name: 'schedule', payload: { schedule: '0 6 * * 1-5' } },
-    ...options,
-    env: {
-      GITHUB_API_URL: sim.githubApiUrl,
-      GITHUB_REPOSITORY: 'octo-org/octo-repo',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_RUN_ID: '4242',
-      ...options.env
-    },
-    inputs: { ...secretInputs(sim), recommendations: '0', ...inputs }
-  })
-}
-
-function branchLines(sim: Simulator, branch = 'secure-score-history', path = 'history.jsonl'): Array<Record<string, unknown>> {
-  const content = sim.branches.get(branch)?.get(path)?.toString('utf8') ?? ''
-  return content
-    .split('\n')
-    .filter(line => line.length > 0)
-    .map(line => JSON.parse(line) as Record<string, unknown>)
-}
+import { annotations, branchLines, onlyError, scheduledRun, withSim } from '../support/harness.js'
 
 describe('history-branch', () => {
   it('creates the branch holding only the history, then appends one line a run; the workspace is not touched', () =>

@@ -8,10 +8,17 @@ export interface Reply {
   body?: string
   /** Extra delay before this answer, on top of the simulator's latency. */
   delayMs?: number
-  /** Only a request for this path takes this answer (requests may arrive in any order). */
+  /** Only a request for this path takes this answer (requests may arrive in any order); a trailing * matches a prefix. */
   path?: string
   /** Misbehave at the transport level instead of answering properly. */
   fault?: TransportFault
+  /** Only a request with this method takes this answer. */
+  method?: string
+  /**
+   * Handle the request as usual (a write lands), then give this answer instead of the real one: an
+   * answer lost on the way back.
+   */
+  afterHandling?: boolean
 }
 
 /**

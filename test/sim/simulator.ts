@@ -196,6 +196,8 @@ export class Simulator {
   readonly script: Record<ServiceName, Reply[]> = { entra: [], api: [], oidc: [], github: [] }
   /** Delay added to every answer. */
   latencyMs = 0
+  /** Delay added to every answer of one service, on top of {@link latencyMs}. */
+  readonly serviceLatencyMs: Partial<Record<ServiceName, number>> = {}
   /** Throttles the Defender API when set (the benchmark's burst of runs). */
   throttle: Throttle | undefined
   private throttleWindow = { startedAt: 0, calls: 0 }
@@ -306,10 +308,19 @@ export class Simulator {
       : {}
     const json = request.headers['content-type']?.startsWith('application/json') ? parseJsonBody(body) : undefined
     const queue = this.script[service]
-    const index = queue.findIndex(reply => reply.path === undefined || reply.path === url.pathname)
+    const index = queue.findIndex(
+      reply =>
+        (reply.path === undefined ||
+          reply.path === url.pathname ||
+          (reply.path.endsWith('*') && url.pathname.startsWith(reply.path.slice(0, -1)))) &&
+        (reply.method === undefined || reply.method === request.method)
+    )
     const scripted = index < 0 ? undefined : queue.splice(index, 1)[0]
+    if (scripted?.afterHandling) {
+      this.answer(service, request, url, form, json)
+    }
     const reply = scripted ?? (service === 'api' ? this.throttled(receivedAt) : undefined) ?? this.answer(service, request, url, form, json)
-    await delay(this.latencyMs + (reply.delayMs ?? 0))
+    await delay(this.latencyMs + (this.serviceLatencyMs[service] ?? 0) + (reply.delayMs ?? 0))
     this.requests.push({
       service,
       method: request.method ?? '',

@@ -311,3 +311,29 @@ export function onlyError(result: ActionRun): string {
   assert.doesNotMatch(result.stdout + result.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace outside debug lines')
   return errors[0] ?? ''
 }
+
+/** A scheduled run: the repository and its API as the runner names them, the job's token, the client-secret flow. */
+export function scheduledRun(sim: Simulator, inputs: Record<string, string>, options: Omit<RunOptions, 'inputs'> = {}): Promise<ActionRun> {
+  return runSwept(sim, {
+    githubToken: sim.githubToken,
+    event: { name: 'schedule', payload: { schedule: '0 6 * * 1-5' } },
+    ...options,
+    env: {
+      GITHUB_API_URL: sim.githubApiUrl,
+      GITHUB_REPOSITORY: 'octo-org/octo-repo',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '4242',
+      ...options.env
+    },
+    inputs: { ...secretInputs(sim), recommendations: '0', ...inputs }
+  })
+}
+
+/** The readings on a history branch, parsed. */
+export function branchLines(sim: Simulator, branch = 'secure-score-history', path = 'history.jsonl'): Array<Record<string, unknown>> {
+  const content = sim.branches.get(branch)?.get(path)?.toString('utf8') ?? ''
+  return content
+    .split('\n')
+    .filter(line => line.length > 0)
+    .map(line => JSON.parse(line) as Record<string, unknown>)
+}

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { CHART_READINGS, trendChart } from '../../src/report/chart.js'
+import { CHART_READINGS, distinctLabels, trendChart } from '../../src/report/chart.js'
 import { parseHistory } from '../../src/history/history.js'
 import { mermaidBlocks, parseMermaid } from '../support/mermaid.js'
 
@@ -50,4 +50,40 @@ describe('trend chart', () => {
       { numRuns: 200 }
     )
   })
+})
+
+describe('chart labels', () => {
+  it('are distinct for any readings: the shortest form no other reading shares, numbered when equal to the second', () => {
+    assert.deepEqual(distinctLabels(['2026-11-20T06:00:00Z', '2026-11-21T06:00:00Z']), ['11-20', '11-21'])
+    assert.deepEqual(distinctLabels(['2026-11-20T06:00:00Z', '2026-11-20T18:30:00Z', '2026-11-21T06:00:00Z']), [
+      '11-20 06:00',
+      '11-20 18:30',
+      '11-21'
+    ])
+    assert.deepEqual(distinctLabels(['2025-11-20T06:00:00Z', '2026-11-20T06:00:00Z']), ['2025-11-20 06:00', '2026-11-20 06:00'])
+    assert.deepEqual(distinctLabels(['2026-11-20T06:00:01Z', '2026-11-20T06:00:02Z']), ['2026-11-20 06:00:01', '2026-11-20 06:00:02'])
+    assert.deepEqual(distinctLabels(['2026-11-20T06:00:00Z', '2026-11-20T06:00:00.5Z']), [
+      '2026-11-20 06:00:00 #1',
+      '2026-11-20 06:00:00 #2'
+    ])
+  })
+
+  it('never repeat in a chart, so Mermaid draws one point per reading', () =>
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc
+            .integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2027, 0, 1) })
+            .map(ms => new Date(Math.floor(ms / 60_000) * 60_000).toISOString()),
+          {
+            minLength: 2,
+            maxLength: CHART_READINGS
+          }
+        ),
+        times => {
+          const labels = distinctLabels(times)
+          assert.equal(new Set(labels).size, times.length, JSON.stringify(times))
+        }
+      )
+    ))
 })

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { ConfigurationError } from '../../src/errors.js'
-import { parseSettings, secretFragments, type RawInputs } from '../../src/config/inputs.js'
+import { isValidBranchName, parseSettings, secretFragments, type RawInputs } from '../../src/config/inputs.js'
 import { rawInputs } from '../support/harness.js'
 import { createAppCertificate, type Pem } from '../sim/pki.js'
 
@@ -204,4 +204,54 @@ describe('input refusals', () => {
       )
     })
   }
+})
+
+describe('history-branch names', () => {
+  it('accepts what git check-ref-format --branch accepts, slashes included', () => {
+    for (const name of ['secure-score-history', 'compliance/secure-score', 'a.b/c-d_e', 'v1.2']) {
+      assert.equal(isValidBranchName(name), true, name)
+    }
+  })
+
+  it('refuses what it refuses (.secure-score, a/.b, HEAD, ...), before any request', () => {
+    for (const name of [
+      '.secure-score',
+      'a/.b',
+      'HEAD',
+      '@',
+      '-x',
+      'a..b',
+      'a//b',
+      'a/',
+      'a.',
+      'x.lock',
+      'a/b.lock/c',
+      'a b',
+      'a~b',
+      'a^b',
+      'a:b',
+      'a?b',
+      'a*b',
+      'a[b',
+      'a\\b',
+      'a@{b',
+      'a\u0001b'
+    ]) {
+      assert.equal(isValidBranchName(name), false, JSON.stringify(name))
+    }
+    assert.throws(
+      () => settings({ 'history-branch': 'a/.b', 'client-secret': 's' }, { GITHUB_REPOSITORY: 'o/r' }),
+      (error: unknown) =>
+        error instanceof ConfigurationError && /^Invalid history-branch 'a\/\.b'\. Expected a branch name git accepts/.test(error.message)
+    )
+  })
+
+  it('max-drop without a history is a configuration error naming both inputs', () => {
+    assert.throws(
+      () => settings({ 'max-drop': '10' }),
+      (error: unknown) =>
+        error instanceof ConfigurationError &&
+        /^max-drop '10' needs a history to compare with\. Set history-branch .* or history-file/.test(error.message)
+    )
+  })
 })

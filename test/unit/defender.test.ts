@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { describeApiFailure } from '../../src/defender/api.js'
-import { parseDeviceGroups, parseRecommendations, parseScoreResponse, topRecommendations } from '../../src/defender/answers.js'
+import {
+  groupNameKey,
+  parseDeviceGroups,
+  parseRecommendations,
+  parseScoreResponse,
+  topRecommendations
+} from '../../src/defender/answers.js'
 
 describe('Defender responses', () => {
   const ok = (body: string) => ({ status: 200, headers: { 'content-type': 'application/json' }, body })
@@ -113,5 +119,14 @@ describe('Defender responses', () => {
       describeApiFailure('/api/x', { status: 502, headers: { 'content-type': 'text/plain' }, body: 'oops' }, 'P'),
       /HTTP 502, text\/plain, 4 bytes, not JSON\)/
     )
+  })
+})
+
+describe('device group names', () => {
+  it('compare after NFC and case folding', () => {
+    assert.equal(groupNameKey('Cafe\u0301 KIOSKS'), groupNameKey('Caf\u00e9 kiosks'))
+    assert.equal(groupNameKey('STRASSE'), groupNameKey('Stra\u00dfe'))
+    assert.equal(groupNameKey('ΟΔΟΣ'), groupNameKey('οδος'))
+    assert.notEqual(groupNameKey('Kiosks'), groupNameKey('Kiosks (renamed)'))
   })
 })

@@ -46,3 +46,30 @@ describe('history', () => {
     assert.equal(viewHistory([], entry(5), 10).previous, undefined)
   })
 })
+
+describe('history as bytes', () => {
+  const line = (score: number, run?: string) =>
+    JSON.stringify({ time: `2026-11-${10 + score}T00:00:00Z`, score, exposure: null, tenant: 't1', apiHost: 'h', ...(run ? { run } : {}) })
+
+  it('a line that is not valid UTF-8 is unreadable, not read with replacement characters', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"time":"2026-11-11T00:00:00Z","score":1,"tenant":"t\u00e9'),
+      Buffer.from([0xff]),
+      Buffer.from('"}\n'),
+      Buffer.from(`${line(2)}\n`)
+    ])
+    const file = parseHistory(bytes)
+    assert.deepEqual(
+      file.entries.map(entry => entry.score),
+      [2]
+    )
+    assert.equal(file.unreadableLines, 1)
+  })
+
+  it("a run's own line is never its previous reading", () => {
+    const current: HistoryEntry = { time: '2026-11-20T00:00:00Z', score: 300, exposure: null, tenant: 't1', apiHost: 'h', run: '1.1.abc' }
+    const entries = parseHistory([line(5), JSON.stringify(current)].join('\n')).entries
+    assert.equal(entries.length, 2)
+    assert.equal(viewHistory(entries, current, 10).previous?.score, 5)
+  })
+})

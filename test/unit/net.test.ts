@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { decideRetry, DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../../src/net/retry.js'
-import { Http, type Clock } from '../../src/net/http.js'
+import { describeSeconds, Http, type Clock } from '../../src/net/http.js'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isLoopbackHost } from '../../src/net/url-policy.js'
@@ -142,5 +142,27 @@ describe('Http with an injected clock', () => {
       http.dispose()
       server.close()
     }
+  })
+})
+
+describe('Retry-After that is neither form', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z')
+
+  it('is treated as absent: prose, ISO dates and numbers with units are not HTTP dates', () => {
+    for (const value of ['Retry in 5', 'in 5 seconds', '5s', '2026-01-01T00:00:05Z', 'Thu, 01 Jan 2026', 'tomorrow 1']) {
+      assert.equal(parseRetryAfter(value, now), undefined, value)
+    }
+  })
+
+  it('reads the three HTTP-date forms RFC 9110 allows', () => {
+    assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now), 5000)
+    assert.equal(parseRetryAfter('Thursday, 01-Jan-26 00:00:06 GMT', now), 6000)
+    assert.equal(parseRetryAfter('Thu Jan  1 00:00:07 2026', now), 7000)
+  })
+
+  it('a capped huge wait is described in plain seconds', () => {
+    assert.match(describeSeconds(1e26), /^1\d{23} s$/, 'no exponent notation')
+    assert.equal(describeSeconds(Number.POSITIVE_INFINITY), 'longer than any number of seconds')
+    assert.equal(describeSeconds(86_400_000), '86400 s')
   })
 })

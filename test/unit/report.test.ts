@@ -2,7 +2,16 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { badgeSpec, type ScoreReport } from '../../src/report/model.js'
-import { MAX_COMMENT_CHARS, renderComment, renderSummary, sparkline } from '../../src/report/markdown.js'
+import {
+  inlineText,
+  issueTitle,
+  MAX_COMMENT_CHARS,
+  MAX_TITLE_CHARS,
+  renderComment,
+  renderSummary,
+  sparkline,
+  trackingIssueContent
+} from '../../src/report/markdown.js'
 import { reportJson, reportOutputs } from '../../src/report/outputs.js'
 import { staticBadgeUrl } from '../../src/report/badge.js'
 
@@ -179,5 +188,85 @@ describe('report', () => {
     assert.ok(tight.length <= 5000, `${tight.length} characters`)
     assert.match(tight, /### Top 50 recommendations by score impact/)
     assert.match(tight, /\d+ more rows? left out to fit GitHub's limit on the length of a comment; the job summary of the run lists more\./)
+  })
+})
+
+describe('report bounds', () => {
+  const base: ScoreReport = {
+    reading: { score: 339.996, time: '2026-11-24T08:00:00Z' },
+    exposure: undefined,
+    recommendations: undefined,
+    deviceGroups: undefined,
+    history: undefined,
+    checks: [{ input: 'min-score', limit: 340, value: 339.996, passed: false, message: 'below' }],
+    enforced: true,
+    tenant: 'contoso.onmicrosoft.com',
+    cloud: 'commercial',
+    region: undefined,
+    apiHost: 'api.security.microsoft.com',
+    authMethod: 'secret'
+  }
+
+  it('never shows a failing score as the threshold it missed (339.996 with min-score 340)', () => {
+    assert.equal(badgeSpec(base).message, '339.996')
+    assert.match(renderSummary(base), /^## ❌ Device secure score: 339\.996 points$/m)
+    assert.equal(badgeSpec({ ...base, checks: [] }).message, '340', 'without a threshold, two decimals as always')
+  })
+
+  it('keeps an issue title within 256 characters whatever the tenant', () => {
+    assert.equal(
+      issueTitle('contoso.onmicrosoft.com', 'min-score'),
+      'Device secure score check failing for tenant contoso.onmicrosoft.com: min-score'
+    )
+    const long = issueTitle(`${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(50)}.com`, 'min-score, max-drop')
+    assert.ok(long.length <= MAX_TITLE_CHARS, `${long.length}`)
+    assert.match(long, /^Device secure score check failing for tenant a{63}\.b+.*…: min-score, max-drop$/)
+  })
+
+  it('makes references inert: #1, GH-2 and owner/repo#3 neither link nor cross-reference', () => {
+    assert.equal(inlineText('Fix #1, gh-2 and octo/app#3; # alone'), 'Fix \\#\u200b1, gh\u200b-2 and octo/app\\#\u200b3; \\# alone')
+  })
+
+  it('fits the summary within 1 MiB and says where the rest is', () => {
+    const groups = Array.from({ length: 10_000 }, (_, index) => ({ name: `${'\u0001'.repeat(120)}${index}`, score: 80 }))
+    const summary = renderSummary({ ...base, deviceGroups: { groups, missing: [], listed: [] } }, 200_000)
+    assert.ok(Buffer.byteLength(summary) <= 200_000, `${Buffer.byteLength(summary)} bytes`)
+    assert.match(summary, /\d+ more rows left out to fit GitHub's limit on the length of a job summary; the report-json output lists more/)
+  })
+
+  it("fits the tracking issue's body within 65,536 characters", () => {
+    const checks = Array.from({ length: 2000 }, (_, index) => ({
+      input: 'max-device-group-exposure-score' as const,
+      limit: 50,
+      value: 80,
+      passed: false,
+      subject: `group ${'x'.repeat(100)} ${index}`,
+      message: 'above'
+    }))
+    const content = trackingIssueContent({ ...base, checks }, 'https://github.com/o/r/actions/runs/1')
+    assert.ok(content.body.length <= MAX_COMMENT_CHARS, `${content.body.length}`)
+    assert.match(content.body, /more rows left out to fit GitHub's limit on the length of an issue/)
+  })
+
+  it('report-json gives a check that could not be evaluated with passed false, value null and the reason', () => {
+    const unevaluated = {
+      input: 'max-drop' as const,
+      limit: 15,
+      value: undefined,
+      passed: false,
+      unevaluated: 'history-file could not be read (EISDIR)',
+      message: 'x'
+    }
+    const document = JSON.parse(reportJson({ ...base, checks: [unevaluated] }, {})) as { checks: unknown[]; checksOmitted: number }
+    assert.deepEqual(document.checks, [
+      {
+        input: 'max-drop',
+        limit: 15,
+        value: null,
+        passed: false,
+        reason: 'could not be evaluated: history-file could not be read (EISDIR)'
+      }
+    ])
+    assert.equal(document.checksOmitted, 0)
   })
 })
