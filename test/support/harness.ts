@@ -29,15 +29,24 @@ export async function readActionMetadata(): Promise<ActionMetadata> {
 
 /** Raw inputs as the runner would pass them for a workflow that sets only `overrides` (and an app). */
 export function rawInputs(overrides: Partial<RawInputs> = {}): RawInputs {
-  const metadata = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionMetadata
-  const defaults = Object.fromEntries(INPUT_NAMES.map(name => [name, metadata.inputs[name]?.default ?? ''])) as RawInputs
   return {
-    ...defaults,
+    ...inputDefaults(),
     'tenant-id': 'contoso.onmicrosoft.com',
     'client-id': '3b2e8f41-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
     'github-token': 'ghs_unit-test-token',
     ...overrides
   }
+}
+
+let defaults: RawInputs | undefined
+
+/** action.yml's input defaults, read once: the fuzz tests ask for them thousands of times. */
+function inputDefaults(): RawInputs {
+  if (defaults === undefined) {
+    const metadata = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionMetadata
+    defaults = Object.fromEntries(INPUT_NAMES.map(name => [name, metadata.inputs[name]?.default ?? ''])) as RawInputs
+  }
+  return defaults
 }
 
 export interface ActionRun {
