@@ -9,6 +9,7 @@
  *   commands. Annotations (warning, error, debug) are escaped by @actions/core itself.
  */
 import * as core from '@actions/core'
+import { AsyncLocalStorage } from 'node:async_hooks'
 
 /** A piece this long of a secret is taken as the secret: shorter runs are too common to mean anything. */
 const SECRET_PIECE = 12
@@ -77,17 +78,30 @@ function redactPieceRun(text: string, secret: string, piece: string): string {
   return result
 }
 
+/** The tenant the work under way is for, when a run reads several: every message about it names it. */
+const tenantContext = new AsyncLocalStorage<string>()
+
+/** Runs `work` with every message it logs starting with `[label]`, so that interleaved tenants stay readable. */
+export function aboutTenant<T>(label: string, work: () => Promise<T>): Promise<T> {
+  return tenantContext.run(label, work)
+}
+
+function named(message: string): string {
+  const label = tenantContext.getStore()
+  return label === undefined ? message : `[${label}] ${message}`
+}
+
 /** One line of the log: nothing in it can start another line. */
 export function info(message: string): void {
-  core.info(oneLine(redactSecrets(message)))
+  core.info(oneLine(redactSecrets(named(message))))
 }
 
 export function warning(message: string): void {
-  core.warning(redactSecrets(message))
+  core.warning(redactSecrets(named(message)))
 }
 
 export function debug(message: string): void {
-  core.debug(redactSecrets(message))
+  core.debug(redactSecrets(named(message)))
 }
 
 /** Marks the step failed with one `::error::` annotation. */

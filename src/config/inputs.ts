@@ -6,16 +6,10 @@ import { insideWorkspace } from '../files/workspace.js'
 import { checkServiceUrl } from '../net/url-policy.js'
 import { parseClientCertificate } from '../signin/certificate.js'
 import { parsePullRequestComment, readGitHubTarget, readIdTokenRequest, readRunKey, readRunUrl } from './runner.js'
-import {
-  AUTH_METHODS,
-  DEFAULT_BRANCH_HISTORY_FILE,
-  type AuthMethod,
-  type AuthMethodInput,
-  type Credential,
-  type DeviceGroupSelection,
-  type HistoryStore,
-  type Settings
-} from './settings.js'
+import type { DeviceGroupSelection } from '../defender/answers.js'
+import { AUTH_METHODS, type AuthMethod, type AuthMethodInput, type Credential } from '../signin/credentials.js'
+import { DEFAULT_BRANCH_HISTORY_FILE, type HistoryStore, type Settings, type TenantLimits, type TenantSettings } from './settings.js'
+import { parseTenants } from './tenants.js'
 
 /** Every input in action.yml; the rest of the code sees only {@link Settings}. */
 export const INPUT_NAMES = [
@@ -100,53 +94,78 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
   const authMethod = resolveAuthMethod(parseChoice('auth-method', raw['auth-method'], AUTH_METHODS), raw)
 
   const needsApp = authMethod !== 'token'
-  const tenantId = parseAppIdentifier(TENANT_ID, raw['tenant-id'], needsApp, authMethod)
+  const defaults: TenantLimits = {
+    minScore: parseOptionalNumber('min-score', raw['min-score'], 400),
+    maxExposureScore: parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50),
+    maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
+    maxDeviceGroupExposureScore: parseOptionalNumber('max-device-group-exposure-score', raw['max-device-group-exposure-score'], 50)
+  }
+  const tenants = parseTenantInput(raw['tenant-id'], needsApp, authMethod, defaults)
   const clientId = parseAppIdentifier(CLIENT_ID, raw['client-id'], needsApp, authMethod)
   const credential = parseCredential(authMethod, raw, env, now)
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd()
-  const maxExposureScore = parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50)
   const commentOnPr = parseBoolean('comment-on-pr', raw['comment-on-pr'])
-  const maxDeviceGroupExposureScore = parseOptionalNumber('max-device-group-exposure-score', raw['max-device-group-exposure-score'], 50)
   const history = parseHistoryStore(raw, env, workspace)
-  const maxDrop = parseOptionalNumber('max-drop', raw['max-drop'], 10)
-  if (maxDrop !== undefined && history === undefined) {
+  const dropped = tenants.find(tenant => tenant.limits.maxDrop !== undefined)
+  if (dropped && history === undefined) {
     throw new ConfigurationError(
-      `max-drop '${raw['max-drop']}' needs a history to compare with. Set history-branch (kept on a branch of this repository) or ` +
+      `max-drop '${dropped.limits.maxDrop}' needs a history to compare with. Set history-branch (kept on a branch of this repository) or ` +
         'history-file (a file in the workspace that later runs also see), or remove max-drop.'
     )
   }
+  const anyLimit = (field: keyof TenantLimits) => tenants.some(tenant => tenant.limits[field] !== undefined)
 
   return {
-    credential,
-    tenantId,
-    clientId,
-    oidcAudience: parseRequired('oidc-audience', raw['oidc-audience'], 'api://AzureADTokenExchange'),
+    app: {
+      credential,
+      clientId,
+      oidcAudience: parseRequired('oidc-audience', raw['oidc-audience'], 'api://AzureADTokenExchange'),
+      authorityHost: checkServiceUrl('authority-host', raw['authority-host'] || endpoints.authorityHost, endpoints.authorityHost),
+      scope: parseScope(raw.scope || endpoints.scope, endpoints.scope)
+    },
+    tenants,
     cloud,
     region,
     apiUrl: checkServiceUrl('api-url', raw['api-url'] || endpoints.apiUrl, endpoints.apiUrl),
-    authorityHost: checkServiceUrl('authority-host', raw['authority-host'] || endpoints.authorityHost, endpoints.authorityHost),
-    scope: parseScope(raw.scope || endpoints.scope, endpoints.scope),
-    minScore: parseOptionalNumber('min-score', raw['min-score'], 400),
     failOnLowScore: parseBoolean('fail-on-low-score', raw['fail-on-low-score']),
-    includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || maxExposureScore !== undefined,
-    maxExposureScore,
+    includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || anyLimit('maxExposureScore'),
     recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
     workspace,
     history,
-    maxDrop,
     badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
     pullRequestComment: commentOnPr ? parsePullRequestComment(raw['github-token'], env) : undefined,
     trackingIssue: parseBoolean('issue-on-failure', raw['issue-on-failure'])
       ? readGitHubTarget(requireGitHubToken('issue-on-failure', 'issues: write', raw['github-token']), env)
       : undefined,
-    deviceGroups: parseDeviceGroups(raw['device-groups'], maxDeviceGroupExposureScore),
-    maxDeviceGroupExposureScore,
+    deviceGroups: parseDeviceGroups(raw['device-groups'], anyLimit('maxDeviceGroupExposureScore')),
     jobSummary: parseBoolean('job-summary', raw['job-summary']),
     runUrl: readRunUrl(env),
     runKey: readRunKey(env),
     timeoutMs: parseTimeoutSeconds(raw['timeout-seconds']) * 1000,
     maxRetries: parseCount('max-retries', raw['max-retries'], MAX_RETRIES, 3)
   }
+}
+
+/**
+ * tenant-id: one tenant as before (its errors unchanged), or several lines with settings. Empty only
+ * with an access token, which also allows no more than one tenant (a token is for one tenant).
+ */
+function parseTenantInput(value: string, required: boolean, method: AuthMethod, defaults: TenantLimits): TenantSettings[] {
+  const single = value.trim()
+  const firstToken = single.split(/\s/)[0] ?? ''
+  if (!/[\s,]/.test(single) || (!/[\n\r,]/.test(single) && !TENANT_ID.valid(firstToken))) {
+    // One tenant, or one line that does not start with one: the message names the whole value, as it always has.
+    const id = parseAppIdentifier(TENANT_ID, single, required, method)
+    return [{ id, label: id, limits: defaults }]
+  }
+  const tenants = parseTenants(value, defaults, TENANT_ID.valid, (name, text) => parseOptionalNumber(name as InputName, text, 400))
+  if (tenants.length > 1 && method === 'token') {
+    throw new ConfigurationError(
+      `tenant-id lists ${tenants.length} tenants, but auth-method 'token' uses one access token, which is for one tenant. ` +
+        'Sign in with the app (oidc, secret or certificate) to read several tenants, or list one tenant.'
+    )
+  }
+  return tenants
 }
 
 /** A path inside the history branch: relative, with no `..`, no empty part and nothing git refuses. */
@@ -213,13 +232,13 @@ function requireGitHubToken(input: InputName, permission: string, token: string)
  * `*` for every group, or names separated by commas or new lines. max-device-group-exposure-score
  * alone checks every group, as max-exposure-score alone reads the exposure score.
  */
-function parseDeviceGroups(value: string, max: number | undefined): DeviceGroupSelection | undefined {
+function parseDeviceGroups(value: string, checked: boolean): DeviceGroupSelection | undefined {
   const names = value
     .split(/[,\n]/)
     .map(name => name.trim())
     .filter(name => name.length > 0)
   if (names.length === 0) {
-    return max === undefined ? undefined : { all: true }
+    return checked ? { all: true } : undefined
   }
   if (names.includes('*')) {
     if (names.length > 1) {

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto'
 import { ConfigurationError } from '../errors.js'
 import { checkServiceUrl, mayCarryTokens } from '../net/url-policy.js'
 import type { GitHubTarget } from '../github/api.js'
-import type { IdTokenRequest, PullRequestCommentTarget } from './settings.js'
+import type { PullRequestCommentTarget } from '../github/pull-request.js'
+import type { IdTokenRequest } from '../signin/credentials.js'
 
 export function readIdTokenRequest(env: NodeJS.ProcessEnv): IdTokenRequest {
   const url = env['ACTIONS_ID_TOKEN_REQUEST_URL']

@@ -1,83 +1,64 @@
 /**
- * The configuration of one run, as the rest of the action sees it: typed, validated, secrets
- * already masked. Read from the inputs by ./inputs.ts and from the runner's environment by ./runner.ts.
+ * The configuration of one run, as the orchestrator sees it: typed, validated, secrets already
+ * masked. Read from the inputs by ./inputs.ts and from the runner's environment by ./runner.ts.
+ * Run-wide settings (the app, the endpoints, the network, enforcement, the history store, what to
+ * publish) are apart from each tenant's (its ID, label and limits); the modules that do the work take
+ * the few values they use, never this object.
  */
-import type { ClientCertificate } from '../signin/certificate.js'
+import type { DeviceGroupSelection } from '../defender/answers.js'
 import type { Cloud, Region } from '../defender/clouds.js'
 import type { GitHubTarget } from '../github/api.js'
+import type { PullRequestCommentTarget } from '../github/pull-request.js'
+import type { AppSignIn } from '../signin/credentials.js'
 
-export const AUTH_METHODS = ['auto', 'oidc', 'secret', 'certificate', 'token'] as const
-export type AuthMethodInput = (typeof AUTH_METHODS)[number]
-/** The credential actually used, once `auto` is resolved. */
-export type AuthMethod = Exclude<AuthMethodInput, 'auto'>
-
-/** The credential the access token is obtained with, once `auto` is resolved. */
-export type Credential =
-  | { method: 'oidc'; idTokenRequest: IdTokenRequest }
-  | { method: 'secret'; clientSecret: string }
-  | { method: 'certificate'; certificate: ClientCertificate }
-  | { method: 'token'; accessToken: string }
-
-/** Where the runner lets this job ask GitHub for an OIDC ID token (id-token: write). */
-export interface IdTokenRequest {
-  /** ACTIONS_ID_TOKEN_REQUEST_URL; the audience is appended as a query parameter. */
-  url: string
-  /** ACTIONS_ID_TOKEN_REQUEST_TOKEN, the runner's bearer for that URL. */
-  bearer: string
+/** The limits a tenant is checked against; each undefined means no such check. */
+export interface TenantLimits {
+  /** Lowest passing score. */
+  minScore: number | undefined
+  /** Highest passing exposure score (lower is better). */
+  maxExposureScore: number | undefined
+  /** Largest allowed fall of the score since the previous reading. */
+  maxDrop: number | undefined
+  /** Highest passing exposure score of each selected device group. */
+  maxDeviceGroupExposureScore: number | undefined
 }
 
-/** Where the sticky comment goes: GitHub's API, and what the runner says about this run. */
-export interface PullRequestCommentTarget {
-  github: GitHubTarget
-  /** GITHUB_EVENT_NAME: only pull_request and pull_request_target runs are commented on. */
-  eventName: string
-  /** GITHUB_EVENT_PATH: the event payload, which holds the pull request's number. */
-  eventPath: string
+/** One tenant of the run: a line of tenant-id. */
+export interface TenantSettings {
+  /** Directory (tenant) ID or verified domain; empty only with an access token given without one. */
+  id: string
+  /** What the report and the log call it: its `name`, or its ID. */
+  label: string
+  limits: TenantLimits
 }
 
 export interface Settings {
-  /** How the access token is obtained (secrets masked as soon as read). */
-  credential: Credential
-  /** Directory (tenant) ID or verified domain; empty only with `token`. */
-  tenantId: string
-  /** Application (client) ID of the Entra app registration; empty only with `token`. */
-  clientId: string
-  /** Audience requested for GitHub's OIDC token. */
-  oidcAudience: string
+  /** How the app signs in to every tenant (secrets masked as soon as read). */
+  app: AppSignIn
+  /** The tenants to read, in the order given; one unless tenant-id lists several. */
+  tenants: TenantSettings[]
   /** The Microsoft cloud, which picks the default hosts and scope. */
   cloud: Cloud
   /** Regional API host of the commercial cloud, if one was asked for. */
   region: Region | undefined
   /** Defender API base URL, without a trailing slash. */
   apiUrl: string
-  /** Entra ID authority host, without a trailing slash. */
-  authorityHost: string
-  /** Scope asked for in the client-credentials grant (`<app id URI>/.default`). */
-  scope: string
-  /** Lowest passing score; undefined means no gate. */
-  minScore: number | undefined
-  /** false turns a failed check (score, exposure, drop) into a warning. */
+  /** false turns a failed check into a warning. */
   failOnLowScore: boolean
-  /** Whether to read the exposure score (asked for, or needed by `maxExposureScore`). */
+  /** Whether to read the exposure score (asked for, or needed by a max-exposure-score of any tenant). */
   includeExposureScore: boolean
-  /** Highest passing exposure score (lower is better); undefined means no gate. */
-  maxExposureScore: number | undefined
   /** How many top recommendations to show; 0 skips the request. */
   recommendations: number
   /** GITHUB_WORKSPACE: files the action reads or writes stay inside it. */
   workspace: string
   /** Where the JSON Lines history of earlier readings is kept, if it is. */
   history: HistoryStore | undefined
-  /** Largest allowed fall of the score since the previous reading; undefined means no gate. */
-  maxDrop: number | undefined
-  /** Absolute path to write the SVG badge to, if asked. */
+  /** Absolute path to write the SVG badge to, if asked; may hold {tenant}. */
   badgeFile: string | undefined
-  /** Where to keep one open issue while checks fail (issue-on-failure), if asked. */
+  /** Where to keep one open issue per tenant while checks fail (issue-on-failure), if asked. */
   trackingIssue: GitHubTarget | undefined
   /** Device groups whose exposure score is read and shown (device-groups), if any. */
   deviceGroups: DeviceGroupSelection | undefined
-  /** Highest passing exposure score of each selected device group; undefined means no check. */
-  maxDeviceGroupExposureScore: number | undefined
   /** Where and how to keep the sticky pull-request comment, if asked. */
   pullRequestComment: PullRequestCommentTarget | undefined
   /** Whether to write the job summary. */
@@ -99,5 +80,3 @@ export const DEFAULT_BRANCH_HISTORY_FILE = 'history.jsonl'
 export type HistoryStore =
   | { kind: 'file' /** Absolute, inside the workspace. */; path: string }
   | { kind: 'branch'; branch: string /** Inside the branch. */; path: string; github: GitHubTarget }
-
-export type DeviceGroupSelection = { all: true } | { all: false; names: string[] }

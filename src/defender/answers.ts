@@ -50,6 +50,9 @@ export interface Recommendations {
   excepted: number
 }
 
+/** Which device groups to read: every one (`*`), or those named. */
+export type DeviceGroupSelection = { all: true } | { all: false; names: string[] }
+
 /** One device group's exposure score (lower is better). */
 export interface DeviceGroupExposure {
   name: string
@@ -143,7 +146,7 @@ export function topRecommendations(items: Recommendation[], count: number): Reco
  * A group must have a name and a finite, non-negative score, or the answer is refused: a check may
  * depend on it.
  */
-export function parseDeviceGroups(response: HttpResponse, selection: { all: true } | { all: false; names: string[] }): DeviceGroupReadings {
+export function parseDeviceGroups(response: HttpResponse, selection: DeviceGroupSelection): DeviceGroupReadings {
   const groups = collection(response, DEVICE_GROUPS_PATH).map(item => {
     const name = item['rbacGroupName']
     const score = item['score']

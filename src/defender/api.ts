@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { info, warning } from '../log.js'
-import type { Settings } from '../config/settings.js'
 import { failureMessage, ServiceError } from '../errors.js'
 import { isRecord, parseJson } from '../json.js'
 import { describeBody } from '../net/body.js'
@@ -13,8 +12,25 @@ import {
   parseScoreResponse,
   RECOMMENDATIONS_PATH,
   SCORE_PATH,
-  type DefenderReadings
+  type DefenderReadings,
+  type DeviceGroupSelection
 } from './answers.js'
+
+/** What to read from the Defender API, and which extras a check depends on (their failure then fails the tenant). */
+export interface DefenderRequest {
+  /** Defender API base URL, without a trailing slash. */
+  apiUrl: string
+  /** Whether to read the exposure score. */
+  exposure: boolean
+  /** Device groups whose exposure score to read, if any. */
+  deviceGroups: DeviceGroupSelection | undefined
+  /** How many top recommendations to read; 0 skips the request. */
+  recommendations: number
+  /** A check needs the exposure score (max-exposure-score). */
+  exposureChecked: boolean
+  /** A check needs the device groups (max-device-group-exposure-score). */
+  deviceGroupsChecked: boolean
+}
 
 /**
  * How long an extra no gate depends on may keep the run waiting once every answer a gate needs is
@@ -28,26 +44,22 @@ export const EXTRA_GRACE_MS = 5000
  * max-device-group-exposure-score) depends on it, and an extra no check needs gets
  * {@link EXTRA_GRACE_MS} after the answers the checks need.
  */
-export async function readDefender(http: Http, settings: Settings, token: string): Promise<DefenderReadings> {
-  const { apiUrl, deviceGroups } = settings
+export async function readDefender(http: Http, request: DefenderRequest, token: string): Promise<DefenderReadings> {
+  const { apiUrl, deviceGroups } = request
   info(`Reading the device secure score from ${new URL(apiUrl).host}.`)
   const get = <T>(path: string, permission: string, parse: (response: HttpResponse) => T) =>
     settle(getJson(http, apiUrl, token, path, permission).then(parse))
   const score = get(SCORE_PATH, 'Score.Read.All', response => parseScoreResponse(response, SCORE_PATH))
-  const exposure = settings.includeExposureScore
+  const exposure = request.exposure
     ? get(EXPOSURE_PATH, 'Score.Read.All', response => parseScoreResponse(response, EXPOSURE_PATH))
     : undefined
   const groups = deviceGroups ? get(DEVICE_GROUPS_PATH, 'Score.Read.All', response => parseDeviceGroups(response, deviceGroups)) : undefined
   const recommendations =
-    settings.recommendations > 0
-      ? get(RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All', response => parseRecommendations(response, settings.recommendations))
+    request.recommendations > 0
+      ? get(RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All', response => parseRecommendations(response, request.recommendations))
       : undefined
 
-  const needed = [
-    score,
-    settings.maxExposureScore === undefined ? undefined : exposure,
-    settings.maxDeviceGroupExposureScore === undefined ? undefined : groups
-  ]
+  const needed = [score, request.exposureChecked ? exposure : undefined, request.deviceGroupsChecked ? groups : undefined]
   for (const result of await Promise.all(needed)) {
     if (result?.status === 'rejected') {
       throw result.reason
@@ -67,7 +79,7 @@ export async function readDefender(http: Http, settings: Settings, token: string
   ]).finally(() => grace.abort())
   const groupReadings = settledOrWarn(groupsResult, 'Device groups skipped')
   // With a limit set, a missing group is a check that could not be evaluated (it fails); without one, a warning.
-  if (groupReadings && groupReadings.missing.length > 0 && settings.maxDeviceGroupExposureScore === undefined) {
+  if (groupReadings && groupReadings.missing.length > 0 && !request.deviceGroupsChecked) {
     warning(
       `device-groups names ${groupReadings.missing.map(name => `'${name}'`).join(', ')}, which the API does not list; ` +
         `it lists ${groupReadings.listed.map(name => `'${name}'`).join(', ') || 'no group'}. Check the names (Microsoft Defender portal > Settings > Endpoints > Device groups).`

@@ -4,15 +4,23 @@
  * acts as (GitHubApi.viewerLogin), so a comment by anyone else that quotes the marker is never touched.
  */
 import { readFile, stat } from 'node:fs/promises'
-import type { PullRequestCommentTarget } from '../config/settings.js'
 import { failureMessage } from '../errors.js'
 import { isRecord, parseJson } from '../json.js'
 import { info, warning } from '../log.js'
 import type { Http } from '../net/http.js'
-import { GitHubApi, GitHubError, gitHubHint } from './api.js'
+import { GitHubApi, GitHubError, gitHubHint, type GitHubTarget } from './api.js'
 import { isOwnedBy } from './ownership.js'
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
+
+/** Where the sticky comment goes: GitHub's API, and what the runner says about this run. */
+export interface PullRequestCommentTarget {
+  github: GitHubTarget
+  /** GITHUB_EVENT_NAME: only pull_request and pull_request_target runs are commented on. */
+  eventName: string
+  /** GITHUB_EVENT_PATH: the event payload, which holds the pull request's number. */
+  eventPath: string
+}
 /** The runner's event payload is small; a larger file is not one. */
 const MAX_EVENT_BYTES = 16 * 1024 * 1024
 

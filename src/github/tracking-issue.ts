@@ -33,59 +33,83 @@ interface Issue {
   url: string
 }
 
-/** Keeps the tracking issue in step with this run's verdict. Returns the issue's page, if there is one; never throws. */
-export async function trackFailures(
-  http: Http,
-  target: GitHubTarget,
-  failed: boolean,
+/** One tenant's verdict and the issue that tracks it. */
+export interface TrackedTenant {
+  failed: boolean
   content: TrackingIssueContent
-): Promise<string | undefined> {
+}
+
+/**
+ * Keeps each tenant's tracking issue in step with its verdict: one question for the token's identity
+ * and one labelled listing for the whole run, however many tenants. Returns each tenant's issue page,
+ * if it has one; never throws.
+ */
+export async function trackFailures(http: Http, target: GitHubTarget, tenants: TrackedTenant[]): Promise<Array<string | undefined>> {
   const github = new GitHubApi(http, target)
   const issues = `${github.repositoryPath}/issues`
+  const urls: Array<string | undefined> = tenants.map(() => undefined)
   try {
     const me = await github.viewerLogin()
     const open = async (): Promise<Issue[]> =>
       (await github.list(`${issues}?state=open&labels=${encodeURIComponent(TRACKING_LABEL)}`))
         .filter(item => !('pull_request' in item))
         .flatMap(toIssue)
-        .filter(issue => isOwnedBy(issue, me, content.marker))
+        .filter(issue => issue.author.toLowerCase() === me.toLowerCase())
         .sort((a, b) => a.number - b.number)
-    let mine = await open()
-    if (!failed) {
-      for (const issue of mine) {
-        await github.request('POST', `${issues}/${issue.number}/comments`, { body: content.recovery })
-        await github.request('PATCH', `${issues}/${issue.number}`, { state: 'closed', state_reason: 'completed' })
-        info(`issue-on-failure: every check passes again; closed ${issue.url}.`)
-      }
-      return mine[0]?.url
-    }
-    if (mine.length === 0) {
+    let listed = await open()
+    const mine = (content: TrackingIssueContent) => listed.filter(issue => isOwnedBy(issue, me, content.marker))
+    const untracked = tenants.filter(tenant => tenant.failed && mine(tenant.content).length === 0)
+    if (untracked.length > 0) {
       await ensureLabel(github)
-      await github.request('POST', issues, { title: content.title, body: content.body, labels: [TRACKING_LABEL] })
-      mine = await open()
+      for (const { content } of untracked) {
+        await github.request('POST', issues, { title: content.title, body: content.body, labels: [TRACKING_LABEL] })
+      }
+      listed = await open()
     }
-    const [keeper, ...duplicates] = mine
-    if (!keeper) {
-      throw new GitHubError(
-        201,
-        `POST ${issues}`,
-        `: the issue just created is not listed with the label '${TRACKING_LABEL}' (GitHub drops labels a token may not set; give the job 'permissions: issues: write')`
-      )
+    for (const [index, { failed, content }] of tenants.entries()) {
+      urls[index] = failed
+        ? await keepOpen(github, issues, mine(content), content)
+        : await closeRecovered(github, issues, mine(content), content)
     }
-    // Runs that raced this one may have opened one each: close all but the oldest, pointing to it.
-    for (const duplicate of duplicates) {
-      await github.request('POST', `${issues}/${duplicate.number}/comments`, { body: `${content.marker}\nDuplicate of #${keeper.number}.` })
-      await github.request('PATCH', `${issues}/${duplicate.number}`, { state: 'closed', state_reason: 'not_planned' })
-    }
-    await github.request('PATCH', `${issues}/${keeper.number}`, { title: content.title, body: content.body })
-    info(`issue-on-failure: ${keeper.url} tracks the failing checks.`)
-    return keeper.url
   } catch (error) {
     warning(
       `issue-on-failure: the tracking issue could not be kept (${failureMessage(error).replace(/\.$/, '')}).${gitHubHint(error, 'issues: write')}`
     )
-    return undefined
   }
+  return urls
+}
+
+async function closeRecovered(
+  github: GitHubApi,
+  issues: string,
+  mine: Issue[],
+  content: TrackingIssueContent
+): Promise<string | undefined> {
+  for (const issue of mine) {
+    await github.request('POST', `${issues}/${issue.number}/comments`, { body: content.recovery })
+    await github.request('PATCH', `${issues}/${issue.number}`, { state: 'closed', state_reason: 'completed' })
+    info(`issue-on-failure: every check passes again; closed ${issue.url}.`)
+  }
+  return mine[0]?.url
+}
+
+async function keepOpen(github: GitHubApi, issues: string, mine: Issue[], content: TrackingIssueContent): Promise<string> {
+  const [keeper, ...duplicates] = mine
+  if (!keeper) {
+    throw new GitHubError(
+      201,
+      `POST ${issues}`,
+      `: the issue just created is not listed with the label '${TRACKING_LABEL}' (GitHub drops labels a token may not set; give the job 'permissions: issues: write')`
+    )
+  }
+  // Runs that raced this one may have opened one each: close all but the oldest, pointing to it.
+  for (const duplicate of duplicates) {
+    await github.request('POST', `${issues}/${duplicate.number}/comments`, { body: `${content.marker}\nDuplicate of #${keeper.number}.` })
+    await github.request('PATCH', `${issues}/${duplicate.number}`, { state: 'closed', state_reason: 'not_planned' })
+  }
+  await github.request('PATCH', `${issues}/${keeper.number}`, { title: content.title, body: content.body })
+  info(`issue-on-failure: ${keeper.url} tracks the failing checks.`)
+  return keeper.url
 }
 
 /** Creates the label if the repository lacks it; one that exists already (422) is what was wanted. */

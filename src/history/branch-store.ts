@@ -14,7 +14,7 @@ import { branchRefPath, GitHubApi, GitHubError, gitHubHint, type GitHubTarget } 
 import { isRecord } from '../json.js'
 import { info, warning } from '../log.js'
 import type { Http } from '../net/http.js'
-import { historyLine, isSameRun, parseHistory, unreadableLinesWarning, type EarlierReadings, type HistoryEntry } from './history.js'
+import { historyLines, isSameRun, parseHistory, unreadableLinesWarning, type EarlierReadings, type HistoryEntry } from './history.js'
 
 /** Attempts at the compare-and-swap before giving up: enough for dozens of runs in the same second. */
 const MAX_ATTEMPTS = 12
@@ -39,14 +39,15 @@ type BranchFile =
   | { kind: 'unusable'; why: string }
 
 /**
- * Reads the earlier readings from the branch and appends this one. Returns the earlier readings (what
+ * Reads the earlier readings from the branch and appends this run's, one line per tenant, in one
+ * commit (one compare-and-swap however many tenants). Returns the earlier readings (what
  * the append was based on), or why they could not be read. Never throws: a token that cannot write
  * warns, and the checks still decide on what was read.
  */
 export async function recordOnBranch(
   http: Http,
   location: BranchLocation,
-  current: HistoryEntry,
+  current: HistoryEntry[],
   message: string
 ): Promise<EarlierReadings> {
   const github = new GitHubApi(http, location.github)
@@ -69,11 +70,11 @@ export async function recordOnBranch(
       }
       const file = parseHistory(read.kind === 'file' ? read.bytes : '')
       earlier = { kind: 'read', file }
-      if (file.entries.some(entry => isSameRun(entry, current))) {
+      if (file.entries.some(entry => current.some(own => isSameRun(entry, own)))) {
         info(`history-branch: this run's reading is already in ${where} (an earlier attempt's answer was lost); not added twice.`)
         return finish(earlier, where)
       }
-      const line = Buffer.from(historyLine(current, file.needsNewline), 'utf8')
+      const line = Buffer.from(historyLines(current, file.needsNewline), 'utf8')
       const outcome =
         read.kind === 'no-branch'
           ? await createBranch(github, location, line, message)

@@ -2,14 +2,14 @@
 import { failureMessage } from '../errors.js'
 import { appendWorkspaceFile, MAX_READ_BYTES, readWorkspaceFile } from '../files/workspace.js'
 import { warning } from '../log.js'
-import { historyLine, parseHistory, unreadableLinesWarning, type EarlierReadings, type HistoryEntry, type HistoryFile } from './history.js'
+import { historyLines, parseHistory, unreadableLinesWarning, type EarlierReadings, type HistoryEntry, type HistoryFile } from './history.js'
 
 /**
- * Reads the earlier readings and appends this one. A file it cannot read is left alone, so a history
+ * Reads the earlier readings and appends this run's, one line per tenant, in one write. A file it cannot read is left alone, so a history
  * is never replaced by less than it held, and the reason is returned: a check that needs the history
  * then cannot be evaluated.
  */
-export async function recordInFile(path: string, workspace: string, current: HistoryEntry): Promise<EarlierReadings> {
+export async function recordInFile(path: string, workspace: string, current: HistoryEntry[]): Promise<EarlierReadings> {
   let file: HistoryFile
   try {
     const read = await readWorkspaceFile(path, workspace)
@@ -30,7 +30,7 @@ export async function recordInFile(path: string, workspace: string, current: His
     warning(unreadableLinesWarning('history-file', file.unreadableLines))
   }
   try {
-    await appendWorkspaceFile(path, workspace, historyLine(current, file.needsNewline))
+    await appendWorkspaceFile(path, workspace, historyLines(current, file.needsNewline))
   } catch (error) {
     warning(`history-file could not be written (${failureMessage(error)}); this reading is not recorded.`)
   }

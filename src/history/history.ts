@@ -152,7 +152,7 @@ export function isSameRun(entry: HistoryEntry, current: HistoryEntry): boolean {
   return entry.run !== undefined && entry.run === current.run
 }
 
-/** The line to append for a reading. */
-export function historyLine(entry: HistoryEntry, needsNewline: boolean): string {
-  return `${needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`
+/** The lines to append for a run's readings, one per tenant. */
+export function historyLines(entries: HistoryEntry[], needsNewline: boolean): string {
+  return `${needsNewline ? '\n' : ''}${entries.map(entry => `${JSON.stringify(entry)}\n`).join('')}`
 }

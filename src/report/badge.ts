@@ -81,6 +81,18 @@ export async function writeBadge(path: string, workspace: string, badge: BadgeSp
   await writeWorkspaceFile(path, workspace, renderBadge(badge))
 }
 
+/**
+ * A tenant's label as a file name for badge-file's `{tenant}`: letters, digits, `.`, `_` and `-`
+ * kept, runs of anything else one `-`; `tenant-N` (its place in tenant-id) when nothing is left.
+ */
+export function badgeFileName(label: string, index: number): string {
+  const safe = label
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 100)
+  return safe || `tenant-${index + 1}`
+}
+
 /** A shields.io static badge: an image URL that needs no hosting. */
 export function staticBadgeUrl(badge: BadgeSpec): string {
   const part = (text: string): string => encodeURIComponent(text.replace(/-/g, '--').replace(/_/g, '__'))

@@ -5,11 +5,22 @@
  */
 import { exposureLevel, type Check } from '../gate/checks.js'
 import { formatCompared, formatPoints, plainDecimal } from '../format.js'
-import type { AuthMethod } from '../config/settings.js'
+import type { AuthMethod } from '../signin/credentials.js'
 import type { TrackingIssueContent } from '../github/tracking-issue.js'
 import { staticBadgeUrl } from './badge.js'
 import { trendChart } from './chart.js'
-import { badgeSpec, commentMarker, issueMarker, scoreDelta, shownScore, type ScoreReport } from './model.js'
+import {
+  commentMarker,
+  issueMarker,
+  labelOf,
+  passed,
+  runBadgeSpec,
+  scoreDelta,
+  shownScore,
+  type RunReport,
+  type ScoreReport,
+  type TenantOutcome
+} from './model.js'
 
 const AUTH_LABELS: Record<AuthMethod, string> = {
   oidc: 'GitHub OIDC federated credential',
@@ -40,60 +51,108 @@ export const MAX_COMMENT_CHARS = 65_536
 export const MAX_TITLE_CHARS = 256
 
 /** Markdown for the job summary, within GitHub's 1 MiB: long tables are cut, and say so. */
-export function renderSummary(report: ScoreReport, maxBytes = MAX_SUMMARY_BYTES): string {
-  const where = 'of a job summary; the report-json output lists more (up to its documented caps)'
-  return fitRows(
-    rows =>
-      [
-        ...overview(report, rows, where),
-        ...deviceGroupsSection(report, rows, where),
-        ...recommendationsSection(report, rows, where),
-        ...historySection(report),
-        ...footnote()
-      ].join('\n'),
-    text => Buffer.byteLength(text, 'utf8') <= maxBytes
+export function renderSummary(run: RunReport, maxBytes = MAX_SUMMARY_BYTES): string {
+  const fits = (text: string) => Buffer.byteLength(text, 'utf8') <= maxBytes
+  const [only] = run.tenants
+  if (run.tenants.length === 1 && only?.kind === 'read') {
+    return fitRows(rows => tenantSummary(only.report, rows, SUMMARY_CUT, 2).join('\n'), fits)
+  }
+  return fitTenants(
+    run,
+    (details, rows) => [...runOverview(run, rows, SUMMARY_CUT), ...tenantDetails(run, details, 'summary')].join('\n'),
+    fits
   )
+}
+
+const SUMMARY_CUT = 'of a job summary; the report-json output lists more (up to its documented caps)'
+
+/** One tenant's full report, its headings at `level`: what the summary shows of it. */
+function tenantSummary(report: ScoreReport, rows: number, where: string, level: number): string[] {
+  return [
+    ...overview(report, rows, where, level),
+    ...deviceGroupsSection(report, rows, where, level + 1),
+    ...recommendationsSection(report, rows, where, level + 1),
+    ...historySection(report, level + 1),
+    ...footnote()
+  ]
 }
 
 /**
  * Markdown for the sticky pull-request comment: the same facts, with the badge on top. Always fits
- * GitHub's limit: rows of the long tables are left out, and said so, until it does.
+ * GitHub's limit: rows of the long tables (with many tenants, their details) are left out, and said so.
  */
-export function renderComment(report: ScoreReport, runUrl: string | undefined, maxChars = MAX_COMMENT_CHARS): string {
-  const badge = badgeSpec(report)
-  return fitRows(
-    rows =>
+export function renderComment(run: RunReport, runUrl: string | undefined, maxChars = MAX_COMMENT_CHARS): string {
+  const badge = runBadgeSpec(run)
+  const head = [commentMarker(run), `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`, '']
+  const fits = (text: string) => text.length <= maxChars
+  const [only] = run.tenants
+  if (run.tenants.length === 1 && only?.kind === 'read') {
+    return fitRows(rows => [...head, ...postedReport(only.report, runUrl, rows, 'of a comment', 2)].join('\n'), fits)
+  }
+  return fitTenants(
+    run,
+    (details, rows) =>
       [
-        commentMarker(report),
-        `![${badge.label}: ${badge.message}](${staticBadgeUrl(badge)})`,
-        '',
-        ...postedReport(report, runUrl, rows, 'of a comment')
+        ...head,
+        ...runOverview(run, rows, 'of a comment; the job summary of the run lists more'),
+        ...tenantDetails(run, details, 'comment'),
+        ...runLink(runUrl)
       ].join('\n'),
-    text => text.length <= maxChars
+    fits
   )
 }
 
-/** The tracking issue of issue-on-failure: the same report as the comment, under a title that names the tenant. */
-export function trackingIssueContent(report: ScoreReport, runUrl: string | undefined, maxChars = MAX_COMMENT_CHARS): TrackingIssueContent {
-  const marker = issueMarker(report)
-  const failed = report.checks.filter(check => !check.passed).map(check => check.input)
+/** The tracking issue of one tenant (issue-on-failure): its report, under a title that names the tenant. */
+export function trackingIssueContent(
+  outcome: TenantOutcome,
+  runUrl: string | undefined,
+  maxChars = MAX_COMMENT_CHARS
+): TrackingIssueContent {
+  const tenant = outcome.kind === 'read' ? outcome.report.tenant : outcome.tenant
+  const marker = issueMarker(tenant)
   const run = runUrl ? ` ([run](${runUrl}))` : ''
-  const body = fitRows(
-    rows =>
-      [
-        marker,
-        'This issue stays open while the scheduled device secure score check fails, and is closed by the first run that passes every check.',
+  const intro = [
+    marker,
+    'This issue stays open while the scheduled device secure score check fails, and is closed by the first run that passes every check.',
+    ''
+  ]
+  const name = outcome.kind === 'read' ? tenantName(outcome.report.tenant, outcome.report.label) : tenantName(outcome.tenant, outcome.label)
+  if (outcome.kind === 'unread') {
+    return {
+      marker,
+      title: issueTitle(name, 'could not be read'),
+      body: [
+        ...intro,
+        `## ❌ Tenant ${inlineText(outcome.label)}: could not be read`,
         '',
-        ...postedReport(report, runUrl, rows, 'of an issue')
+        inlineText(outcome.error, MAX_REASON_CHARS),
+        '',
+        ...runLink(runUrl)
       ].join('\n'),
+      recovery: ''
+    }
+  }
+  const { report } = outcome
+  const failed = report.checks.filter(check => !check.passed).map(check => check.input)
+  const body = fitRows(
+    rows => [...intro, ...postedReport(report, runUrl, rows, 'of an issue', 2)].join('\n'),
     text => text.length <= maxChars
   )
   return {
     marker,
-    title: issueTitle(report.tenant, [...new Set(failed)].join(', ')),
+    title: issueTitle(name, [...new Set(failed)].join(', ')),
     body,
     recovery: `Recovered: score ${shownScore(report)} points at ${report.reading.time}, every check passes${run}.`
   }
+}
+
+/** The tenant as a title names it: its ID, and its name when it has one. */
+function tenantName(tenant: string, label: string): string {
+  return label && label !== tenant ? `${label} (${tenant})` : tenant
+}
+
+function runLink(runUrl: string | undefined): string[] {
+  return runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []
 }
 
 /** `Device secure score check failing for tenant X: inputs`, within GitHub's 256 characters however long the tenant's name. */
@@ -133,16 +192,133 @@ function fitRows(render: (rows: number) => string, fits: (text: string) => boole
 const MAX_TABLE_ROWS = 100_000
 
 /** The report as the comment and the tracking issue show it: with the chart, without the history table, linked to the run. */
-function postedReport(report: ScoreReport, runUrl: string | undefined, rows: number, ofWhat: string): string[] {
+function postedReport(report: ScoreReport, runUrl: string | undefined, rows: number, ofWhat: string, level: number): string[] {
   const where = `${ofWhat}; the job summary of the run lists more`
   return [
-    ...overview(report, rows, where),
-    ...deviceGroupsSection(report, rows, where),
-    ...recommendationsSection(report, rows, where),
+    ...overview(report, rows, where, level),
+    ...deviceGroupsSection(report, rows, where, level + 1),
+    ...recommendationsSection(report, rows, where, level + 1),
     ...historyChart(report),
-    ...(runUrl ? [`<sub>Updated by [this workflow run](${runUrl}).</sub>`, ''] : []),
+    ...runLink(runUrl),
     ...footnote()
   ]
+}
+
+/**
+ * With many tenants: the longest rendering that fits, with every tenant's row in the table and as
+ * many tenants' details as fit (worst first); only when the table alone does not fit, its rows too.
+ */
+function fitTenants(run: RunReport, render: (details: number, rows: number) => string, fits: (text: string) => boolean): string {
+  const tenants = run.tenants.length
+  if (fits(render(tenants, Number.POSITIVE_INFINITY))) {
+    return render(tenants, Number.POSITIVE_INFINITY)
+  }
+  if (fits(render(0, Number.POSITIVE_INFINITY))) {
+    return largest(
+      tenants,
+      details => fits(render(details, Number.POSITIVE_INFINITY)),
+      details => render(details, Number.POSITIVE_INFINITY)
+    )
+  }
+  return largest(
+    tenants,
+    rows => fits(render(0, rows)),
+    rows => render(0, rows)
+  )
+}
+
+/** render(n) for the largest n in [0, max] that `fits` accepts (it accepts fewer whenever it accepts more). */
+function largest(max: number, fits: (n: number) => boolean, render: (n: number) => string): string {
+  let low = 0
+  let high = max
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2)
+    if (fits(middle)) {
+      low = middle
+    } else {
+      high = middle - 1
+    }
+  }
+  return render(low)
+}
+
+/** Worst first: tenants that could not be read, then failed ones, then the rest, each by score, lowest first. */
+export function worstFirst(run: RunReport): TenantOutcome[] {
+  const rank = (outcome: TenantOutcome) => (outcome.kind === 'unread' ? 0 : passed(outcome.report) ? 2 : 1)
+  const score = (outcome: TenantOutcome) => (outcome.kind === 'read' ? outcome.report.reading.score : Number.NEGATIVE_INFINITY)
+  return [...run.tenants].sort((a, b) => rank(a) - rank(b) || score(a) - score(b))
+}
+
+/** The run over many tenants: a verdict, then one table with a row per tenant, worst first. */
+function runOverview(run: RunReport, rows: number, where: string): string[] {
+  const total = run.tenants.length
+  const failing = run.tenants.filter(outcome => outcome.kind === 'unread' || !passed(outcome.report)).length
+  const unread = run.tenants.filter(outcome => outcome.kind === 'unread').length
+  const mark = failing === 0 ? '✅' : run.context.enforced ? '❌' : '⚠️'
+  const verdict =
+    failing === 0
+      ? `Every tenant passed its checks.`
+      : `${failing} of ${total} tenants failed${unread > 0 ? ` (${unread} could not be read, which counts as failed)` : ''}` +
+        (run.context.enforced ? '.' : ' (a warning only: fail-on-low-score is false).')
+  const ordered = worstFirst(run)
+  const shown = ordered.slice(0, rows).map(tenantRow)
+  return [
+    `## ${mark} Device secure score: ${total - failing} of ${total} tenants pass`,
+    '',
+    verdict,
+    '',
+    '| Tenant | Score | Change | Exposure | Verdict |',
+    '|---|---|---|---|---|',
+    ...shown,
+    '',
+    ...leftOut(ordered.length - shown.length, where)
+  ]
+}
+
+function tenantRow(outcome: TenantOutcome): string {
+  if (outcome.kind === 'unread') {
+    return `| ${inlineText(outcome.label)} | | | | ❌ could not be read: ${inlineText(outcome.error, MAX_REASON_CHARS)} |`
+  }
+  const { report } = outcome
+  const delta = scoreDelta(report)
+  const failed = report.checks.filter(check => !check.passed)
+  const verdict =
+    failed.length === 0
+      ? '✅ passed'
+      : `${report.enforced ? '❌' : '⚠️'} failed: ${[...new Set(failed.map(check => check.input))].join(', ')}`
+  return `| ${inlineText(report.label)} | ${shownScore(report)} | ${delta === undefined ? '' : signed(delta)} | ${report.exposure ? formatPoints(report.exposure.score) : ''} | ${verdict} |`
+}
+
+/** Each tenant's details in a collapsed block, worst first; `count` of them, then where the rest is. */
+function tenantDetails(run: RunReport, count: number, where: 'summary' | 'comment'): string[] {
+  const ordered = worstFirst(run)
+  const blocks = ordered.slice(0, count).flatMap(outcome => {
+    const body =
+      outcome.kind === 'unread'
+        ? [`Could not be read: ${inlineText(outcome.error, MAX_REASON_CHARS)}`, '']
+        : where === 'summary'
+          ? tenantSummary(outcome.report, DETAIL_ROWS, SUMMARY_CUT, 3)
+          : postedReport(outcome.report, undefined, DETAIL_ROWS, 'of a comment', 3)
+    return ['<details>', `<summary>${htmlText(labelOf(outcome))}</summary>`, '', ...body, '</details>', '']
+  })
+  const left = ordered.length - Math.min(count, ordered.length)
+  const rest =
+    left > 0
+      ? [
+          `Details of ${plainDecimal(left)} more tenant${left === 1 ? '' : 's'} left out to fit GitHub's limit on the length; ` +
+            (where === 'summary' ? 'the report-json output has every tenant.' : 'the job summary of the run has them.'),
+          ''
+        ]
+      : []
+  return [...blocks, ...rest]
+}
+
+/** Rows of each table in a tenant's details block. */
+const DETAIL_ROWS = 20
+
+/** Text inside an HTML element (a `<summary>`): Markdown-inert like a cell, and no tag can open. */
+function htmlText(text: string): string {
+  return inlineText(text).replace(/\\</g, '&lt;').replace(/\\>/g, '&gt;')
 }
 
 /** The line under a table cut to fit: how many rows were left out, and where they are. */
@@ -156,11 +332,16 @@ function leftOut(count: number, where: string): string[] {
 export const MAX_LOGGED_CHECKS = 20
 
 /** One line for the log when nothing failed. */
-export function outcomeMessage(report: ScoreReport): string {
-  if (report.checks.length === 0) {
-    return `Device secure score is ${shownScore(report)} points (no threshold set, so nothing to check).`
+export function outcomeMessage(run: RunReport): string {
+  const [only] = run.tenants
+  if (run.tenants.length === 1 && only?.kind === 'read') {
+    const report = only.report
+    if (report.checks.length === 0) {
+      return `Device secure score is ${shownScore(report)} points (no threshold set, so nothing to check).`
+    }
+    return checkMessages(report.checks).join(' ')
   }
-  return checkMessages(report.checks).join(' ')
+  return `Every one of the ${run.tenants.length} tenants passed its checks.`
 }
 
 /** The checks' messages for the log, at most {@link MAX_LOGGED_CHECKS}, then how many more there are. */
@@ -172,10 +353,10 @@ export function checkMessages(checks: Check[]): string[] {
   ]
 }
 
-function overview(report: ScoreReport, rows: number, where: string): string[] {
+function overview(report: ScoreReport, rows: number, where: string, level: number): string[] {
   const [mark, verdict] = verdictOf(report)
   return [
-    `## ${mark} Device secure score: ${shownScore(report)} points`,
+    `${'#'.repeat(level)} ${mark} Device secure score: ${shownScore(report)} points`,
     '',
     verdict,
     '',
@@ -259,13 +440,13 @@ function describeDelta(report: ScoreReport): string {
   return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${inlineText(previous.time)})`
 }
 
-function deviceGroupsSection(report: ScoreReport, rows: number, where: string): string[] {
+function deviceGroupsSection(report: ScoreReport, rows: number, where: string, level: number): string[] {
   const groups = report.deviceGroups?.groups
   if (!groups) {
     return []
   }
   if (groups.length === 0) {
-    return ['### Device groups', '', 'None of the device groups asked for is listed by the API.', '']
+    return [`${'#'.repeat(level)} Device groups`, '', 'None of the device groups asked for is listed by the API.', '']
   }
   const limit = report.checks.find(check => check.input === 'max-device-group-exposure-score')?.limit
   const shown = groups.slice(0, rows).map(group => {
@@ -273,7 +454,7 @@ function deviceGroupsSection(report: ScoreReport, rows: number, where: string): 
     return `| ${inlineText(group.name)} | ${score} | ${exposureLevel(group.score)} |`
   })
   return [
-    '### Exposure score by device group',
+    `${'#'.repeat(level)} Exposure score by device group`,
     '',
     '| Device group | Exposure score | Level |',
     '|---|---|---|',
@@ -283,7 +464,7 @@ function deviceGroupsSection(report: ScoreReport, rows: number, where: string): 
   ]
 }
 
-function recommendationsSection(report: ScoreReport, rows: number, where: string): string[] {
+function recommendationsSection(report: ScoreReport, rows: number, where: string, level: number): string[] {
   if (!report.recommendations) {
     return []
   }
@@ -293,7 +474,7 @@ function recommendationsSection(report: ScoreReport, rows: number, where: string
       ? [`${excepted} recommendation${excepted === 1 ? ' was' : 's were'} left out: the security team granted an exception.`, '']
       : []
   if (items.length === 0) {
-    return ['### Top recommendations', '', 'The API listed no active security recommendations.', '', ...exceptions]
+    return [`${'#'.repeat(level)} Top recommendations`, '', 'The API listed no active security recommendations.', '', ...exceptions]
   }
   const shown = items.slice(0, rows).map((item, index) => {
     const devices =
@@ -303,7 +484,7 @@ function recommendationsSection(report: ScoreReport, rows: number, where: string
     return `| ${index + 1} | ${inlineText(item.name)} | ${inlineText(item.category)} | ${signed(item.configScoreImpact)} | ${devices} |`
   })
   return [
-    `### Top ${items.length} recommendations by score impact`,
+    `${'#'.repeat(level)} Top ${items.length} recommendations by score impact`,
     '',
     ...(shown.length > 0
       ? ['| # | Recommendation | Category | Score impact (points) | Exposed devices |', '|---|---|---|---|---|', ...shown, '']
@@ -318,7 +499,7 @@ function historyChart(report: ScoreReport): string[] {
   return chart.length > 0 ? [...chart, ''] : []
 }
 
-function historySection(report: ScoreReport): string[] {
+function historySection(report: ScoreReport, level: number): string[] {
   const all = report.history?.recent
   if (!all || all.length < 2) {
     return []
@@ -333,7 +514,7 @@ function historySection(report: ScoreReport): string[] {
     return `| ${inlineText(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`
   })
   return [
-    `### Last ${recent.length} readings`,
+    `${'#'.repeat(level)} Last ${recent.length} readings`,
     '',
     `Trend: \`${sparkline(scores)}\` ${formatPoints(first)} → ${formatPoints(last)} (${signed(last - first)})`,
     '',

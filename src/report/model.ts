@@ -1,9 +1,12 @@
 /**
  * The one model of a run, from which every rendering is made: outputs (./outputs.ts), job summary
  * and pull-request comment (./markdown.ts), badge (./badge.ts). They share it, so they cannot tell
- * different stories.
+ * different stories. A run holds one report per tenant: what was read and checked, or why it could
+ * not be read.
  */
-import type { AuthMethod, Settings } from '../config/settings.js'
+import { createHash } from 'node:crypto'
+import type { TenantSettings } from '../config/settings.js'
+import type { AuthMethod } from '../signin/credentials.js'
 import type { DefenderReadings, DeviceGroupReadings, Recommendations, ScoreReading } from '../defender/answers.js'
 import type { Cloud, Region } from '../defender/clouds.js'
 import { checksPassed, evaluateChecks, type Check } from '../gate/checks.js'
@@ -22,8 +25,10 @@ export interface ScoreReport {
   checks: Check[]
   /** false when fail-on-low-score is off: failed checks only warn. */
   enforced: boolean
-  /** The tenant-id input; empty when an access token was given without one. */
+  /** The tenant's ID or domain as tenant-id gives it; empty when an access token was given without one. */
   tenant: string
+  /** What the report and the log call the tenant: its name, or its ID. */
+  label: string
   cloud: Cloud
   region: Region | undefined
   /** Host of the Defender API that answered. */
@@ -31,9 +36,35 @@ export interface ScoreReport {
   authMethod: AuthMethod
 }
 
-/** The report of a run: what was read, what it is compared with, and the verdict of every check. */
-export function buildReport(settings: Settings, readings: DefenderReadings, record: HistoryRecord): ScoreReport {
+/** What every tenant's report shares: how the run signs in, where it reads, whether failures fail the step. */
+export interface RunContext {
+  enforced: boolean
+  cloud: Cloud
+  region: Region | undefined
+  apiHost: string
+  authMethod: AuthMethod
+}
+
+/** A tenant whose score could not be read (no consent, a refused credential, a timeout): it is not a pass. */
+export interface UnreadTenant {
+  tenant: string
+  label: string
+  /** Why, as one message: what happened and what to do. */
+  error: string
+}
+
+export type TenantOutcome = { kind: 'read'; report: ScoreReport } | ({ kind: 'unread' } & UnreadTenant)
+
+/** The run: every tenant's outcome, in the order tenant-id lists them. */
+export interface RunReport {
+  context: RunContext
+  tenants: TenantOutcome[]
+}
+
+/** A tenant's report: what was read, what it is compared with, and the verdict of every check. */
+export function buildReport(context: RunContext, tenant: TenantSettings, readings: DefenderReadings, record: HistoryRecord): ScoreReport {
   const history = record.kind === 'read' ? record.view : undefined
+  const { limits } = tenant
   return {
     reading: readings.score,
     exposure: readings.exposure,
@@ -43,25 +74,37 @@ export function buildReport(settings: Settings, readings: DefenderReadings, reco
     checks: evaluateChecks({
       score: readings.score.score,
       time: readings.score.time,
-      minScore: settings.minScore,
+      minScore: limits.minScore,
       exposure: readings.exposure?.score,
-      maxExposureScore: settings.maxExposureScore,
+      maxExposureScore: limits.maxExposureScore,
       history: record.kind === 'read' ? { kind: 'read', previous: record.view.previous } : record,
-      maxDrop: settings.maxDrop,
+      maxDrop: limits.maxDrop,
       deviceGroups: readings.deviceGroups,
-      maxDeviceGroupExposureScore: settings.maxDeviceGroupExposureScore
+      maxDeviceGroupExposureScore: limits.maxDeviceGroupExposureScore
     }),
-    enforced: settings.failOnLowScore,
-    tenant: settings.tenantId,
-    cloud: settings.cloud,
-    region: settings.region,
-    apiHost: apiHostOf(settings),
-    authMethod: settings.credential.method
+    ...context,
+    tenant: tenant.id,
+    label: tenant.label
   }
 }
 
-export function apiHostOf(settings: Settings): string {
-  return new URL(settings.apiUrl).host
+/** The reports of the tenants that were read. */
+export function readReports(run: RunReport): ScoreReport[] {
+  return run.tenants.flatMap(outcome => (outcome.kind === 'read' ? [outcome.report] : []))
+}
+
+/** Every tenant read, and every check of each passed. */
+export function runPassed(run: RunReport): boolean {
+  return run.tenants.every(outcome => outcome.kind === 'read' && passed(outcome.report))
+}
+
+/** Labels of the tenants that failed a check or could not be read, in tenant-id's order. */
+export function failedTenants(run: RunReport): string[] {
+  return run.tenants.filter(outcome => outcome.kind === 'unread' || !passed(outcome.report)).map(labelOf)
+}
+
+export function labelOf(outcome: TenantOutcome): string {
+  return outcome.kind === 'read' ? outcome.report.label : outcome.label
 }
 
 export function scoreDelta(report: ScoreReport): number | undefined {
@@ -86,6 +129,28 @@ export function badgeSpec(report: ScoreReport): BadgeSpec {
 }
 
 /**
+ * The run's badge: the tenant's own with one tenant; with several, how many pass (`3/4 pass`), green
+ * when all do.
+ */
+export function runBadgeSpec(run: RunReport): BadgeSpec {
+  const [only] = run.tenants
+  if (run.tenants.length === 1 && only?.kind === 'read') {
+    return badgeSpec(only.report)
+  }
+  const passing = run.tenants.filter(outcome => outcome.kind === 'read' && passed(outcome.report)).length
+  return {
+    label: 'device secure score',
+    message: `${passing}/${run.tenants.length} pass`,
+    color: passing === run.tenants.length ? 'green' : 'red'
+  }
+}
+
+/** A tenant's badge: its own score, or red and `not read` when it could not be read. */
+export function tenantBadgeSpec(outcome: TenantOutcome): BadgeSpec {
+  return outcome.kind === 'read' ? badgeSpec(outcome.report) : { label: 'device secure score', message: 'not read', color: 'red' }
+}
+
+/**
  * The score as people see it: to two decimals, or with as many more as it takes not to look like
  * min-score when it is below it (339.996 is never shown as 340 next to a failed min-score 340).
  */
@@ -94,17 +159,25 @@ export function shownScore(report: ScoreReport): string {
   return minScore === undefined ? formatPoints(report.reading.score) : formatCompared(report.reading.score, minScore)[0]
 }
 
-/** Finds this action's comment among a pull request's comments; one per tenant. */
-export function commentMarker(report: ScoreReport): string {
-  return `<!-- defender-secure-score-action tenant=${tenantKey(report)} -->`
+/** Finds this action's comment among a pull request's comments; one per tenant, or per set of tenants. */
+export function commentMarker(run: RunReport): string {
+  const keys = run.tenants.map(outcome => tenantKey(outcome.kind === 'read' ? outcome.report.tenant : outcome.tenant))
+  if (keys.length === 1) {
+    return `<!-- defender-secure-score-action tenant=${keys[0]} -->`
+  }
+  const digest = createHash('sha256')
+    .update([...keys].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16)
+  return `<!-- defender-secure-score-action tenants=${keys.length}:${digest} -->`
 }
 
 /** Finds this action's tracking issue among the repository's issues; one per tenant. */
-export function issueMarker(report: ScoreReport): string {
-  return `<!-- defender-secure-score-action issue tenant=${tenantKey(report)} -->`
+export function issueMarker(tenant: string): string {
+  return `<!-- defender-secure-score-action issue tenant=${tenantKey(tenant)} -->`
 }
 
 /** The tenant as markers name it: tenant IDs and domains are case-insensitive. */
-function tenantKey(report: ScoreReport): string {
-  return report.tenant.toLowerCase() || 'unspecified'
+function tenantKey(tenant: string): string {
+  return tenant.toLowerCase() || 'unspecified'
 }

@@ -1,7 +1,17 @@
 /** The step's outputs: their one list, checked against action.yml by a test, and their values. */
 import { formatPoints } from '../format.js'
 import { exposureLevel } from '../gate/checks.js'
-import { badgeSpec, passed, scoreDelta, type ScoreReport } from './model.js'
+import {
+  failedTenants,
+  passed,
+  readReports,
+  runBadgeSpec,
+  runPassed,
+  scoreDelta,
+  type RunReport,
+  type ScoreReport,
+  type TenantOutcome
+} from './model.js'
 
 export const OUTPUT_NAMES = [
   'score',
@@ -15,7 +25,8 @@ export const OUTPUT_NAMES = [
   'badge-json',
   'comment-url',
   'issue-url',
-  'report-json'
+  'report-json',
+  'failed-tenants'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
@@ -27,23 +38,37 @@ export interface Published {
   issueUrl?: string | undefined
 }
 
-export function reportOutputs(report: ScoreReport, published: Published): Record<OutputName, string> {
-  const minScore = report.checks.find(check => check.input === 'min-score')
-  const delta = scoreDelta(report)
+/**
+ * The outputs. The per-tenant ones (score, its time, min-score, exposure, previous reading) are the
+ * lowest-scoring tenant's read, which is the only one with one tenant; `passed` is every tenant's.
+ */
+export function reportOutputs(run: RunReport, published: Published): Record<OutputName, string> {
+  const report = lowest(run)
+  const minScore = report?.checks.find(check => check.input === 'min-score')
+  const delta = report && scoreDelta(report)
   return {
-    score: formatPoints(report.reading.score, 'exact'),
-    'score-time': report.reading.time,
+    score: report ? formatPoints(report.reading.score, 'exact') : '',
+    'score-time': report?.reading.time ?? '',
     'min-score': minScore ? formatPoints(minScore.limit, 'exact') : '',
-    passed: String(passed(report)),
-    'exposure-score': report.exposure ? formatPoints(report.exposure.score, 'exact') : '',
-    'previous-score': report.history?.previous ? formatPoints(report.history.previous.score, 'exact') : '',
+    passed: String(runPassed(run)),
+    'exposure-score': report?.exposure ? formatPoints(report.exposure.score, 'exact') : '',
+    'previous-score': report?.history?.previous ? formatPoints(report.history.previous.score, 'exact') : '',
     'score-delta': delta === undefined ? '' : formatPoints(delta, 'exact'),
     'badge-file': published.badgeFile ?? '',
-    'badge-json': JSON.stringify({ schemaVersion: 1, ...badgeSpec(report) }),
+    'badge-json': JSON.stringify({ schemaVersion: 1, ...runBadgeSpec(run) }),
     'comment-url': published.commentUrl ?? '',
     'issue-url': published.issueUrl ?? '',
-    'report-json': reportJson(report, published)
+    'report-json': reportJson(run, published),
+    'failed-tenants': failedTenants(run).join('\n')
   }
+}
+
+/** The tenant read with the lowest score (the first of equals); undefined when none was read. */
+function lowest(run: RunReport): ScoreReport | undefined {
+  return readReports(run).reduce<ScoreReport | undefined>(
+    (low, report) => (low && low.reading.score <= report.reading.score ? low : report),
+    undefined
+  )
 }
 
 /**
@@ -57,8 +82,58 @@ export const REPORT_LIST_CAP = 500
 /** Characters of a text from the API (a device group's or a recommendation's name) report-json holds at most. */
 export const REPORT_TEXT_CAP = 500
 
-/** The run as one JSON document on one line, for chat webhooks, tickets and archives (schema in the README). */
-export function reportJson(report: ScoreReport, published: Published): string {
+/**
+ * The run as one JSON document on one line, for chat webhooks, tickets and archives (schema in the
+ * README). The top-level fields are the lowest-scoring tenant's (the only one's, with one), `passed`
+ * is every tenant's, and `tenants` has one object per tenant.
+ */
+export function reportJson(run: RunReport, published: Published): string {
+  const report = lowest(run)
+  const document = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    ...(report ? tenantFields(report) : UNREAD_FIELDS),
+    passed: runPassed(run),
+    enforced: run.context.enforced,
+    tenant: report?.tenant ?? '',
+    cloud: run.context.cloud,
+    region: run.context.region ?? null,
+    apiHost: run.context.apiHost,
+    commentUrl: published.commentUrl ?? null,
+    issueUrl: published.issueUrl ?? null,
+    tenants: run.tenants.slice(0, REPORT_LIST_CAP).map(tenantDocument),
+    tenantsOmitted: Math.max(0, run.tenants.length - REPORT_LIST_CAP)
+  }
+  // JSON.stringify leaves U+2028 and U+2029 as they are; escaped, no line break of any kind reaches the output.
+  return JSON.stringify(document).replace(/[\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16)}`)
+}
+
+/** The per-tenant fields of a tenant that could not be read. */
+const UNREAD_FIELDS = {
+  score: null,
+  time: null,
+  checks: [],
+  checksOmitted: 0,
+  exposureScore: null,
+  exposureLevel: null,
+  previousScore: null,
+  previousTime: null,
+  scoreDelta: null,
+  recommendations: null,
+  exceptedRecommendations: null,
+  deviceGroups: null,
+  deviceGroupsOmitted: null
+}
+
+function tenantDocument(outcome: TenantOutcome): Record<string, unknown> {
+  if (outcome.kind === 'unread') {
+    return { tenant: outcome.tenant, name: outcome.label, ...UNREAD_FIELDS, passed: false, error: capText(outcome.error) }
+  }
+  const { report } = outcome
+  return { tenant: report.tenant, name: report.label, ...tenantFields(report), passed: passed(report) }
+}
+
+/** What report-json says of one tenant read. */
+function tenantFields(report: ScoreReport) {
   const previous = report.history?.previous
   // Failed checks first when the list is cut, so that what failed is always in it.
   const checks =
@@ -66,12 +141,9 @@ export function reportJson(report: ScoreReport, published: Published): string {
       ? [...report.checks.filter(check => !check.passed), ...report.checks.filter(check => check.passed)]
       : report.checks
   const groups = report.deviceGroups?.groups
-  const document = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
+  return {
     score: report.reading.score,
     time: report.reading.time,
-    passed: passed(report),
-    enforced: report.enforced,
     checks: checks.slice(0, REPORT_LIST_CAP).map(check => ({
       input: check.input,
       ...(check.subject === undefined ? {} : { subject: capText(check.subject) }),
@@ -101,16 +173,8 @@ export function reportJson(report: ScoreReport, published: Published): string {
         exposureScore: group.score,
         exposureLevel: exposureLevel(group.score)
       })) ?? null,
-    deviceGroupsOmitted: groups ? Math.max(0, groups.length - REPORT_LIST_CAP) : null,
-    tenant: report.tenant,
-    cloud: report.cloud,
-    region: report.region ?? null,
-    apiHost: report.apiHost,
-    commentUrl: published.commentUrl ?? null,
-    issueUrl: published.issueUrl ?? null
+    deviceGroupsOmitted: groups ? Math.max(0, groups.length - REPORT_LIST_CAP) : null
   }
-  // JSON.stringify leaves U+2028 and U+2029 as they are; escaped, no line break of any kind reaches the output.
-  return JSON.stringify(document).replace(/[\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16)}`)
 }
 
 function capText(text: string): string {

@@ -1,10 +1,10 @@
 import { addSecret, debug, info } from '../log.js'
 import { describeBody, describeShape } from '../net/body.js'
-import type { IdTokenRequest, Settings } from '../config/settings.js'
 import { ServiceError } from '../errors.js'
 import { isRecord, parseJson } from '../json.js'
 import type { Http, HttpResponse } from '../net/http.js'
 import { signClientAssertion } from './certificate.js'
+import type { AppSignIn, IdTokenRequest } from './credentials.js'
 import { decodeJwtClaims } from './jwt.js'
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
@@ -117,34 +117,51 @@ export function describeTokenFailure(response: HttpResponse, assertion?: Present
   return lines.join('\n')
 }
 
-/** Obtains a bearer token for the Defender API by the method the settings chose. */
-export async function acquireAccessToken(settings: Settings, http: Http): Promise<string> {
-  const { credential } = settings
+/**
+ * The job's GitHub ID token, asked for once and shared: every tenant's sign-in presents the same one
+ * (each tenant holds its own federated credential for the same issuer, subject and audience).
+ */
+export type IdTokenSource = () => Promise<string>
+
+export function idTokenSource(app: AppSignIn, http: Http): IdTokenSource {
+  let idToken: Promise<string> | undefined
+  return () => {
+    if (app.credential.method !== 'oidc') {
+      return Promise.reject(new ServiceError('An ID token is asked for only with OIDC sign-in.'))
+    }
+    idToken ??= requestGitHubIdToken(app.credential.idTokenRequest, app.oidcAudience, http)
+    return idToken
+  }
+}
+
+/** Obtains a bearer token for the Defender API of `tenantId` by the method the app signs in with. */
+export async function acquireAccessToken(app: AppSignIn, tenantId: string, http: Http, idToken: IdTokenSource): Promise<string> {
+  const { credential } = app
   switch (credential.method) {
     case 'token':
       info('Signing in: using the bearer token given in access-token.')
       return credential.accessToken
     case 'secret':
-      info(`Signing in: client secret of app ${settings.clientId} in tenant ${settings.tenantId}.`)
-      return requestToken(settings, http, { client_secret: credential.clientSecret })
+      info(`Signing in: client secret of app ${app.clientId} in tenant ${tenantId}.`)
+      return requestToken(app, tenantId, http, { client_secret: credential.clientSecret })
     case 'certificate': {
       const { certificate } = credential
       info(
         `Signing in: certificate ${certificate.certificate.fingerprint256.replace(/:/g, '')} (SHA-256) of app ` +
-          `${settings.clientId} in tenant ${settings.tenantId}.`
+          `${app.clientId} in tenant ${tenantId}.`
       )
-      const assertion = signClientAssertion(certificate, settings.clientId, tokenEndpoint(settings), new Date())
+      const assertion = signClientAssertion(certificate, app.clientId, tokenEndpoint(app.authorityHost, tenantId), new Date())
       addSecret(assertion)
-      return requestToken(settings, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: assertion })
+      return requestToken(app, tenantId, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: assertion })
     }
     case 'oidc': {
-      info(`Signing in: GitHub OIDC federated credential of app ${settings.clientId} in tenant ${settings.tenantId}.`)
-      const idToken = await requestGitHubIdToken(credential.idTokenRequest, settings.oidcAudience, http)
-      const assertion = presentedAssertion(idToken)
+      info(`Signing in: GitHub OIDC federated credential of app ${app.clientId} in tenant ${tenantId}.`)
+      const token = await idToken()
+      const assertion = presentedAssertion(token)
       if (assertion) {
         debug(`GitHub ID token: issuer '${assertion.issuer}', subject '${assertion.subject}', audience '${assertion.audience}'.`)
       }
-      return requestToken(settings, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: idToken }, assertion)
+      return requestToken(app, tenantId, http, { client_assertion_type: ASSERTION_TYPE, client_assertion: token }, assertion)
     }
   }
 }
@@ -177,21 +194,22 @@ async function requestGitHubIdToken(request: IdTokenRequest, audience: string, h
 }
 
 /** Entra ID's v2.0 token endpoint of the tenant; also the `aud` of a certificate assertion. */
-function tokenEndpoint(settings: Settings): string {
-  return `${settings.authorityHost}/${encodeURIComponent(settings.tenantId)}/oauth2/v2.0/token`
+function tokenEndpoint(authorityHost: string, tenantId: string): string {
+  return `${authorityHost}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`
 }
 
 async function requestToken(
-  settings: Settings,
+  app: AppSignIn,
+  tenantId: string,
   http: Http,
   credential: Record<string, string>,
   assertion?: PresentedAssertion
 ): Promise<string> {
-  const url = tokenEndpoint(settings)
+  const url = tokenEndpoint(app.authorityHost, tenantId)
   const form = new URLSearchParams({
     grant_type: 'client_credentials',
-    client_id: settings.clientId,
-    scope: settings.scope,
+    client_id: app.clientId,
+    scope: app.scope,
     ...credential
   })
   const response = await http.send({
@@ -213,5 +231,23 @@ async function requestToken(
     )
   }
   addSecret(token)
+  checkTokenTenant(token, tenantId)
   return token
 }
+
+/**
+ * A token for another tenant would read another tenant's score under this one's name: when the
+ * tenant is given by ID and the token says whose it is (`tid`), they must agree.
+ * https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference
+ */
+function checkTokenTenant(token: string, tenantId: string): void {
+  const tid = decodeJwtClaims(token)?.['tid']
+  if (GUID.test(tenantId) && typeof tid === 'string' && tid.toLowerCase() !== tenantId.toLowerCase()) {
+    throw new ServiceError(
+      `Entra ID issued a token for tenant ${JSON.stringify(tid).slice(0, 60)}, not for ${tenantId} (the token's tid claim). ` +
+        'Check authority-host and tenant-id; the token was not used.'
+    )
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

@@ -22,30 +22,30 @@ before(async () => {
 describe('settings', () => {
   it('reads the defaults as OIDC with no gate', () => {
     const parsed = settings({})
-    assert.equal(parsed.credential.method, 'oidc')
-    assert.equal(parsed.minScore, undefined)
+    assert.equal(parsed.app.credential.method, 'oidc')
+    assert.equal(parsed.tenants[0]?.limits.minScore, undefined)
     assert.equal(parsed.timeoutMs, 30_000)
     assert.equal(parsed.maxRetries, 3)
     assert.equal(parsed.apiUrl, 'https://api.security.microsoft.com')
   })
 
   it('resolves auto: token, then secret, then OIDC', () => {
-    assert.equal(settings({ 'access-token': 'a', 'client-secret': 's' }).credential.method, 'token')
-    assert.equal(settings({ 'client-secret': 's' }).credential.method, 'secret')
-    assert.equal(settings({}).credential.method, 'oidc')
-    assert.equal(settings({ 'auth-method': 'OIDC', 'client-secret': 's' }).credential.method, 'oidc')
+    assert.equal(settings({ 'access-token': 'a', 'client-secret': 's' }).app.credential.method, 'token')
+    assert.equal(settings({ 'client-secret': 's' }).app.credential.method, 'secret')
+    assert.equal(settings({}).app.credential.method, 'oidc')
+    assert.equal(settings({ 'auth-method': 'OIDC', 'client-secret': 's' }).app.credential.method, 'oidc')
   })
 
   it('does not need tenant-id nor client-id with an access token', () => {
     const parsed = settings({ 'access-token': 'a', 'tenant-id': '', 'client-id': '' }, {})
-    assert.equal(parsed.tenantId, '')
-    assert.equal(parsed.clientId, '')
+    assert.equal(parsed.tenants[0]?.id, '')
+    assert.equal(parsed.app.clientId, '')
   })
 
   it('parses thresholds, including fractions', () => {
-    assert.equal(settings({ 'min-score': '400' }).minScore, 400)
-    assert.equal(settings({ 'min-score': '0' }).minScore, 0)
-    assert.equal(settings({ 'min-score': '412.5' }).minScore, 412.5)
+    assert.equal(settings({ 'min-score': '400' }).tenants[0]?.limits.minScore, 400)
+    assert.equal(settings({ 'min-score': '0' }).tenants[0]?.limits.minScore, 0)
+    assert.equal(settings({ 'min-score': '412.5' }).tenants[0]?.limits.minScore, 412.5)
     for (const bad of ['-1', 'abc', '1e3', '40O', 'Infinity', '.5', '5.']) {
       assert.throws(() => settings({ 'min-score': bad }), {
         name: 'ConfigurationError',
@@ -62,7 +62,7 @@ describe('settings', () => {
 
   it('strips a trailing slash and keeps a path prefix of service URLs', () => {
     assert.equal(settings({ 'api-url': 'https://proxy.example.com/defender/' }).apiUrl, 'https://proxy.example.com/defender')
-    assert.equal(settings({ 'authority-host': 'http://127.0.0.1:8080/' }).authorityHost, 'http://127.0.0.1:8080')
+    assert.equal(settings({ 'authority-host': 'http://127.0.0.1:8080/' }).app.authorityHost, 'http://127.0.0.1:8080')
     assert.equal(settings({ 'api-url': 'http://[::1]:9/' }).apiUrl, 'http://[::1]:9')
   })
 
@@ -90,7 +90,7 @@ describe('settings', () => {
 
   it('needs the OIDC environment only when OIDC is the method', () => {
     assert.throws(() => settings({}, {}), /id-token: write/)
-    assert.equal(settings({ 'client-secret': 's' }, {}).credential.method, 'secret')
+    assert.equal(settings({ 'client-secret': 's' }, {}).app.credential.method, 'secret')
   })
 })
 
@@ -101,10 +101,10 @@ describe('settings for clouds and certificates', () => {
   it('takes hosts and scope from the cloud, each overridable', () => {
     const gov = parse({ cloud: 'gcc-high' })
     assert.equal(gov.apiUrl, 'https://api-gov.securitycenter.microsoft.us')
-    assert.equal(gov.authorityHost, 'https://login.microsoftonline.us')
-    assert.equal(gov.scope, 'https://api-gov.securitycenter.microsoft.us/.default')
+    assert.equal(gov.app.authorityHost, 'https://login.microsoftonline.us')
+    assert.equal(gov.app.scope, 'https://api-gov.securitycenter.microsoft.us/.default')
     const overridden = parse({ cloud: 'dod', scope: 'https://api.securitycenter.microsoft.us/.default' })
-    assert.equal(overridden.scope, 'https://api.securitycenter.microsoft.us/.default')
+    assert.equal(overridden.app.scope, 'https://api.securitycenter.microsoft.us/.default')
     assert.equal(overridden.apiUrl, 'https://api-gov.securitycenter.microsoft.us')
     assert.equal(parse({ region: 'eu', 'api-url': 'https://example.com' }).apiUrl, 'https://example.com')
     assert.equal(parse({ cloud: '' }).cloud, 'commercial')
@@ -126,8 +126,8 @@ describe('settings for clouds and certificates', () => {
   })
 
   it('prefers the certificate over the secret in auto, and needs one for auth-method certificate', () => {
-    assert.equal(parse({ 'client-certificate': pair.keyPem + pair.certificatePem }).credential.method, 'certificate')
-    assert.equal(parse({ 'client-certificate': pair.keyPem + pair.certificatePem, 'access-token': 't' }).credential.method, 'token')
+    assert.equal(parse({ 'client-certificate': pair.keyPem + pair.certificatePem }).app.credential.method, 'certificate')
+    assert.equal(parse({ 'client-certificate': pair.keyPem + pair.certificatePem, 'access-token': 't' }).app.credential.method, 'token')
     assert.throws(
       () => parse({ 'auth-method': 'certificate' }),
       /^ConfigurationError: auth-method is 'certificate' but client-certificate is empty/

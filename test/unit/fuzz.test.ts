@@ -98,13 +98,18 @@ describe('fuzzing input parsing', () => {
     fc.assert(
       fc.property(fc.oneof(anyText, fc.double({ min: 0, noNaN: true }).map(String)), value => {
         const outcome = typedOutcome(
-          () => parseSettings(rawInputs({ 'client-secret': 's', 'min-score': value, 'max-drop': value }), ENV, NOW),
+          () =>
+            parseSettings(
+              rawInputs({ 'client-secret': 's', 'min-score': value, 'max-drop': value, 'history-file': 'history.jsonl' }),
+              ENV,
+              NOW
+            ),
           ConfigurationError
         )
         if ('value' in outcome && value !== '') {
-          assert.ok(Number.isFinite(outcome.value.minScore) && (outcome.value.minScore ?? -1) >= 0)
-          assert.equal(outcome.value.minScore, Number(value))
-          assert.equal(outcome.value.maxDrop, Number(value))
+          assert.ok(Number.isFinite(outcome.value.tenants[0]?.limits.minScore) && (outcome.value.tenants[0]?.limits.minScore ?? -1) >= 0)
+          assert.equal(outcome.value.tenants[0]?.limits.minScore, Number(value))
+          assert.equal(outcome.value.tenants[0]?.limits.maxDrop, Number(value))
         }
       }),
       { numRuns: RUNS }
@@ -134,7 +139,7 @@ describe('fuzzing input parsing', () => {
           ConfigurationError
         )
         if ('value' in outcome && value !== '') {
-          for (const accepted of [outcome.value.apiUrl, outcome.value.authorityHost]) {
+          for (const accepted of [outcome.value.apiUrl, outcome.value.app.authorityHost]) {
             const url = new URL(accepted)
             assert.ok(url.protocol === 'https:' || /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname), accepted)
             assert.equal(url.username + url.password + url.search + url.hash, '')
@@ -152,7 +157,7 @@ describe('fuzzing input parsing', () => {
           ConfigurationError
         )
         if ('value' in outcome) {
-          assert.match(outcome.value.tenantId, /^[0-9a-z.-]+$/i)
+          assert.match(outcome.value.tenants[0]?.id, /^[0-9a-z.-]+$/i)
         } else {
           assert.match(outcome.error.message, /tenant-id/)
         }

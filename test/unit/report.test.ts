@@ -1,18 +1,18 @@
 /** The report and its renderings: outputs, summary, comment, badge. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { badgeSpec, type ScoreReport } from '../../src/report/model.js'
+import { badgeSpec, type RunReport, type ScoreReport } from '../../src/report/model.js'
 import {
   inlineText,
   issueTitle,
   MAX_COMMENT_CHARS,
   MAX_TITLE_CHARS,
-  renderComment,
-  renderSummary,
+  renderComment as renderRunComment,
+  renderSummary as renderRunSummary,
   sparkline,
-  trackingIssueContent
+  trackingIssueContent as tenantIssueContent
 } from '../../src/report/markdown.js'
-import { reportJson, reportOutputs } from '../../src/report/outputs.js'
+import { reportJson as runReportJson, reportOutputs as runReportOutputs, type Published } from '../../src/report/outputs.js'
 import { staticBadgeUrl } from '../../src/report/badge.js'
 
 const report: ScoreReport = {
@@ -24,11 +24,25 @@ const report: ScoreReport = {
   checks: [{ input: 'min-score', limit: 400, value: 340, passed: false, message: 'below' }],
   enforced: true,
   tenant: 'contoso.onmicrosoft.com',
+  label: 'contoso.onmicrosoft.com',
   cloud: 'commercial',
   region: undefined,
   apiHost: 'api.securitycenter.microsoft.com',
   authMethod: 'secret'
 }
+
+/** A run of one tenant: what the renderers take. */
+function one(tenant: ScoreReport): RunReport {
+  const { enforced, cloud, region, apiHost, authMethod } = tenant
+  return { context: { enforced, cloud, region, apiHost, authMethod }, tenants: [{ kind: 'read', report: tenant }] }
+}
+const renderSummary = (tenant: ScoreReport, maxBytes?: number) => renderRunSummary(one(tenant), maxBytes)
+const renderComment = (tenant: ScoreReport, runUrl: string | undefined, maxChars?: number) =>
+  renderRunComment(one(tenant), runUrl, maxChars)
+const reportOutputs = (tenant: ScoreReport, published: Published) => runReportOutputs(one(tenant), published)
+const reportJson = (tenant: ScoreReport, published: Published) => runReportJson(one(tenant), published)
+const trackingIssueContent = (tenant: ScoreReport, runUrl: string | undefined) =>
+  tenantIssueContent({ kind: 'read', report: tenant }, runUrl)
 
 describe('report', () => {
   it('renders outputs', () => {
@@ -44,7 +58,8 @@ describe('report', () => {
       'badge-json': '{"schemaVersion":1,"label":"device secure score","message":"340","color":"red"}',
       'comment-url': 'https://github.com/o/r/pull/1#issuecomment-2',
       'issue-url': '',
-      'report-json': reportJson(report, { commentUrl: 'https://github.com/o/r/pull/1#issuecomment-2' })
+      'report-json': reportJson(report, { commentUrl: 'https://github.com/o/r/pull/1#issuecomment-2' }),
+      'failed-tenants': 'contoso.onmicrosoft.com'
     })
     const unchecked = reportOutputs({ ...report, checks: [] }, {})
     assert.equal(unchecked['min-score'], '')

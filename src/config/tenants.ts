@@ -1,0 +1,135 @@
+/**
+ * tenant-id: one tenant, or several, one per line (commas also separate). A line is a tenant ID or
+ * verified domain, then `key=value` settings separated by spaces, a value in double quotes when it has
+ * spaces: `name` (the label shown instead of the ID) and per-tenant limits overriding the inputs of
+ * the same name.
+ *
+ *   contoso.onmicrosoft.com name="Contoso Ltd" min-score=450
+ *   11111111-2222-3333-4444-555555555555 name=Fabrikam
+ */
+import { ConfigurationError } from '../errors.js'
+import type { TenantLimits, TenantSettings } from './settings.js'
+
+/** The limit keys a line may set, and the field each overrides. */
+export const TENANT_LIMIT_KEYS: Readonly<Record<string, keyof TenantLimits>> = {
+  'min-score': 'minScore',
+  'max-exposure-score': 'maxExposureScore',
+  'max-drop': 'maxDrop',
+  'max-device-group-exposure-score': 'maxDeviceGroupExposureScore'
+}
+
+const MAX_NAME_CHARS = 100
+
+/** One line of tenant-id as written: the tenant, and its settings as text. */
+export interface TenantLine {
+  /** 1-based, for messages. */
+  number: number
+  text: string
+  id: string
+  settings: Map<string, string>
+}
+
+/**
+ * Splits tenant-id into lines (at line breaks, and at commas outside double quotes) and each line
+ * into the tenant and its `key=value` settings. Throws {@link ConfigurationError} naming the line.
+ */
+export function splitTenantLines(value: string): TenantLine[] {
+  const entries: string[] = []
+  let current = ''
+  let quoted = false
+  for (const character of value) {
+    if (character === '"') quoted = !quoted
+    if (!quoted && (character === '\n' || character === '\r' || character === ',')) {
+      entries.push(current)
+      current = ''
+    } else {
+      current += character
+    }
+  }
+  entries.push(current)
+  return entries
+    .map(text => text.trim())
+    .filter(text => text.length > 0)
+    .map((text, index) => parseLine(text, index + 1))
+}
+
+function parseLine(text: string, number: number): TenantLine {
+  const tokens = [...text.matchAll(/([^\s"=]+)=("([^"]*)"?|[^\s"]*)|"[^"]*"?|\S+/g)]
+  const [first, ...rest] = tokens
+  const id = first?.[0] ?? ''
+  const settings = new Map<string, string>()
+  const invalid = (why: string) => new ConfigurationError(`Invalid tenant-id line ${number} '${text}': ${why}`)
+  if (first?.[1] !== undefined) {
+    throw invalid('it must start with the tenant ID or a verified domain, then key=value settings.')
+  }
+  for (const token of rest) {
+    const [whole, key, raw, inQuotes] = token
+    if (key === undefined || raw === undefined) {
+      throw invalid(`'${whole}' is not a key=value setting. Expected settings such as name="Contoso Ltd" min-score=450.`)
+    }
+    if (raw.startsWith('"') && (raw.length < 2 || !raw.endsWith('"'))) {
+      throw invalid(`the value of ${key} has no closing double quote.`)
+    }
+    if (settings.has(key)) {
+      throw invalid(`${key} is set twice.`)
+    }
+    settings.set(key, inQuotes ?? raw)
+  }
+  return { number, text, id, settings }
+}
+
+/**
+ * The tenants of tenant-id, each with its label and limits: `defaults` are the run-wide inputs, a
+ * line's settings override them. `validId` says whether a tenant ID or domain is well formed.
+ */
+export function parseTenants(
+  value: string,
+  defaults: TenantLimits,
+  validId: (id: string) => boolean,
+  parseLimit: (name: string, value: string) => number | undefined
+): TenantSettings[] {
+  const seen = new Map<string, number>()
+  return splitTenantLines(value).map(line => {
+    const invalid = (why: string) => new ConfigurationError(`Invalid tenant-id line ${line.number} '${line.text}': ${why}`)
+    if (!validId(line.id)) {
+      throw invalid(
+        `'${line.id}' is not a tenant. Expected a directory (tenant) ID, a GUID such as 00000000-0000-0000-0000-000000000000, ` +
+          'or a verified domain such as contoso.onmicrosoft.com, then optional key=value settings.'
+      )
+    }
+    const key = line.id.toLowerCase()
+    const earlier = seen.get(key)
+    if (earlier !== undefined) {
+      throw invalid(`the tenant is already on line ${earlier}; list each tenant once.`)
+    }
+    seen.set(key, line.number)
+    const limits = { ...defaults }
+    let label = line.id
+    for (const [name, text] of line.settings) {
+      if (name === 'name') {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: a label with control characters could forge log lines.
+        if (text.length === 0 || text.length > MAX_NAME_CHARS || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(text)) {
+          throw invalid(`name must be 1 to ${MAX_NAME_CHARS} characters without control characters.`)
+        }
+        label = text
+        continue
+      }
+      const field = TENANT_LIMIT_KEYS[name]
+      if (field === undefined) {
+        throw invalid(`unknown setting '${name}'. Expected name, ${Object.keys(TENANT_LIMIT_KEYS).join(', ')}.`)
+      }
+      try {
+        limits[field] = parseLimit(name, text)
+      } catch (error) {
+        throw invalid(error instanceof Error ? error.message : String(error))
+      }
+    }
+    const labelKey = `label:${label.toLowerCase()}`
+    const named = seen.get(labelKey)
+    if (named !== undefined && named !== line.number) {
+      throw invalid(`the label '${label}' is already used on line ${named}; give each tenant its own name.`)
+    }
+    seen.set(labelKey, line.number)
+    return { id: line.id, label, limits }
+  })
+}

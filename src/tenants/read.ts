@@ -1,0 +1,56 @@
+/**
+ * One tenant's reading: sign in to it and read what the run asks of the Defender API. Never throws
+ * for the tenant's own problem (no consent, a refused credential, a timeout, throttling past the
+ * retries): that is the tenant's outcome, and the other tenants are still read.
+ */
+import type { TenantSettings } from '../config/settings.js'
+import type { DefenderReadings } from '../defender/answers.js'
+import { readDefender, type DefenderRequest } from '../defender/api.js'
+import { aboutTenant } from '../log.js'
+import type { Http } from '../net/http.js'
+import type { AppSignIn } from '../signin/credentials.js'
+import { acquireAccessToken, type IdTokenSource } from '../signin/entra.js'
+import { mapBounded } from './pool.js'
+
+/**
+ * Tenants read at once. Each has its own throttling budget at Microsoft (per app and tenant), so the
+ * bound is for the runner: 200 tenants open at most this many sign-ins, each followed by its reads
+ * (up to 4 requests at once), not 200 x 4 sockets.
+ */
+export const TENANT_CONCURRENCY = 10
+
+/** What every tenant is read with. */
+export interface TenantReader {
+  app: AppSignIn
+  http: Http
+  idToken: IdTokenSource
+  /** What to read; which extras a check depends on comes from each tenant's limits. */
+  defender: Omit<DefenderRequest, 'exposureChecked' | 'deviceGroupsChecked'>
+}
+
+export type TenantReading =
+  | { kind: 'read'; tenant: TenantSettings; readings: DefenderReadings }
+  | { kind: 'unread'; tenant: TenantSettings; error: unknown }
+
+/** Reads one tenant. */
+export async function readTenant(tenant: TenantSettings, reader: TenantReader): Promise<TenantReading> {
+  try {
+    const token = await acquireAccessToken(reader.app, tenant.id, reader.http, reader.idToken)
+    const request: DefenderRequest = {
+      ...reader.defender,
+      exposureChecked: tenant.limits.maxExposureScore !== undefined,
+      deviceGroupsChecked: tenant.limits.maxDeviceGroupExposureScore !== undefined
+    }
+    return { kind: 'read', tenant, readings: await readDefender(reader.http, request, token) }
+  } catch (error) {
+    return { kind: 'unread', tenant, error }
+  }
+}
+
+/** Reads every tenant, {@link TENANT_CONCURRENCY} at a time; with several, each log line names its tenant. */
+export function readTenants(tenants: TenantSettings[], reader: TenantReader): Promise<TenantReading[]> {
+  if (tenants.length === 1) {
+    return mapBounded(tenants, 1, tenant => readTenant(tenant, reader))
+  }
+  return mapBounded(tenants, TENANT_CONCURRENCY, tenant => aboutTenant(tenant.label, () => readTenant(tenant, reader)))
+}
