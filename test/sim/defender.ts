@@ -21,25 +21,32 @@ export function answerDefender(sim: Simulator, request: IncomingMessage, url: UR
   if (!grant || grant.audience !== resourceOfApiHost(request.headers.host ?? '')) {
     return json(401, { error: { code: 'Unauthorized', message: 'Authorization has been denied for this request.', target: requestId } })
   }
+  // The API answers from the tenant the token was issued in.
+  const data = sim.tenantData(grant.tenant)
+  if (!data) {
+    return json(401, {
+      error: { code: 'Unauthorized', message: 'The tenant of this token has no Defender for Endpoint.', target: requestId }
+    })
+  }
   const endpoints: Record<string, { role: string; body: () => unknown }> = {
     [SCORE_PATH]: {
       role: 'Score.Read.All',
-      body: () => ({ '@odata.context': `${url.origin}/api/$metadata#ConfigurationScore/$entity`, time: apiTime(), ...sim.score })
+      body: () => ({ '@odata.context': `${url.origin}/api/$metadata#ConfigurationScore/$entity`, time: apiTime(), ...data.score })
     },
     [EXPOSURE_PATH]: {
       role: 'Score.Read.All',
-      body: () => ({ '@odata.context': `${url.origin}/api/$metadata#ExposureScore/$entity`, time: apiTime(), ...sim.exposure })
+      body: () => ({ '@odata.context': `${url.origin}/api/$metadata#ExposureScore/$entity`, time: apiTime(), ...data.exposure })
     },
     [DEVICE_GROUPS_PATH]: {
       role: 'Score.Read.All',
       body: () => ({
         '@odata.context': `${url.origin}/api/$metadata#ExposureScore`,
-        value: sim.deviceGroups.map(group => (typeof group === 'object' && group !== null ? { time: apiTime(), ...group } : group))
+        value: data.deviceGroups.map(group => (typeof group === 'object' && group !== null ? { time: apiTime(), ...group } : group))
       })
     },
     [RECOMMENDATIONS_PATH]: {
       role: 'SecurityRecommendation.Read.All',
-      body: () => ({ '@odata.context': `${url.origin}/api/$metadata#Recommendations`, value: sim.recommendations })
+      body: () => ({ '@odata.context': `${url.origin}/api/$metadata#Recommendations`, value: data.recommendations })
     }
   }
   const endpoint = endpoints[url.pathname]

@@ -29,7 +29,8 @@ export function answerToken(sim: Simulator, request: IncomingMessage, url: URL, 
     return json(404, { error: 'not_found' })
   }
   const tenant = decodeURIComponent(match[1] ?? '')
-  if (tenant !== sim.tenantId && tenant.toLowerCase() !== sim.tenantDomain) {
+  const directory = sim.tenantNamed(tenant)
+  if (!directory) {
     return aadError(
       400,
       'invalid_request',
@@ -43,7 +44,8 @@ export function answerToken(sim: Simulator, request: IncomingMessage, url: URL, 
   if (form['grant_type'] !== 'client_credentials') {
     return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.')
   }
-  const app = form['client_id'] === sim.app.clientId ? sim.app : undefined
+  // Without admin consent in a customer tenant, the app has no service principal there: Entra does not know it.
+  const app = form['client_id'] === sim.app.clientId && directory.consented ? sim.app : undefined
   if (!app) {
     return aadError(
       400,
@@ -76,7 +78,7 @@ export function answerToken(sim: Simulator, request: IncomingMessage, url: URL, 
   if (credentialError) {
     return credentialError
   }
-  const accessToken = sim.issueAccessToken(app.roles, audience)
+  const accessToken = sim.issueAccessToken(directory.roles, audience, directory.id)
   return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken })
 }
 

@@ -87,6 +87,25 @@ export interface Throttle {
   retryAfter: boolean
 }
 
+/**
+ * A customer tenant of a multi-tenant app (the partner pattern): its own score and extras, and
+ * whether its administrator consented to the app (without, Entra answers AADSTS700016, as for an app
+ * it does not know), with which permissions.
+ */
+export interface SimTenant {
+  id: string
+  domain: string
+  consented: boolean
+  roles: string[]
+  score: ScoreState
+  exposure: ScoreState
+  deviceGroups: unknown[]
+  recommendations: unknown[]
+}
+
+/** What the Defender API reports for a tenant: the primary tenant's fields on the simulator, or a customer tenant's. */
+export type TenantData = Pick<SimTenant, 'score' | 'exposure' | 'deviceGroups' | 'recommendations'>
+
 export interface ScoreState {
   score: unknown
   time?: unknown
@@ -208,7 +227,9 @@ export class Simulator {
   readonly oidcRequestToken = `${PLANTED}-runner-bearer-${randomBytes(12).toString('base64url')}`
 
   readonly issuerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  readonly issuedTokens = new Map<string, { clientId: string; audience: string; roles: string[] }>()
+  readonly issuedTokens = new Map<string, { clientId: string; audience: string; roles: string[]; tenant: string }>()
+  /** Customer tenants besides the primary one, by ID. */
+  readonly customerTenants = new Map<string, SimTenant>()
   private readonly servers: Server[] = []
   private readonly ports = new Map<ServiceName, number>()
   readonly seenAssertionIds = new Set<string>()
@@ -250,9 +271,11 @@ export class Simulator {
   }
 
   /** A token the Defender API accepts, as if the user had obtained it elsewhere. */
-  issueAccessToken(roles: string[] = this.app.roles, audience = DEFENDER_RESOURCE): string {
-    const token = `${PLANTED}-token.${randomBytes(24).toString('base64url')}`
-    this.issuedTokens.set(token, { clientId: this.app.clientId, audience, roles })
+  issueAccessToken(roles: string[] = this.app.roles, audience = DEFENDER_RESOURCE, tenant: string = this.tenantId): string {
+    // Three parts like Entra's tokens, so that the action can read `tid` from the claims; the first carries the plant.
+    const claims = encodeJson({ aud: audience, tid: tenant, roles, appid: this.app.clientId })
+    const token = `${PLANTED}-token.${claims}.${randomBytes(24).toString('base64url')}`
+    this.issuedTokens.set(token, { clientId: this.app.clientId, audience, roles, tenant })
     this.issuedSecrets.push(token)
     return token
   }
@@ -266,6 +289,37 @@ export class Simulator {
     const signature = createSign('RSA-SHA256').update(signingInput).sign(key).toString('base64url')
     this.issuedSecrets.push(`${signingInput}.${signature}`, signature)
     return `${signingInput}.${signature}`
+  }
+
+  /** Adds a customer tenant that consented to the app with its permissions, reporting `score`. */
+  addTenant(id: string, domain: string, score: number, changes: Partial<SimTenant> = {}): SimTenant {
+    const tenant: SimTenant = {
+      id,
+      domain,
+      consented: true,
+      roles: [...this.app.roles],
+      score: { score },
+      exposure: { score: 30 },
+      deviceGroups: [],
+      recommendations: [],
+      ...changes
+    }
+    this.customerTenants.set(id, tenant)
+    return tenant
+  }
+
+  /** The tenant an ID or a verified domain names; undefined when the simulator has none. */
+  tenantNamed(name: string): { id: string; consented: boolean; roles: string[] } | undefined {
+    const lower = name.toLowerCase()
+    if (lower === this.tenantId || lower === this.tenantDomain) {
+      return { id: this.tenantId, consented: true, roles: this.app.roles }
+    }
+    return [...this.customerTenants.values()].find(tenant => tenant.id === lower || tenant.domain === lower)
+  }
+
+  /** What the Defender API reports for the tenant a token was issued in. */
+  tenantData(id: string): TenantData | undefined {
+    return id === this.tenantId ? this : this.customerTenants.get(id)
   }
 
   requestsTo(service: ServiceName, path?: string): RecordedRequest[] {

@@ -276,3 +276,33 @@ describe('report bounds', () => {
     assert.equal(document.checksOmitted, 0)
   })
 })
+
+describe('many tenants', () => {
+  const tenants = (count: number, label: (index: number) => string): RunReport => ({
+    context: one(report).context,
+    tenants: Array.from({ length: count }, (_, index) => ({
+      kind: 'read' as const,
+      report: {
+        ...report,
+        tenant: `t${index}.example.com`,
+        label: label(index),
+        reading: { score: 300 + index, time: report.reading.time }
+      }
+    }))
+  })
+
+  it('with 500 tenants the summary stays under 1 MiB and the comment under 65,536 characters, the table kept', () => {
+    const run = tenants(500, index => `Customer ${index} ${'x'.repeat(20)}`)
+    const summary = renderRunSummary(run)
+    assert.ok(Buffer.byteLength(summary) <= 1024 * 1024, `${Buffer.byteLength(summary)} bytes`)
+    const comment = renderRunComment(run, 'https://github.com/o/r/actions/runs/1')
+    assert.ok(comment.length <= MAX_COMMENT_CHARS, `${comment.length} characters`)
+    assert.equal(comment.split('\n').filter(line => line.startsWith('| Customer ')).length, 500, 'every tenant has its row')
+    assert.match(comment, /Details of \d+ more tenants left out to fit GitHub's limit on the length; the job summary of the run has them\./)
+  })
+
+  it('names in a details summary cannot open a tag', () => {
+    const summary = renderRunSummary(tenants(2, index => `<img src=x>${index}`))
+    assert.match(summary, /<summary>&lt;img src=x&gt;0<\/summary>/)
+  })
+})

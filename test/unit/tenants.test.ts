@@ -1,0 +1,78 @@
+/** tenant-id's lines, and reading tenants a bounded number at a time. */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ConfigurationError } from '../../src/errors.js'
+import { parseTenants, splitTenantLines } from '../../src/config/tenants.js'
+import { mapBounded } from '../../src/tenants/pool.js'
+
+const NONE = { minScore: undefined, maxExposureScore: undefined, maxDrop: undefined, maxDeviceGroupExposureScore: undefined }
+const valid = (id: string) => /^[a-z0-9.-]+$/i.test(id)
+const number = (name: string, text: string) => {
+  if (!/^\d+(\.\d+)?$/.test(text)) throw new ConfigurationError(`Invalid ${name} '${text}'.`)
+  return Number(text)
+}
+
+describe('tenant-id lines', () => {
+  it('splits at line breaks and at commas outside quotes; a quoted name keeps its spaces and commas', () => {
+    const lines = splitTenantLines('a.com name="Contoso, Ltd" min-score=450\r\n\n b.com , c.com name=Fabrikam')
+    assert.deepEqual(
+      lines.map(line => [line.id, Object.fromEntries(line.settings)]),
+      [
+        ['a.com', { name: 'Contoso, Ltd', 'min-score': '450' }],
+        ['b.com', {}],
+        ['c.com', { name: 'Fabrikam' }]
+      ]
+    )
+  })
+
+  it('gives each tenant its label and its limits over the inputs', () => {
+    const tenants = parseTenants('a.com name="Contoso Ltd" max-drop=5\nb.com', { ...NONE, minScore: 400 }, valid, number)
+    assert.deepEqual(tenants, [
+      { id: 'a.com', label: 'Contoso Ltd', limits: { ...NONE, minScore: 400, maxDrop: 5 } },
+      { id: 'b.com', label: 'b.com', limits: { ...NONE, minScore: 400 } }
+    ])
+  })
+
+  it('refuses, naming the line: an unknown key, a bad value, an open quote, a repeated tenant or name, a bad tenant', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['a.com colour=red', /^Invalid tenant-id line 1 'a\.com colour=red': unknown setting 'colour'/],
+      ['a.com\nb.com min-score=x', /^Invalid tenant-id line 2 'b\.com min-score=x': Invalid min-score 'x'\.$/],
+      ['a.com name="Contoso', /^Invalid tenant-id line 1 .*: the value of name has no closing double quote\.$/],
+      ['a.com\nA.com', /^Invalid tenant-id line 2 'A\.com': the tenant is already on line 1/],
+      ['a.com name=X\nb.com name=x', /^Invalid tenant-id line 2 'b\.com name=x': the label 'x' is already used on line 1/],
+      ['a.com name=X name=Y', /name is set twice/],
+      ['a.com stray', /'stray' is not a key=value setting/],
+      ['not_a_tenant! name=x', /'not_a_tenant!' is not a tenant/]
+    ]
+    for (const [value, message] of cases) {
+      assert.throws(
+        () => parseTenants(value, NONE, valid, number),
+        (error: unknown) => error instanceof ConfigurationError && message.test(error.message),
+        value
+      )
+    }
+  })
+})
+
+describe('bounded concurrency', () => {
+  it('keeps at most the limit under way, and the results in order', async () => {
+    let running = 0
+    let most = 0
+    const results = await mapBounded(
+      Array.from({ length: 25 }, (_, index) => index),
+      4,
+      async index => {
+        running++
+        most = Math.max(most, running)
+        await new Promise(resolve => setImmediate(resolve))
+        running--
+        return index * 2
+      }
+    )
+    assert.equal(most, 4)
+    assert.deepEqual(
+      results,
+      Array.from({ length: 25 }, (_, index) => index * 2)
+    )
+  })
+})
