@@ -159,6 +159,11 @@ function parseTenantInput(value: string, required: boolean, method: AuthMethod, 
     return [{ id, label: id, limits: defaults }]
   }
   const tenants = parseTenants(value, defaults, TENANT_ID.valid, (name, text) => parseOptionalNumber(name as InputName, text, 400))
+  if (tenants.length === 0) {
+    // Only separators: as empty as no tenant-id at all.
+    const id = parseAppIdentifier(TENANT_ID, '', required, method)
+    return [{ id, label: id, limits: defaults }]
+  }
   if (tenants.length > 1 && method === 'token') {
     throw new ConfigurationError(
       `tenant-id lists ${tenants.length} tenants, but auth-method 'token' uses one access token, which is for one tenant. ` +

@@ -561,8 +561,8 @@ export function inlineText(text: string, maxChars = MAX_CELL_CHARS): string {
       .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
       .replace(/[\\`*_{}[\]()<>|!~&#$]/g, character => `\\${character}`)
       .replace(/@/g, '@\u200b')
-      // #1, owner/repo#2 and GH-3 would link, and put a cross-reference on that issue's timeline.
-      .replace(/#(?=[\p{L}\p{N}])/gu, '#\u200b')
+      // #1, owner/repo#2 and GH-3 would link, and put a cross-reference on that issue's timeline (references are numbers).
+      .replace(/#(?=\d)/g, '#\u200b')
       .replace(/\b(GH)-(?=\d)/gi, '$1\u200b-')
       .replace(/:\/\//g, ':\u200b//')
       .replace(/(w)(ww\.)/gi, '$1\u200b$2')

@@ -333,7 +333,9 @@ async function manyTenants(count: number): Promise<{ wallMs: Stats; rssMiB: numb
           const ids = Array.from({ length: count - 1 }, (_, tenant) => `00000000-0000-4000-8000-${String(tenant).padStart(12, '0')}`)
           for (const id of ids) sim.addTenant(id, `t${id.slice(-6)}.example.com`, 300 + (Number(id.slice(-3)) % 100))
           const run: RunOptions = { inputs: { ...secretInputs(sim), 'tenant-id': [sim.tenantId, ...ids].join('\n'), 'min-score': '100' } }
-          samples.push(await timeAction({ ...run, workspace: workDir, nodeArgs: ['--import', RSS_PROBE], env: { BENCH_RSS_FILE: rssFile } }))
+          samples.push(
+            await timeAction({ ...run, workspace: workDir, nodeArgs: ['--import', RSS_PROBE], env: { BENCH_RSS_FILE: rssFile } })
+          )
           rss = Math.max(rss, Number(await readFile(rssFile, 'utf8')) / 1024)
         },
         { latencyMs }
