@@ -1,54 +1,25 @@
-import * as core from '@actions/core'
 import { readSettings } from './config/inputs.js'
-import type { Settings } from './config/settings.js'
 import { failureMessage, isExpectedFailure } from './errors.js'
-import { formatPoints } from './format.js'
-import { upsertPullRequestComment } from './github/pull-request.js'
-import { trackFailures } from './github/tracking-issue.js'
-import { recordOnBranch } from './history/branch-store.js'
-import { recordInFile } from './history/file-store.js'
-import { historyEntryOf, viewHistory, type EarlierReadings, type HistoryEntry, type HistoryRecord } from './history/history.js'
-import { debug, fail, info, warning } from './log.js'
+import { debug, fail } from './log.js'
 import { Http } from './net/http.js'
 import { DEFAULT_BACKOFF } from './net/retry.js'
-import { badgeFileName, writeBadge } from './report/badge.js'
-import { CHART_READINGS } from './report/chart.js'
-import { checkMessages, outcomeMessage, renderComment, renderSummary, trackingIssueContent, worstFirst } from './report/markdown.js'
-import {
-  buildReport,
-  commentMarker,
-  labelOf,
-  passed,
-  runBadgeSpec,
-  runPassed,
-  tenantBadgeSpec,
-  type RunContext,
-  type RunReport,
-  type TenantOutcome
-} from './report/model.js'
-import { reportOutputs, type Published } from './report/outputs.js'
 import { idTokenSource } from './signin/entra.js'
-import { readTenants, type TenantReading } from './tenants/read.js'
-
-/** Readings the trend shows (chart and table), this run's included. */
-const RECENT_READINGS = CHART_READINGS
+import { readTenants } from './tenants/read.js'
 
 /**
- * A run: read the settings, read every tenant (sign in, the score and the extras asked for), record
- * the readings in the history, build the report, publish what was asked for (badge, pull-request
- * comment, tracking issues), set the outputs and write the summary, and let the checks decide the
- * step's outcome.
+ * A run: read the settings, read every tenant (sign in, the score and the extras asked for), then
+ * record the readings in the history, build the report, publish what was asked for (badge,
+ * pull-request comment, tracking issues), set the outputs and write the summary, and let the checks
+ * decide the step's outcome (./conclude.ts).
  */
 export async function run(): Promise<void> {
   let http: Http | undefined
-  let github: Http | undefined
-  let stopGitHubWatch = (): void => undefined
   try {
     const settings = readSettings()
     const policy = { maxRetries: settings.maxRetries, ...DEFAULT_BACKOFF }
     const microsoft = new Http(settings.timeoutMs, policy)
     http = microsoft
-    const readings = await readTenants(settings.tenants, {
+    const reading = readTenants(settings.tenants, {
       app: settings.app,
       http: microsoft,
       idToken: idTokenSource(settings.app, microsoft),
@@ -59,210 +30,21 @@ export async function run(): Promise<void> {
         recommendations: settings.recommendations
       }
     })
+    // Loaded while the first requests are on the network: its compile time is off the critical path.
+    const { conclude } = await import('./conclude.js')
+    const readings = await reading
     const [only] = readings
     if (readings.length === 1 && only?.kind === 'unread') {
       // One tenant that cannot be read fails the run as it always has: with its error alone.
       throw only.error
     }
-    // One budget for every call to GitHub's API (history, comment, issues): past it, the verdict is given and the rest is a warning.
-    const githubBudgetMs = settings.timeoutMs * (settings.maxRetries + 1)
-    const githubHttp = new Http(settings.timeoutMs, policy)
-    github = githubHttp
-    stopGitHubWatch = githubHttp.stopAfter(
-      githubBudgetMs,
-      `the run's ${formatPoints(githubBudgetMs / 1000)} s for GitHub's API (timeout-seconds x (max-retries + 1), plus the waits between attempts) ran out`
-    )
-    const history = await recordHistory(settings, readings, githubHttp)
-    const report = buildRunReport(settings, readings, history)
-    const published = await publish(settings, report, githubHttp)
-    await writeRunnerFiles(settings, report, published)
-    concludeChecks(report)
+    await conclude(settings, readings, policy)
   } catch (error) {
     if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
       debug(error.stack)
     }
     fail(failureMessage(error))
   } finally {
-    stopGitHubWatch()
     http?.dispose()
-    github?.dispose()
   }
-}
-
-function buildRunReport(settings: Settings, readings: TenantReading[], history: Map<string, HistoryRecord>): RunReport {
-  const context: RunContext = {
-    enforced: settings.failOnLowScore,
-    cloud: settings.cloud,
-    region: settings.region,
-    apiHost: new URL(settings.apiUrl).host,
-    authMethod: settings.app.credential.method
-  }
-  return {
-    context,
-    tenants: readings.map((reading): TenantOutcome => {
-      const { tenant } = reading
-      if (reading.kind === 'unread') {
-        return { kind: 'unread', tenant: tenant.id, label: tenant.label, error: failureMessage(reading.error) }
-      }
-      return { kind: 'read', report: buildReport(context, tenant, reading.readings, history.get(tenant.id) ?? { kind: 'none' }) }
-    })
-  }
-}
-
-/** Appends one line per tenant read, in one write, and gives each tenant its view of the history. */
-async function recordHistory(settings: Settings, readings: TenantReading[], http: Http): Promise<Map<string, HistoryRecord>> {
-  const views = new Map<string, HistoryRecord>()
-  const store = settings.history
-  const apiHost = new URL(settings.apiUrl).host
-  const current = readings.flatMap(reading =>
-    reading.kind === 'read'
-      ? [{ id: reading.tenant.id, entry: historyEntryOf(reading.readings, reading.tenant.id, apiHost, settings.runKey) }]
-      : []
-  )
-  if (!store || current.length === 0) {
-    return views
-  }
-  const entries = current.map(({ entry }) => entry)
-  const earlier =
-    store.kind === 'file'
-      ? await recordInFile(store.path, settings.workspace, entries)
-      : await recordOnBranch(http, store, entries, commitMessage(entries, settings.runUrl))
-  for (const { id, entry } of current) {
-    views.set(id, viewOf(earlier, entry, current.length === 1 ? 'this tenant' : `tenant ${entry.tenant}`))
-  }
-  return views
-}
-
-function viewOf(earlier: EarlierReadings, current: HistoryEntry, tenant: string): HistoryRecord {
-  if (earlier.kind === 'unavailable') {
-    return earlier
-  }
-  const view = viewHistory(earlier.file.entries, current, RECENT_READINGS)
-  if (view.futureDated > 0) {
-    warning(
-      `The history has ${view.futureDated} reading(s) of ${tenant} dated after this run's (${current.time}); ` +
-        "they are left out of max-drop and the trend. Check the lines, or the runner's clock."
-    )
-  }
-  return { kind: 'read', view }
-}
-
-function commitMessage(entries: HistoryEntry[], runUrl: string | undefined): string {
-  const [first] = entries
-  const what =
-    entries.length === 1 && first
-      ? `Device secure score ${formatPoints(first.score, 'exact')} at ${first.time}`
-      : `Device secure score of ${entries.length} tenants at ${first?.time ?? ''}`
-  return `${what}${runUrl ? `\n\n${runUrl}` : ''}`
-}
-
-/** The optional extras: none of them may fail the run. */
-async function publish(settings: Settings, report: RunReport, http: Http): Promise<Published> {
-  const published: Published = {}
-  if (settings.badgeFile) {
-    published.badgeFile = await writeBadges(settings.badgeFile, settings.workspace, report)
-  }
-  if (settings.pullRequestComment) {
-    published.commentUrl = await upsertPullRequestComment(
-      settings.pullRequestComment,
-      commentMarker(report),
-      renderComment(report, settings.runUrl),
-      http
-    )
-  }
-  if (settings.trackingIssue) {
-    const tenants = worstFirst(report)
-    const urls = await trackFailures(
-      http,
-      settings.trackingIssue,
-      tenants.map(outcome => ({
-        failed: outcome.kind === 'unread' || !passed(outcome.report),
-        content: trackingIssueContent(outcome, settings.runUrl)
-      }))
-    )
-    published.issueUrl = urls.find(url => url !== undefined)
-  }
-  return published
-}
-
-/**
- * The badge: with `{tenant}` in the path, one per tenant (its label made safe for a file name);
- * otherwise one, for the run. Returns the path written (the pattern, for several); undefined when none was.
- */
-async function writeBadges(path: string, workspace: string, report: RunReport): Promise<string | undefined> {
-  const used = new Set<string>()
-  const unique = (name: string): string => {
-    let candidate = name
-    for (let suffix = 2; used.has(candidate.toLowerCase()); suffix++) candidate = `${name}-${suffix}`
-    used.add(candidate.toLowerCase())
-    return candidate
-  }
-  const badges = path.includes('{tenant}')
-    ? report.tenants.map((outcome, index) => ({
-        path: path.replaceAll('{tenant}', unique(badgeFileName(labelOf(outcome), index))),
-        badge: tenantBadgeSpec(outcome)
-      }))
-    : [{ path, badge: runBadgeSpec(report) }]
-  let written = 0
-  for (const badge of badges) {
-    try {
-      await writeBadge(badge.path, workspace, badge.badge)
-      written++
-    } catch (error) {
-      warning(`badge-file could not be written: ${failureMessage(error)}`)
-    }
-  }
-  return written === badges.length ? path : undefined
-}
-
-function concludeChecks(report: RunReport): void {
-  if (runPassed(report)) {
-    info(outcomeMessage(report))
-    return
-  }
-  const several = report.tenants.length > 1
-  const failures = report.tenants.flatMap(outcome => {
-    const prefix = several ? `[${labelOf(outcome)}] ` : ''
-    if (outcome.kind === 'unread') {
-      return [`${prefix}could not be read: ${outcome.error}`]
-    }
-    return checkMessages(outcome.report.checks.filter(check => !check.passed)).map(message => `${prefix}${message}`)
-  })
-  if (report.context.enforced) {
-    fail(failures.join('\n'))
-  } else {
-    warning(`${failures.join('\n')}\nfail-on-low-score is false, so this is a warning.`)
-  }
-}
-
-/**
- * The outputs and the job summary. The verdict comes after them and from the report alone: a runner
- * file that cannot be written is a warning, and never hides it.
- */
-async function writeRunnerFiles(settings: Settings, report: RunReport, published: Published): Promise<void> {
-  await attempt('The outputs could not be set', () => {
-    for (const [name, value] of Object.entries(reportOutputs(report, published))) {
-      core.setOutput(name, value)
-    }
-  })
-  if (settings.jobSummary) {
-    await attempt('The job summary could not be written', () => writeSummary(renderSummary(report)))
-  }
-}
-
-/** Runs `work`; what goes wrong is a warning that starts with `what`. */
-async function attempt(what: string, work: () => unknown): Promise<void> {
-  try {
-    await work()
-  } catch (error) {
-    warning(`${what}: ${failureMessage(error)}`)
-  }
-}
-
-async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env['GITHUB_STEP_SUMMARY']) {
-    info('No job summary written: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
-    return
-  }
-  await core.summary.addRaw(markdown).write()
 }
