@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { addSecret } from '../log.js'
-import { cloudEndpoints, CLOUDS, REGIONS, type Cloud, type Region } from '../defender/clouds.js'
+import { cloudEndpoints, CLOUDS, REGIONS, type Cloud, type Region } from './clouds.js'
 import { ConfigurationError } from '../errors.js'
 import { insideWorkspace } from '../files/workspace.js'
 import { checkServiceUrl } from '../net/url-policy.js'
@@ -8,7 +8,8 @@ import { parseClientCertificate } from '../signin/certificate.js'
 import { parsePullRequestComment, readGitHubTarget, readIdTokenRequest, readRunKey, readRunUrl } from './runner.js'
 import type { DeviceGroupSelection } from '../defender/answers.js'
 import { AUTH_METHODS, type AuthMethod, type AuthMethodInput, type Credential } from '../signin/credentials.js'
-import { DEFAULT_BRANCH_HISTORY_FILE, type HistoryStore, type Settings, type TenantLimits, type TenantSettings } from './settings.js'
+import { DEFAULT_BRANCH_HISTORY_FILE, type HistoryStore, type Settings } from './settings.js'
+import type { Tenant, TenantLimits } from '../tenants/tenant.js'
 import { parseTenants } from './tenants.js'
 
 /** Every input in action.yml; the rest of the code sees only {@link Settings}. */
@@ -150,7 +151,7 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
  * tenant-id: one tenant as before (its errors unchanged), or several lines with settings. Empty only
  * with an access token, which also allows no more than one tenant (a token is for one tenant).
  */
-function parseTenantInput(value: string, required: boolean, method: AuthMethod, defaults: TenantLimits): TenantSettings[] {
+function parseTenantInput(value: string, required: boolean, method: AuthMethod, defaults: TenantLimits): Tenant[] {
   const single = value.trim()
   const firstToken = single.split(/\s/)[0] ?? ''
   if (!/[\s,]/.test(single) || (!/[\n\r,]/.test(single) && !TENANT_ID.valid(firstToken))) {

@@ -6,37 +6,17 @@
  * the few values they use, never this object.
  */
 import type { DeviceGroupSelection } from '../defender/answers.js'
-import type { Cloud, Region } from '../defender/clouds.js'
+import type { Cloud, Region } from './clouds.js'
 import type { GitHubTarget } from '../github/api.js'
 import type { PullRequestCommentTarget } from '../github/pull-request.js'
 import type { AppSignIn } from '../signin/credentials.js'
-
-/** The limits a tenant is checked against; each undefined means no such check. */
-export interface TenantLimits {
-  /** Lowest passing score. */
-  minScore: number | undefined
-  /** Highest passing exposure score (lower is better). */
-  maxExposureScore: number | undefined
-  /** Largest allowed fall of the score since the previous reading. */
-  maxDrop: number | undefined
-  /** Highest passing exposure score of each selected device group. */
-  maxDeviceGroupExposureScore: number | undefined
-}
-
-/** One tenant of the run: a line of tenant-id. */
-export interface TenantSettings {
-  /** Directory (tenant) ID or verified domain; empty only with an access token given without one. */
-  id: string
-  /** What the report and the log call it: its `name`, or its ID. */
-  label: string
-  limits: TenantLimits
-}
+import type { Tenant } from '../tenants/tenant.js'
 
 export interface Settings {
   /** How the app signs in to every tenant (secrets masked as soon as read). */
   app: AppSignIn
   /** The tenants to read, in the order given; one unless tenant-id lists several. */
-  tenants: TenantSettings[]
+  tenants: Tenant[]
   /** The Microsoft cloud, which picks the default hosts and scope. */
   cloud: Cloud
   /** Regional API host of the commercial cloud, if one was asked for. */

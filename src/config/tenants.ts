@@ -8,7 +8,7 @@
  *   11111111-2222-3333-4444-555555555555 name=Fabrikam
  */
 import { ConfigurationError } from '../errors.js'
-import type { TenantLimits, TenantSettings } from './settings.js'
+import type { Tenant, TenantLimits } from '../tenants/tenant.js'
 
 /** The limit keys a line may set, and the field each overrides. */
 export const TENANT_LIMIT_KEYS: Readonly<Record<string, keyof TenantLimits>> = {
@@ -87,7 +87,7 @@ export function parseTenants(
   defaults: TenantLimits,
   validId: (id: string) => boolean,
   parseLimit: (name: string, value: string) => number | undefined
-): TenantSettings[] {
+): Tenant[] {
   const seen = new Map<string, number>()
   return splitTenantLines(value).map(line => {
     const invalid = (why: string) => new ConfigurationError(`Invalid tenant-id line ${line.number} '${line.text}': ${why}`)

@@ -5,10 +5,9 @@
  * not be read.
  */
 import { createHash } from 'node:crypto'
-import type { TenantSettings } from '../config/settings.js'
+import type { Tenant } from '../tenants/tenant.js'
 import type { AuthMethod } from '../signin/credentials.js'
 import type { DefenderReadings, DeviceGroupReadings, Recommendations, ScoreReading } from '../defender/answers.js'
-import type { Cloud, Region } from '../defender/clouds.js'
 import { checksPassed, evaluateChecks, type Check } from '../gate/checks.js'
 import { formatCompared, formatPoints } from '../format.js'
 import type { HistoryRecord, HistoryView } from '../history/history.js'
@@ -29,8 +28,10 @@ export interface ScoreReport {
   tenant: string
   /** What the report and the log call the tenant: its name, or its ID. */
   label: string
-  cloud: Cloud
-  region: Region | undefined
+  /** The Microsoft cloud's name (commercial, gcc, gcc-high, dod). */
+  cloud: string
+  /** The commercial cloud's region, when one was asked for. */
+  region: string | undefined
   /** Host of the Defender API that answered. */
   apiHost: string
   authMethod: AuthMethod
@@ -39,8 +40,10 @@ export interface ScoreReport {
 /** What every tenant's report shares: how the run signs in, where it reads, whether failures fail the step. */
 export interface RunContext {
   enforced: boolean
-  cloud: Cloud
-  region: Region | undefined
+  /** The Microsoft cloud's name (commercial, gcc, gcc-high, dod). */
+  cloud: string
+  /** The commercial cloud's region, when one was asked for. */
+  region: string | undefined
   apiHost: string
   authMethod: AuthMethod
 }
@@ -62,7 +65,7 @@ export interface RunReport {
 }
 
 /** A tenant's report: what was read, what it is compared with, and the verdict of every check. */
-export function buildReport(context: RunContext, tenant: TenantSettings, readings: DefenderReadings, record: HistoryRecord): ScoreReport {
+export function buildReport(context: RunContext, tenant: Tenant, readings: DefenderReadings, record: HistoryRecord): ScoreReport {
   const history = record.kind === 'read' ? record.view : undefined
   const { limits } = tenant
   return {

@@ -3,7 +3,7 @@
  * for the tenant's own problem (no consent, a refused credential, a timeout, throttling past the
  * retries): that is the tenant's outcome, and the other tenants are still read.
  */
-import type { TenantSettings } from '../config/settings.js'
+import type { Tenant } from '../tenants/tenant.js'
 import type { DefenderReadings } from '../defender/answers.js'
 import { readDefender, type DefenderRequest } from '../defender/api.js'
 import { aboutTenant } from '../log.js'
@@ -29,11 +29,11 @@ export interface TenantReader {
 }
 
 export type TenantReading =
-  | { kind: 'read'; tenant: TenantSettings; readings: DefenderReadings }
-  | { kind: 'unread'; tenant: TenantSettings; error: unknown }
+  | { kind: 'read'; tenant: Tenant; readings: DefenderReadings }
+  | { kind: 'unread'; tenant: Tenant; error: unknown }
 
 /** Reads one tenant. */
-export async function readTenant(tenant: TenantSettings, reader: TenantReader): Promise<TenantReading> {
+export async function readTenant(tenant: Tenant, reader: TenantReader): Promise<TenantReading> {
   try {
     const token = await acquireAccessToken(reader.app, tenant.id, reader.http, reader.idToken)
     const request: DefenderRequest = {
@@ -48,7 +48,7 @@ export async function readTenant(tenant: TenantSettings, reader: TenantReader): 
 }
 
 /** Reads every tenant, {@link TENANT_CONCURRENCY} at a time; with several, each log line names its tenant. */
-export function readTenants(tenants: TenantSettings[], reader: TenantReader): Promise<TenantReading[]> {
+export function readTenants(tenants: Tenant[], reader: TenantReader): Promise<TenantReading[]> {
   if (tenants.length === 1) {
     return mapBounded(tenants, 1, tenant => readTenant(tenant, reader))
   }

@@ -309,7 +309,12 @@ async function bundleSizes(): Promise<Record<string, number>> {
   const dist = join(ROOT, 'dist')
   for (const name of (await readdir(dist)).filter(file => file.endsWith('.js')).sort()) {
     const text = await readFile(join(dist, name), 'utf8')
-    const label = name === 'index.js' ? 'index.js' : text.includes('history-branch:') ? `${name} (after the readings: history, report, publishing)` : name
+    const label =
+      name === 'index.js'
+        ? 'index.js'
+        : text.includes('history-branch:')
+          ? `${name} (after the readings: history, report, publishing)`
+          : name
     sizes[label] = (await stat(join(dist, name))).size
   }
   return sizes
