@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { cloudEndpoints, CLOUDS, REGIONS } from '../../src/config/clouds.js'
 import { INPUT_NAMES } from '../../src/config/inputs.js'
 import { OUTPUT_NAMES } from '../../src/report/outputs.js'
 import { ROOT, readActionMetadata } from '../support/harness.js'
@@ -53,5 +54,18 @@ describe('action metadata', () => {
     // llhttp is undici's HTTP parser; it is there only if undici is (see patches/ and npm run bench).
     assert.ok(!bundle.includes('llhttp'), 'undici is back in dist/index.js: is patches/@actions+http-client+*.patch still applied?')
     assert.ok(Buffer.byteLength(bundle) < 500 * 1024, `dist/index.js is ${Buffer.byteLength(bundle)} bytes`)
+  })
+
+  it("gives in the README's cloud table the hosts and scopes the code uses", async () => {
+    const readme = await readFile(README, 'utf8')
+    const row = (start: string) => readme.split('\n').find(line => line.startsWith(start)) ?? ''
+    for (const cloud of CLOUDS) {
+      const endpoints = cloudEndpoints(cloud, undefined)
+      const line = row(`| \`${cloud}\` ${cloud === 'commercial' ? '(default) ' : ''}|`)
+      assert.ok(line.includes(`| \`${endpoints.apiUrl}\` | \`${endpoints.authorityHost}\` | \`${endpoints.scope}\``), `${cloud}: ${line}`)
+    }
+    const regional = row('| `commercial` + `region`')
+    assert.ok(regional.includes(REGIONS.map(region => `\`${region}\``).join(', ')), regional)
+    assert.ok(regional.includes(`\`${cloudEndpoints('commercial', 'eu').apiUrl.replace('eu.', 'REGION.')}\``), regional)
   })
 })
