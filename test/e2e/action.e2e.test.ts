@@ -14,6 +14,7 @@ import {
   maskedValues,
   oidcRun,
   onlyError,
+  pullRequestRun,
   runSwept as run,
   secretInputs,
   visibleText,
@@ -62,6 +63,20 @@ describe('sign-in and score', () => {
       assert.match(result.summary, new RegExp(`\\| Tenant \\| \`${sim.tenantId}\` \\|`))
       assert.match(result.summary, /\| API host \| `127\.0\.0\.1:\d+` \|/)
       assert.doesNotMatch(result.summary, /%/, 'the score is points, never a percentage')
+    }))
+
+  it('masks github-token before anything else is logged, though GitHub never echoes it', () =>
+    withSim(async sim => {
+      const result = await run(sim, { ...pullRequestRun(sim), inputs: { ...secretInputs(sim), 'comment-on-pr': 'true' } })
+      assert.equal(result.exitCode, 0, result.stdout)
+      const lines = result.stdout.split('\n')
+      const mask = lines.indexOf(`::add-mask::${sim.githubToken}`)
+      assert.ok(mask >= 0, 'github-token is masked')
+      assert.ok(
+        lines.slice(0, mask).every(line => line.startsWith('::add-mask::')),
+        'nothing but other masks comes before it'
+      )
+      assert.ok(sim.requestsTo('github').length > 0, 'the token was used')
     }))
 
   it('signs in with GitHub OIDC: the ID token is exchanged as a client assertion', () =>
