@@ -54,7 +54,6 @@ export async function trackFailures(http: Http, target: GitHubTarget, tenants: T
       (await github.list(`${issues}?state=open&labels=${encodeURIComponent(TRACKING_LABEL)}`))
         .filter(item => !('pull_request' in item))
         .flatMap(toIssue)
-        .filter(issue => issue.author.toLowerCase() === me.toLowerCase())
         .sort((a, b) => a.number - b.number)
     let listed = await open()
     const mine = (content: TrackingIssueContent) => listed.filter(issue => isOwnedBy(issue, me, content.marker))

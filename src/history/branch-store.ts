@@ -14,7 +14,15 @@ import { branchRefPath, GitHubApi, GitHubError, gitHubHint, type GitHubTarget } 
 import { isRecord } from '../json.js'
 import { info, warning } from '../log.js'
 import type { Http } from '../net/http.js'
-import { historyLines, isSameRun, parseHistory, unreadableLinesWarning, type EarlierReadings, type HistoryEntry } from './history.js'
+import {
+  historyLines,
+  isSameRun,
+  parseHistory,
+  unreadableLinesWarning,
+  type EarlierReadings,
+  type HistoryEntry,
+  type HistoryFile
+} from './history.js'
 
 /** Attempts at the compare-and-swap before giving up: enough for dozens of runs in the same second. */
 const MAX_ATTEMPTS = 12
@@ -52,7 +60,7 @@ export async function recordOnBranch(
 ): Promise<EarlierReadings> {
   const github = new GitHubApi(http, location.github)
   const where = `${location.path} on branch ${location.branch}`
-  let earlier: EarlierReadings | undefined
+  let earlier: HistoryFile | undefined
   /** The refusal of the last write, and the state of the file it was based on. */
   let lastConflict: { error: GitHubError; state: string } | undefined
   try {
@@ -69,10 +77,10 @@ export async function recordOnBranch(
         throw lastConflict.error
       }
       const file = parseHistory(read.kind === 'file' ? read.bytes : '')
-      earlier = { kind: 'read', file }
+      earlier = file
       if (file.entries.some(entry => current.some(own => isSameRun(entry, own)))) {
         info(`history-branch: this run's reading is already in ${where} (an earlier attempt's answer was lost); not added twice.`)
-        return finish(earlier, where)
+        return finish(file, where)
       }
       const line = Buffer.from(historyLines(current, file.needsNewline), 'utf8')
       const outcome =
@@ -81,14 +89,15 @@ export async function recordOnBranch(
           : await writeFile(github, location, Buffer.concat([read.kind === 'file' ? read.bytes : Buffer.alloc(0), line]), message, read)
       if (outcome === 'written') {
         info(`history-branch: appended this reading to ${where} (attempt ${attempt}).`)
-        return finish(earlier, where)
+        return finish(file, where)
       }
       lastConflict = { error: outcome, state }
       // Another run may have written first: read again, after a short jittered pause so racing runs spread out.
       await sleep(Math.round(50 * attempt * (1 + Math.random())))
     }
     warning(`history-branch: ${where} kept changing under this run (${MAX_ATTEMPTS} attempts); this reading is not added.`)
-    return finish(earlier ?? { kind: 'unavailable', reason: `history-branch: ${where} kept changing` }, where)
+    // MAX_ATTEMPTS is above 0, so the loop read the file at least once.
+    return earlier ? finish(earlier, where) : { kind: 'unavailable', reason: `history-branch: ${where} kept changing` }
   } catch (error) {
     const what = earlier ? 'written' : 'read'
     const reason = `history-branch: ${where} could not be ${what} (${failureMessage(error).replace(/\.$/, '')})`
@@ -101,11 +110,12 @@ function forkNote(error: unknown): string {
   return error instanceof GitHubError && error.refusedPermission ? " (A fork's pull request never can.)" : ''
 }
 
-function finish(earlier: EarlierReadings, where: string): EarlierReadings {
-  if (earlier.kind === 'read' && earlier.file.unreadableLines > 0) {
-    warning(unreadableLinesWarning(where, earlier.file.unreadableLines))
+/** The earlier readings as read, with the same warning as a workspace file for lines that are not readings. */
+function finish(file: HistoryFile, where: string): EarlierReadings {
+  if (file.unreadableLines > 0) {
+    warning(unreadableLinesWarning(where, file.unreadableLines))
   }
-  return earlier
+  return { kind: 'read', file }
 }
 
 function contentsPath(github: GitHubApi, location: BranchLocation): string {

@@ -172,20 +172,7 @@ export function issueTitle(tenant: string, failedInputs: string): string {
  */
 function fitRows(render: (rows: number) => string, fits: (text: string) => boolean): string {
   const all = render(Number.POSITIVE_INFINITY)
-  if (fits(all)) {
-    return all
-  }
-  let low = 0
-  let high = MAX_TABLE_ROWS
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2)
-    if (fits(render(middle))) {
-      low = middle
-    } else {
-      high = middle - 1
-    }
-  }
-  return render(low)
+  return fits(all) ? all : largest(MAX_TABLE_ROWS, rows => fits(render(rows)), render)
 }
 
 /** No table of the report has more rows than this when one is cut to fit. */
