@@ -114,6 +114,15 @@ function viewOf(earlier: EarlierReadings, current: HistoryEntry, tenant: string)
         "they are left out of max-drop and the trend. Check the lines, or the runner's clock."
     )
   }
+  const { unreadableLines } = earlier.file
+  if (view.previous === undefined && (view.futureDated > 0 || unreadableLines > 0)) {
+    // Not a first reading: the history holds lines it could not use, one of which may be the previous reading.
+    const left = [
+      ...(view.futureDated > 0 ? [`${view.futureDated} reading(s) of ${tenant} dated after this run's`] : []),
+      ...(unreadableLines > 0 ? [`${unreadableLines} line(s) that are not readings`] : [])
+    ]
+    return { kind: 'unavailable', reason: `the history holds no usable earlier reading of ${tenant}, only ${left.join(' and ')}` }
+  }
   return { kind: 'read', view }
 }
 

@@ -157,6 +157,33 @@ describe('fail closed: max-drop without history', () => {
       assert.match(issue?.title ?? '', /: max-drop$/)
     }))
 
+  it('a history whose lines of this tenant are all unusable (not readings, or dated ahead) is not a first reading: max-drop fails', () =>
+    withSim(async sim => {
+      const workspace = await mkdtemp(join(tmpdir(), 'secure-score-closed-'))
+      try {
+        const cases: Array<[string, RegExp]> = [
+          ['{"score": 400, "time": "yesterday"}\nnot json at all\n', /only 2 line\(s\) that are not readings\.$/],
+          [reading(sim, 400, '2099-01-01T00:00:00Z'), /only 1 reading\(s\) of this tenant dated after this run's\.$/]
+        ]
+        for (const [content, reason] of cases) {
+          await writeFile(join(workspace, 'history.jsonl'), content)
+          const result = await runSwept(sim, {
+            workspace,
+            inputs: { ...secretInputs(sim), 'history-file': 'history.jsonl', 'max-drop': '15' }
+          })
+          assert.equal(result.exitCode, 1, result.stdout)
+          const error = onlyError(result)
+          assert.match(
+            error,
+            /^Device secure score change \(max-drop\) could not be evaluated: the history holds no usable earlier reading of this tenant, /
+          )
+          assert.match(error, reason)
+        }
+      } finally {
+        await rm(workspace, { recursive: true, force: true })
+      }
+    }))
+
   it('the first reading a history holds passes max-drop and says so; the summary never claims no threshold', () =>
     withSim(async sim => {
       const result = await scheduledRun(sim, { 'history-branch': BRANCH, 'max-drop': '15' })
