@@ -61,6 +61,7 @@ export async function conclude(settings: Settings, readings: TenantReading[], po
 
 function buildRunReport(settings: Settings, readings: TenantReading[], history: Map<string, HistoryRecord>): RunReport {
   const context: RunContext = {
+    listedVulnerabilities: settings.listedVulnerabilities,
     enforced: settings.failOnLowScore,
     cloud: settings.cloud,
     region: settings.region,

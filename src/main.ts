@@ -27,7 +27,8 @@ export async function run(): Promise<void> {
         apiUrl: settings.apiUrl,
         exposure: settings.includeExposureScore,
         deviceGroups: settings.deviceGroups,
-        recommendations: settings.recommendations
+        recommendations: settings.recommendations,
+        vulnerabilities: settings.vulnerabilitySeverity
       }
     })
     // Loaded while the first requests are on the network: its compile time is off the critical path.

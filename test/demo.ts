@@ -2,8 +2,8 @@
  * `npm run demo`: the action's main job end to end with no Microsoft account. It starts the local
  * simulator (Entra ID, the Defender API, GitHub's OIDC issuer and REST API), seeds a week of earlier
  * readings on a history branch, and runs the bundled dist/index.js as the runner would: signing in
- * with GitHub OIDC, gating on min-score 300, with the exposure score, every device group, the top
- * recommendations and the trend chart. It prints what a workflow would see: the step log, the
+ * with GitHub OIDC, gating on min-score 300 and on newly exploitable vulnerabilities, with the exposure
+ * score, every device group, the top recommendations, the exploitable vulnerabilities and the trend chart. It prints what a workflow would see: the step log, the
  * outputs and the job summary.
  */
 import { oidcRun, runAction } from './support/harness.js'
@@ -17,7 +17,9 @@ try {
     score,
     exposure: null,
     tenant: sim.tenantId,
-    apiHost: new URL(sim.apiUrl).host
+    apiHost: new URL(sim.apiUrl).host,
+    // Yesterday's reading knew three exploitable vulnerabilities: today two are new and one was fixed.
+    ...(index === 6 ? { vulnerabilities: { severity: 'high', count: 3, ids: ['CVE-2024-21413', 'CVE-2023-36884', 'CVE-2021-40444'] } } : {})
   }))
   sim.branches.set(
     'secure-score-history',
@@ -32,14 +34,18 @@ try {
       'min-score': '300',
       'include-exposure-score': 'true',
       'device-groups': '*',
-      'history-branch': 'secure-score-history'
+      'history-branch': 'secure-score-history',
+      vulnerabilities: '5',
+      'vulnerability-severity': 'high',
+      'max-new-exploitable-vulnerabilities': '3'
     }
   })
   const log = run.stdout.split('\n').filter(line => line && !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
   const section = (title: string): void => console.log(`\n----- ${title} -----`)
   console.log(
-    'Simulated tenant, app, Defender API and GitHub on 127.0.0.1; signing in with GitHub OIDC; min-score 300, ' +
-      'with the exposure score, every device group, the top recommendations and a week of history on a branch.'
+    'Simulated tenant, app, Defender API and GitHub on 127.0.0.1; signing in with GitHub OIDC; min-score 300 and ' +
+      'max-new-exploitable-vulnerabilities 3, with the exposure score, every device group, the top recommendations, ' +
+      'the exploitable vulnerabilities (high or critical) and a week of history on a branch.'
   )
   section('step log')
   console.log(log.join('\n'))

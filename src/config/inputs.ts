@@ -11,6 +11,7 @@ import { AUTH_METHODS, type AuthMethod, type AuthMethodInput, type Credential } 
 import { DEFAULT_BRANCH_HISTORY_FILE, type HistoryStore, type Settings } from './settings.js'
 import type { Tenant, TenantLimits } from '../tenants/tenant.js'
 import { parseTenants } from './tenants.js'
+import { SEVERITIES } from '../vulnerabilities/answers.js'
 
 /** Every input in action.yml; the rest of the code sees only {@link Settings}. */
 export const INPUT_NAMES = [
@@ -40,6 +41,10 @@ export const INPUT_NAMES = [
   'issue-on-failure',
   'device-groups',
   'max-device-group-exposure-score',
+  'vulnerabilities',
+  'vulnerability-severity',
+  'max-exploitable-vulnerabilities',
+  'max-new-exploitable-vulnerabilities',
   'github-token',
   'job-summary',
   'timeout-seconds',
@@ -54,6 +59,9 @@ const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 const MAX_TIMEOUT_SECONDS = 600
 const MAX_RETRIES = 10
 const MAX_RECOMMENDATIONS = 50
+const MAX_LISTED_VULNERABILITIES = 100
+/** Inputs that count vulnerabilities (whole numbers), not points. */
+const COUNT_LIMITS: readonly InputName[] = ['max-exploitable-vulnerabilities', 'max-new-exploitable-vulnerabilities']
 
 /** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -99,7 +107,9 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
     minScore: parseOptionalNumber('min-score', raw['min-score'], 400),
     maxExposureScore: parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50),
     maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
-    maxDeviceGroupExposureScore: parseOptionalNumber('max-device-group-exposure-score', raw['max-device-group-exposure-score'], 50)
+    maxDeviceGroupExposureScore: parseOptionalNumber('max-device-group-exposure-score', raw['max-device-group-exposure-score'], 50),
+    maxExploitableVulnerabilities: parseLimit('max-exploitable-vulnerabilities', raw['max-exploitable-vulnerabilities']),
+    maxNewExploitableVulnerabilities: parseLimit('max-new-exploitable-vulnerabilities', raw['max-new-exploitable-vulnerabilities'])
   }
   const tenants = parseTenantInput(raw['tenant-id'], needsApp, authMethod, defaults)
   const clientId = parseAppIdentifier(CLIENT_ID, raw['client-id'], needsApp, authMethod)
@@ -107,14 +117,23 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd()
   const commentOnPr = parseBoolean('comment-on-pr', raw['comment-on-pr'])
   const history = parseHistoryStore(raw, env, workspace)
-  const dropped = tenants.find(tenant => tenant.limits.maxDrop !== undefined)
-  if (dropped && history === undefined) {
-    throw new ConfigurationError(
-      `max-drop '${dropped.limits.maxDrop}' needs a history to compare with. Set history-branch (kept on a branch of this repository) or ` +
-        'history-file (a file in the workspace that later runs also see), or remove max-drop.'
-    )
+  for (const [input, field] of [
+    ['max-drop', 'maxDrop'],
+    ['max-new-exploitable-vulnerabilities', 'maxNewExploitableVulnerabilities']
+  ] as const) {
+    const compared = tenants.find(tenant => tenant.limits[field] !== undefined)
+    if (compared && history === undefined) {
+      throw new ConfigurationError(
+        `${input} '${compared.limits[field]}' needs a history to compare with. Set history-branch (kept on a branch of this repository) or ` +
+          `history-file (a file in the workspace that later runs also see), or remove ${input}.`
+      )
+    }
   }
   const anyLimit = (field: keyof TenantLimits) => tenants.some(tenant => tenant.limits[field] !== undefined)
+  const listedVulnerabilities = parseCount('vulnerabilities', raw.vulnerabilities || '0', MAX_LISTED_VULNERABILITIES, 10)
+  const vulnerabilitySeverity = parseChoice('vulnerability-severity', raw['vulnerability-severity'] || 'critical', SEVERITIES)
+  const readsVulnerabilities =
+    listedVulnerabilities > 0 || anyLimit('maxExploitableVulnerabilities') || anyLimit('maxNewExploitableVulnerabilities')
 
   return {
     app: {
@@ -131,6 +150,8 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
     failOnLowScore: parseBoolean('fail-on-low-score', raw['fail-on-low-score']),
     includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || anyLimit('maxExposureScore'),
     recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
+    vulnerabilitySeverity: readsVulnerabilities ? vulnerabilitySeverity : undefined,
+    listedVulnerabilities,
     workspace,
     history,
     badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
@@ -159,7 +180,7 @@ function parseTenantInput(value: string, required: boolean, method: AuthMethod, 
     const id = parseAppIdentifier(TENANT_ID, single, required, method)
     return [{ id, label: id, limits: defaults }]
   }
-  const tenants = parseTenants(value, defaults, TENANT_ID.valid, (name, text) => parseOptionalNumber(name as InputName, text, 400))
+  const tenants = parseTenants(value, defaults, TENANT_ID.valid, (name, text) => parseLimit(name as InputName, text))
   if (tenants.length === 0) {
     // Only separators: as empty as no tenant-id at all.
     const id = parseAppIdentifier(TENANT_ID, '', required, method)
@@ -425,6 +446,22 @@ function parseOptionalNumber(name: InputName, value: string, example: number): n
     )
   }
   return number
+}
+
+/** A limit: a number of points, or of vulnerabilities for the inputs that count them; empty for none. */
+function parseLimit(name: InputName, value: string): number | undefined {
+  if (!COUNT_LIMITS.includes(name)) {
+    return parseOptionalNumber(name, value, 400)
+  }
+  if (!value) {
+    return undefined
+  }
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new ConfigurationError(
+      `Invalid ${name} '${value}'. Expected a whole number of vulnerabilities such as 0 (none allowed), or leave it empty for no limit.`
+    )
+  }
+  return Number(value)
 }
 
 function parseBoolean(name: InputName, value: string): boolean {

@@ -11,6 +11,7 @@ import type { GitHubTarget } from '../github/api.js'
 import type { PullRequestCommentTarget } from '../github/pull-request.js'
 import type { AppSignIn } from '../signin/credentials.js'
 import type { Tenant } from '../tenants/tenant.js'
+import type { Severity } from '../vulnerabilities/answers.js'
 
 export interface Settings {
   /** How the app signs in to every tenant (secrets masked as soon as read). */
@@ -29,6 +30,13 @@ export interface Settings {
   includeExposureScore: boolean
   /** How many top recommendations to show; 0 skips the request. */
   recommendations: number
+  /**
+   * The lowest severity of exploitable vulnerability counted, when they are read (listed, or a
+   * vulnerability limit set for any tenant); undefined skips the requests.
+   */
+  vulnerabilitySeverity: Severity | undefined
+  /** How many exploitable vulnerabilities the summary and the comment list. */
+  listedVulnerabilities: number
   /** GITHUB_WORKSPACE: files the action reads or writes stay inside it. */
   workspace: string
   /** Where the JSON Lines history of earlier readings is kept, if it is. */

@@ -15,7 +15,9 @@ export const TENANT_LIMIT_KEYS: Readonly<Record<string, keyof TenantLimits>> = {
   'min-score': 'minScore',
   'max-exposure-score': 'maxExposureScore',
   'max-drop': 'maxDrop',
-  'max-device-group-exposure-score': 'maxDeviceGroupExposureScore'
+  'max-device-group-exposure-score': 'maxDeviceGroupExposureScore',
+  'max-exploitable-vulnerabilities': 'maxExploitableVulnerabilities',
+  'max-new-exploitable-vulnerabilities': 'maxNewExploitableVulnerabilities'
 }
 
 const MAX_NAME_CHARS = 100

@@ -8,6 +8,7 @@ import { ServiceError } from '../errors.js'
 import { isIsoDateTime, isRecord, parseJson } from '../json.js'
 import { describeBody } from '../net/body.js'
 import type { HttpResponse } from '../net/http.js'
+import type { VulnerabilityReading } from '../vulnerabilities/read.js'
 
 export const SCORE_PATH = '/api/configurationScore'
 export const EXPOSURE_PATH = '/api/exposureScore'
@@ -41,6 +42,8 @@ export interface DefenderReadings {
   recommendations: Recommendations | undefined
   /** The exposure score of each device group selected by device-groups. */
   deviceGroups: DeviceGroupReadings | undefined
+  /** The exploitable vulnerabilities; `unavailable` only when a check needs them. */
+  vulnerabilities: VulnerabilityReading | undefined
 }
 
 export interface Recommendations {

@@ -15,6 +15,8 @@ import {
   type DefenderReadings,
   type DeviceGroupSelection
 } from './answers.js'
+import type { ExploitableVulnerability, Severity } from '../vulnerabilities/answers.js'
+import { readVulnerabilities, type VulnerabilityReading } from '../vulnerabilities/read.js'
 
 /** What to read from the Defender API, and which extras a check depends on (their failure then fails the tenant). */
 export interface DefenderRequest {
@@ -30,6 +32,13 @@ export interface DefenderRequest {
   exposureChecked: boolean
   /** A check needs the device groups (max-device-group-exposure-score). */
   deviceGroupsChecked: boolean
+  /** The lowest severity of the exploitable vulnerabilities to read, if they are read. */
+  vulnerabilities: Severity | undefined
+  /**
+   * A check needs the vulnerabilities (max-exploitable-vulnerabilities, max-new-exploitable-vulnerabilities):
+   * their failure is then that check's, not the tenant's.
+   */
+  vulnerabilitiesChecked: boolean
 }
 
 /**
@@ -58,8 +67,12 @@ export async function readDefender(http: Http, request: DefenderRequest, token: 
     request.recommendations > 0
       ? get(RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All', response => parseRecommendations(response, request.recommendations))
       : undefined
+  const severity = request.vulnerabilities
+  const vulnerabilities = severity && settle(readVulnerabilities(http, apiUrl, token, severity))
 
   const needed = [score, request.exposureChecked ? exposure : undefined, request.deviceGroupsChecked ? groups : undefined]
+  // A check on the vulnerabilities waits for them; their failure is that check's (it cannot be evaluated), not the tenant's.
+  const checkedVulnerabilities = request.vulnerabilitiesChecked ? vulnerabilities : undefined
   for (const result of await Promise.all(needed)) {
     if (result?.status === 'rejected') {
       throw result.reason
@@ -72,10 +85,11 @@ export async function readDefender(http: Http, request: DefenderRequest, token: 
   const grace = new AbortController()
   const late = sleep(EXTRA_GRACE_MS, LATE, { signal: grace.signal }).catch(() => LATE)
   const withinGrace = <T>(extra: Promise<PromiseSettledResult<T>> | undefined) => extra && Promise.race([extra, late])
-  const [exposureResult, groupsResult, recommendationsResult] = await Promise.all([
+  const [exposureResult, groupsResult, recommendationsResult, vulnerabilitiesResult] = await Promise.all([
     withinGrace(exposure),
     withinGrace(groups),
-    withinGrace(recommendations)
+    withinGrace(recommendations),
+    checkedVulnerabilities ?? withinGrace(vulnerabilities)
   ]).finally(() => grace.abort())
   const groupReadings = settledOrWarn(groupsResult, 'Device groups skipped')
   // With a limit set, a missing group is a check that could not be evaluated (it fails); without one, a warning.
@@ -89,8 +103,28 @@ export async function readDefender(http: Http, request: DefenderRequest, token: 
     score: scoreResult.value,
     exposure: settledOrWarn(exposureResult, 'Exposure score skipped'),
     recommendations: settledOrWarn(recommendationsResult, 'Top recommendations skipped'),
-    deviceGroups: groupReadings
+    deviceGroups: groupReadings,
+    vulnerabilities: severity && vulnerabilityReading(severity, vulnerabilitiesResult, request.vulnerabilitiesChecked)
   }
+}
+
+/** Read, or why not: as a check's reason when one needs them, otherwise as a warning. */
+function vulnerabilityReading(
+  severity: Severity,
+  result: PromiseSettledResult<ExploitableVulnerability[]> | undefined,
+  checked: boolean
+): VulnerabilityReading | undefined {
+  if (result === undefined) {
+    return undefined
+  }
+  if (result.status === 'fulfilled') {
+    return { kind: 'read', severity, exploitable: result.value }
+  }
+  if (!checked) {
+    warning(`Exploitable vulnerabilities skipped: ${failureMessage(result.reason)}`)
+    return undefined
+  }
+  return { kind: 'unavailable', severity, reason: failureMessage(result.reason).replace(/\s*\n\s*/g, ' ') }
 }
 
 /** The outcome of a request, handled from the moment it is sent (an extra may fail while the score is awaited). */

@@ -1,7 +1,15 @@
-import { formatCompared, formatDifference, formatPoints } from '../format.js'
+import { formatCompared, formatDifference, formatPoints, plainDecimal } from '../format.js'
+import type { Severity } from '../vulnerabilities/answers.js'
+import type { VulnerabilityChanges } from '../vulnerabilities/changes.js'
 
 /** The checks a run can fail: pure decisions over what was read. */
-export type CheckInput = 'min-score' | 'max-exposure-score' | 'max-drop' | 'max-device-group-exposure-score'
+export type CheckInput =
+  | 'min-score'
+  | 'max-exposure-score'
+  | 'max-drop'
+  | 'max-device-group-exposure-score'
+  | 'max-exploitable-vulnerabilities'
+  | 'max-new-exploitable-vulnerabilities'
 
 export interface Check {
   input: CheckInput
@@ -42,6 +50,11 @@ export interface DeviceGroupFacts {
   listed: string[]
 }
 
+/** The exploitable vulnerabilities and their changes since the previous reading, or why they were not read. */
+export type VulnerabilityFacts =
+  | { kind: 'read'; severity: Severity; count: number; changes: VulnerabilityChanges }
+  | { kind: 'unavailable'; severity: Severity; reason: string }
+
 export interface GateFacts {
   score: number
   time: string
@@ -52,6 +65,9 @@ export interface GateFacts {
   maxDrop: number | undefined
   deviceGroups: DeviceGroupFacts | undefined
   maxDeviceGroupExposureScore: number | undefined
+  vulnerabilities: VulnerabilityFacts | undefined
+  maxExploitableVulnerabilities: number | undefined
+  maxNewExploitableVulnerabilities: number | undefined
 }
 
 const COULD_NOT = 'could not be evaluated'
@@ -59,7 +75,14 @@ const COULD_NOT = 'could not be evaluated'
 const MAX_NAMES_LISTED = 10
 
 export function evaluateChecks(facts: GateFacts): Check[] {
-  return [...scoreCheck(facts), ...exposureCheck(facts), ...dropCheck(facts), ...deviceGroupChecks(facts)]
+  return [
+    ...scoreCheck(facts),
+    ...exposureCheck(facts),
+    ...dropCheck(facts),
+    ...deviceGroupChecks(facts),
+    ...exploitableCheck(facts),
+    ...newExploitableCheck(facts)
+  ]
 }
 
 function scoreCheck({ score, minScore }: GateFacts): Check[] {
@@ -172,6 +195,75 @@ function deviceGroupChecks({ deviceGroups, maxDeviceGroupExposureScore: maxGroup
     checks.push({ ...unevaluated(input, maxGroup, why, `Device group ${JSON.stringify(name)}`), subject: name })
   }
   return checks
+}
+
+function exploitableCheck({ vulnerabilities, maxExploitableVulnerabilities: limit }: GateFacts): Check[] {
+  const input = 'max-exploitable-vulnerabilities'
+  if (limit === undefined) {
+    return []
+  }
+  if (vulnerabilities?.kind !== 'read') {
+    const reason = vulnerabilities?.reason ?? 'the vulnerabilities were not read'
+    return [unevaluated(input, limit, reason, 'Exploitable vulnerabilities')]
+  }
+  const { count, severity } = vulnerabilities
+  const passed = count <= limit
+  const what = `${plainDecimal(count)} exploitable ${severityRange(severity)} ${count === 1 ? 'vulnerability' : 'vulnerabilities'}`
+  return [
+    {
+      input,
+      limit,
+      value: count,
+      passed,
+      message: passed ? `${capitalised(what)}: within ${input} ${limit}.` : `${capitalised(what)}: more than ${input} ${limit}.`
+    }
+  ]
+}
+
+function newExploitableCheck({ vulnerabilities, maxNewExploitableVulnerabilities: limit }: GateFacts): Check[] {
+  const input = 'max-new-exploitable-vulnerabilities'
+  const what = 'Newly exploitable vulnerabilities'
+  if (limit === undefined) {
+    return []
+  }
+  if (vulnerabilities?.kind !== 'read') {
+    return [unevaluated(input, limit, vulnerabilities?.reason ?? 'the vulnerabilities were not read', what)]
+  }
+  const { changes, severity } = vulnerabilities
+  switch (changes.kind) {
+    case 'untracked':
+      return [unevaluated(input, limit, 'no history is kept (set history-file or history-branch)', what)]
+    case 'unknown':
+      return [unevaluated(input, limit, changes.reason, what)]
+    case 'first':
+      return [{ input, limit, value: undefined, passed: true, note: changes.note, message: `${input}: ${changes.note}.` }]
+    case 'compared': {
+      const added = changes.added.length
+      const passed = added <= limit
+      const since = `since the previous reading (${changes.since})`
+      const count = `${plainDecimal(added)} ${severityRange(severity)} ${added === 1 ? 'vulnerability' : 'vulnerabilities'}`
+      return [
+        {
+          input,
+          limit,
+          value: added,
+          passed,
+          message: passed
+            ? `${capitalised(count)} became exploitable ${since}: within ${input} ${limit}.`
+            : `${capitalised(count)} became exploitable ${since}, more than ${input} ${limit}.`
+        }
+      ]
+    }
+  }
+}
+
+/** `critical`, or `high or critical`: the severities counted. */
+export function severityRange(severity: Severity): string {
+  return severity === 'critical' ? 'critical' : severity === 'high' ? 'high or critical' : `${severity} or higher`
+}
+
+function capitalised(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`
 }
 
 function unevaluated(input: CheckInput, limit: number, reason: string, what: string): Check {

@@ -5,6 +5,12 @@
  */
 import type { DefenderReadings } from '../defender/answers.js'
 import { isIsoDateTime, isRecord, parseJson } from '../json.js'
+import {
+  readVulnerabilityRecord,
+  vulnerabilityRecord,
+  type EarlierVulnerabilities,
+  type VulnerabilityRecord
+} from '../vulnerabilities/changes.js'
 
 export interface HistoryEntry {
   time: string
@@ -18,6 +24,11 @@ export interface HistoryEntry {
    * the previous reading. Absent from lines written before it existed.
    */
   run?: string
+  /**
+   * The exploitable vulnerabilities, when they were read (see ../vulnerabilities/changes.ts for the
+   * line's bound); null when the line has a record that cannot be read.
+   */
+  vulnerabilities?: VulnerabilityRecord | null
 }
 
 export interface HistoryFile {
@@ -41,6 +52,8 @@ export interface HistoryView {
   recent: HistoryEntry[]
   /** Readings of the same tenant dated after this run's (by more than clock skew): left out. */
   futureDated: number
+  /** The newest earlier reading of the same tenant that recorded its exploitable vulnerabilities. */
+  previousVulnerabilities: EarlierVulnerabilities | undefined
 }
 
 /** A reading dated this much after the current one is taken as clock skew, not as the future. */
@@ -49,7 +62,18 @@ const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf])
 
 /** This run's reading, as a line of the history. */
 export function historyEntryOf(readings: DefenderReadings, tenant: string, apiHost: string, run: string): HistoryEntry {
-  return { time: readings.score.time, score: readings.score.score, exposure: readings.exposure?.score ?? null, tenant, apiHost, run }
+  const { vulnerabilities } = readings
+  return {
+    time: readings.score.time,
+    score: readings.score.score,
+    exposure: readings.exposure?.score ?? null,
+    tenant,
+    apiHost,
+    run,
+    ...(vulnerabilities?.kind === 'read'
+      ? { vulnerabilities: vulnerabilityRecord(vulnerabilities.severity, vulnerabilities.exploitable) }
+      : {})
+  }
 }
 
 /**
@@ -110,7 +134,7 @@ function toEntry(line: string): HistoryEntry | undefined {
   if (!isRecord(value)) {
     return undefined
   }
-  const { time, score, exposure, tenant, apiHost, run } = value
+  const { time, score, exposure, tenant, apiHost, run, vulnerabilities } = value
   const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure))
   if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || score < 0 || !validExposure) {
     return undefined
@@ -121,7 +145,8 @@ function toEntry(line: string): HistoryEntry | undefined {
     exposure: typeof exposure === 'number' ? exposure : null,
     tenant: typeof tenant === 'string' ? tenant : '',
     apiHost: typeof apiHost === 'string' ? apiHost : '',
-    ...(typeof run === 'string' ? { run } : {})
+    ...(typeof run === 'string' ? { run } : {}),
+    ...(vulnerabilities === undefined ? {} : { vulnerabilities: readVulnerabilityRecord(vulnerabilities) })
   }
 }
 
@@ -140,10 +165,15 @@ export function viewHistory(entries: HistoryEntry[], current: HistoryEntry, keep
     // Equal times keep file order, so the later line is the later reading.
     .sort((a, b) => a.at - b.at || a.index - b.index)
     .map(({ entry }) => entry)
+  const withVulnerabilities = earlier.findLast(entry => entry.vulnerabilities !== undefined)
   return {
     previous: earlier.at(-1),
     recent: [...earlier.slice(-(keep - 1)), current],
-    futureDated: tenant.length - earlier.length
+    futureDated: tenant.length - earlier.length,
+    previousVulnerabilities: withVulnerabilities && {
+      time: withVulnerabilities.time,
+      record: withVulnerabilities.vulnerabilities ?? null
+    }
   }
 }
 

@@ -22,6 +22,17 @@ export interface HttpRequest {
   maxBodyBytes?: number
   /** What to do about an answer over that size, when it is not the URL's fault (a file too large). */
   tooLargeHint?: string
+  /**
+   * Takes a 200 answer's body chunk by chunk as it arrives, instead of keeping it (the response's body
+   * is then empty). Called once per attempt, so a retry starts afresh; what `write` throws ends the
+   * request, unretried.
+   */
+  sink?: () => BodySink
+}
+
+/** Where a streamed body goes. */
+export interface BodySink {
+  write(chunk: Buffer): void
 }
 
 export interface HttpResponse {
@@ -76,6 +87,13 @@ export class AnswerTooLargeError extends ServiceError {
 }
 
 class BodyTooLarge extends Error {}
+
+/** What a body sink refused: the request ends with the sink's own error. */
+class RefusedBody extends Error {
+  constructor(readonly refusal: unknown) {
+    super('the answer was refused')
+  }
+}
 
 function formatMiB(bytes: number): string {
   return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`
@@ -133,6 +151,9 @@ export class Http {
         response = await this.attempt(request)
         outcome = { kind: 'response', status: response.status, retryAfter: headerValue(response.headers['retry-after']) }
       } catch (error) {
+        if (error instanceof RefusedBody) {
+          throw error.refusal
+        }
         if (error instanceof BodyTooLarge) {
           throw new AnswerTooLargeError(
             request.service,
@@ -240,8 +261,10 @@ export class Http {
             : error
         })
       message = response.message
-      const bytes = await readBody(response.message, request.maxBodyBytes ?? MAX_BODY_BYTES)
-      return { status: response.message.statusCode ?? 0, headers: response.message.headers, body: bytes.toString('utf8') }
+      const status = response.message.statusCode ?? 0
+      const sink = status === 200 ? request.sink?.() : undefined
+      const bytes = await readBody(response.message, request.maxBodyBytes ?? MAX_BODY_BYTES, sink)
+      return { status, headers: response.message.headers, body: bytes.toString('utf8') }
     })()
     // Once the deadline wins, the exchange may still fail later; that is expected, not unhandled.
     exchange.catch(() => undefined)
@@ -255,11 +278,11 @@ export class Http {
 }
 
 /**
- * Reads the whole body, failing (instead of crashing) on a reset, a truncation or a flood. Node
+ * Reads the whole body (or hands it to `sink` as it arrives), failing (instead of crashing) on a reset, a truncation or a flood. Node
  * reports a connection closed before the promised length as an 'aborted' error; a body that stalls
  * is the per-attempt deadline's to end.
  */
-function readBody(message: IncomingMessage, maxBytes: number): Promise<Buffer> {
+function readBody(message: IncomingMessage, maxBytes: number, sink: BodySink | undefined): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -270,7 +293,16 @@ function readBody(message: IncomingMessage, maxBytes: number): Promise<Buffer> {
         reject(new BodyTooLarge())
         return
       }
-      chunks.push(chunk)
+      if (!sink) {
+        chunks.push(chunk)
+        return
+      }
+      try {
+        sink.write(chunk)
+      } catch (error) {
+        message.destroy()
+        reject(new RefusedBody(error))
+      }
     })
     message.on('end', () => resolve(Buffer.concat(chunks)))
     message.on('error', error => reject(new Error(`the connection failed while reading the answer (${error.message})`)))

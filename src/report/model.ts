@@ -8,9 +8,12 @@ import { createHash } from 'node:crypto'
 import type { Tenant } from '../tenants/tenant.js'
 import type { AuthMethod } from '../signin/credentials.js'
 import type { DefenderReadings, DeviceGroupReadings, Recommendations, ScoreReading } from '../defender/answers.js'
-import { checksPassed, evaluateChecks, type Check } from '../gate/checks.js'
+import { checksPassed, evaluateChecks, type Check, type VulnerabilityFacts } from '../gate/checks.js'
 import { formatCompared, formatPoints } from '../format.js'
 import type { HistoryRecord, HistoryView } from '../history/history.js'
+import type { ExploitableVulnerability, Severity } from '../vulnerabilities/answers.js'
+import { compareVulnerabilities, recordedId, type VulnerabilityChanges } from '../vulnerabilities/changes.js'
+import type { VulnerabilityReading } from '../vulnerabilities/read.js'
 
 export interface ScoreReport {
   reading: ScoreReading
@@ -19,6 +22,8 @@ export interface ScoreReport {
   recommendations: Recommendations | undefined
   /** Exposure scores of the device groups selected; undefined when not asked for or not available. */
   deviceGroups: DeviceGroupReadings | undefined
+  /** The exploitable vulnerabilities; undefined when not read. */
+  vulnerabilities: VulnerabilityReport | undefined
   /** Earlier readings of the same tenant; undefined without history-file. */
   history: HistoryView | undefined
   checks: Check[]
@@ -37,8 +42,24 @@ export interface ScoreReport {
   authMethod: AuthMethod
 }
 
+/** A tenant's exploitable vulnerabilities as the report shows them, or why they could not be read (a check needed them). */
+export type VulnerabilityReport =
+  | {
+      kind: 'read'
+      severity: Severity
+      count: number
+      /** The first of them in the order a responder fixes them, as many as `vulnerabilities` asks. */
+      listed: ExploitableVulnerability[]
+      /** The newly exploitable ones among all of them (not only those listed), in the same order. */
+      added: ExploitableVulnerability[]
+      changes: VulnerabilityChanges
+    }
+  | { kind: 'unavailable'; severity: Severity; reason: string }
+
 /** What every tenant's report shares: how the run signs in, where it reads, whether failures fail the step. */
 export interface RunContext {
+  /** How many exploitable vulnerabilities a report lists. */
+  listedVulnerabilities: number
   enforced: boolean
   /** The Microsoft cloud's name (commercial, gcc, gcc-high, dod). */
   cloud: string
@@ -68,11 +89,14 @@ export interface RunReport {
 export function buildReport(context: RunContext, tenant: Tenant, readings: DefenderReadings, record: HistoryRecord): ScoreReport {
   const history = record.kind === 'read' ? record.view : undefined
   const { limits } = tenant
+  const { listedVulnerabilities, ...shared } = context
+  const vulnerabilities = vulnerabilityReport(readings.vulnerabilities, record, listedVulnerabilities)
   return {
     reading: readings.score,
     exposure: readings.exposure,
     recommendations: readings.recommendations,
     deviceGroups: readings.deviceGroups,
+    vulnerabilities,
     history,
     checks: evaluateChecks({
       score: readings.score.score,
@@ -83,12 +107,44 @@ export function buildReport(context: RunContext, tenant: Tenant, readings: Defen
       history: record.kind === 'read' ? { kind: 'read', previous: record.view.previous } : record,
       maxDrop: limits.maxDrop,
       deviceGroups: readings.deviceGroups,
-      maxDeviceGroupExposureScore: limits.maxDeviceGroupExposureScore
+      maxDeviceGroupExposureScore: limits.maxDeviceGroupExposureScore,
+      vulnerabilities: vulnerabilities && vulnerabilityFacts(vulnerabilities),
+      maxExploitableVulnerabilities: limits.maxExploitableVulnerabilities,
+      maxNewExploitableVulnerabilities: limits.maxNewExploitableVulnerabilities
     }),
-    ...context,
+    ...shared,
     tenant: tenant.id,
     label: tenant.label
   }
+}
+
+function vulnerabilityReport(
+  reading: VulnerabilityReading | undefined,
+  record: HistoryRecord,
+  listed: number
+): VulnerabilityReport | undefined {
+  if (reading?.kind !== 'read') {
+    return reading
+  }
+  const { severity, exploitable } = reading
+  const changes = compareVulnerabilities(
+    severity,
+    exploitable,
+    record.kind === 'read' ? { kind: 'read', previous: record.view.previousVulnerabilities } : record
+  )
+  const added = new Set(changes.kind === 'compared' ? changes.added : [])
+  return {
+    kind: 'read',
+    severity,
+    count: exploitable.length,
+    listed: exploitable.slice(0, listed),
+    added: exploitable.filter(item => added.has(recordedId(item.id))),
+    changes
+  }
+}
+
+function vulnerabilityFacts(report: VulnerabilityReport): VulnerabilityFacts {
+  return report.kind === 'read' ? { kind: 'read', severity: report.severity, count: report.count, changes: report.changes } : report
 }
 
 /** The reports of the tenants that were read. */

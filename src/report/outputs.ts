@@ -10,7 +10,8 @@ import {
   scoreDelta,
   type RunReport,
   type ScoreReport,
-  type TenantOutcome
+  type TenantOutcome,
+  type VulnerabilityReport
 } from './model.js'
 
 export const OUTPUT_NAMES = [
@@ -26,7 +27,8 @@ export const OUTPUT_NAMES = [
   'comment-url',
   'issue-url',
   'report-json',
-  'failed-tenants'
+  'failed-tenants',
+  'exploitable-vulnerabilities'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
@@ -59,7 +61,8 @@ export function reportOutputs(run: RunReport, published: Published): Record<Outp
     'comment-url': published.commentUrl ?? '',
     'issue-url': published.issueUrl ?? '',
     'report-json': reportJson(run, published),
-    'failed-tenants': failedTenants(run).join('\n')
+    'failed-tenants': failedTenants(run).join('\n'),
+    'exploitable-vulnerabilities': report?.vulnerabilities?.kind === 'read' ? String(report.vulnerabilities.count) : ''
   }
 }
 
@@ -121,7 +124,8 @@ const UNREAD_FIELDS = {
   recommendations: null,
   exceptedRecommendations: null,
   deviceGroups: null,
-  deviceGroupsOmitted: null
+  deviceGroupsOmitted: null,
+  vulnerabilities: null
 }
 
 function tenantDocument(outcome: TenantOutcome): Record<string, unknown> {
@@ -173,7 +177,43 @@ function tenantFields(report: ScoreReport) {
         exposureScore: group.score,
         exposureLevel: exposureLevel(group.score)
       })) ?? null,
-    deviceGroupsOmitted: groups ? Math.max(0, groups.length - REPORT_LIST_CAP) : null
+    deviceGroupsOmitted: groups ? Math.max(0, groups.length - REPORT_LIST_CAP) : null,
+    vulnerabilities: vulnerabilitiesDocument(report.vulnerabilities)
+  }
+}
+
+/**
+ * The exploitable vulnerabilities: null when not read; with `error` when a check needed them and they
+ * could not be read; `new` and `fixed` are null when there was nothing to compare with.
+ */
+function vulnerabilitiesDocument(vulnerabilities: VulnerabilityReport | undefined) {
+  if (vulnerabilities === undefined) {
+    return null
+  }
+  if (vulnerabilities.kind === 'unavailable') {
+    return { severity: vulnerabilities.severity, count: null, items: [], new: null, fixed: null, error: capText(vulnerabilities.reason) }
+  }
+  const { changes } = vulnerabilities
+  const compared = changes.kind === 'compared'
+  const ids = (list: string[]) => list.slice(0, REPORT_LIST_CAP).map(id => capText(id))
+  return {
+    severity: vulnerabilities.severity,
+    count: vulnerabilities.count,
+    items: vulnerabilities.listed.map(item => ({
+      id: capText(item.id),
+      severity: item.severity,
+      cvssV3: item.cvssV3 ?? null,
+      epss: item.epss ?? null,
+      exposedMachines: item.exposedMachines,
+      publicExploit: item.publicExploit,
+      exploitVerified: item.exploitVerified,
+      exploitInKit: item.exploitInKit
+    })),
+    since: compared ? changes.since : null,
+    new: compared ? ids(changes.added) : null,
+    newOmitted: compared ? Math.max(0, changes.added.length - REPORT_LIST_CAP) : null,
+    fixed: compared ? ids(changes.removed) : null,
+    fixedOmitted: compared ? Math.max(0, changes.removed.length - REPORT_LIST_CAP) : null
   }
 }
 

@@ -25,7 +25,7 @@ export interface TenantReader {
   http: Http
   idToken: IdTokenSource
   /** What to read; which extras a check depends on comes from each tenant's limits. */
-  defender: Omit<DefenderRequest, 'exposureChecked' | 'deviceGroupsChecked'>
+  defender: Omit<DefenderRequest, 'exposureChecked' | 'deviceGroupsChecked' | 'vulnerabilitiesChecked'>
 }
 
 export type TenantReading =
@@ -39,7 +39,9 @@ export async function readTenant(tenant: Tenant, reader: TenantReader): Promise<
     const request: DefenderRequest = {
       ...reader.defender,
       exposureChecked: tenant.limits.maxExposureScore !== undefined,
-      deviceGroupsChecked: tenant.limits.maxDeviceGroupExposureScore !== undefined
+      deviceGroupsChecked: tenant.limits.maxDeviceGroupExposureScore !== undefined,
+      vulnerabilitiesChecked:
+        tenant.limits.maxExploitableVulnerabilities !== undefined || tenant.limits.maxNewExploitableVulnerabilities !== undefined
     }
     return { kind: 'read', tenant, readings: await readDefender(reader.http, request, token) }
   } catch (error) {

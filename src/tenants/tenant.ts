@@ -10,6 +10,10 @@ export interface TenantLimits {
   maxDrop: number | undefined
   /** Highest passing exposure score of each selected device group. */
   maxDeviceGroupExposureScore: number | undefined
+  /** Most exploitable vulnerabilities allowed. */
+  maxExploitableVulnerabilities: number | undefined
+  /** Most vulnerabilities allowed to have become exploitable since the previous reading. */
+  maxNewExploitableVulnerabilities: number | undefined
 }
 
 /** One tenant of the run: a line of tenant-id. */

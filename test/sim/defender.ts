@@ -1,6 +1,7 @@
 /** The Defender for Endpoint API: checks the bearer token's audience and roles, answers the score, exposure, device-group and recommendation endpoints. */
 import { randomUUID } from 'node:crypto'
 import { DEVICE_GROUPS_PATH, EXPOSURE_PATH, RECOMMENDATIONS_PATH, SCORE_PATH } from '../../src/defender/answers.js'
+import { PAGE_SIZE, VULNERABILITIES_PATH, VULNERABILITY_PERMISSION } from '../../src/vulnerabilities/answers.js'
 import type { IncomingMessage } from 'node:http'
 import { DEFENDER_RESOURCE, GCC_RESOURCE, GOV_RESOURCE } from './entra.js'
 import { json, type Reply } from './reply.js'
@@ -28,7 +29,7 @@ export function answerDefender(sim: Simulator, request: IncomingMessage, url: UR
       error: { code: 'Unauthorized', message: 'The tenant of this token has no Defender for Endpoint.', target: requestId }
     })
   }
-  const endpoints: Record<string, { role: string; body: () => unknown }> = {
+  const endpoints: Record<string, { role: string; body: () => unknown; raw?: () => Reply }> = {
     [SCORE_PATH]: {
       role: 'Score.Read.All',
       body: () => ({ '@odata.context': `${url.origin}/api/$metadata#ConfigurationScore/$entity`, time: apiTime(), ...data.score })
@@ -47,6 +48,11 @@ export function answerDefender(sim: Simulator, request: IncomingMessage, url: UR
     [RECOMMENDATIONS_PATH]: {
       role: 'SecurityRecommendation.Read.All',
       body: () => ({ '@odata.context': `${url.origin}/api/$metadata#Recommendations`, value: data.recommendations })
+    },
+    [VULNERABILITIES_PATH]: {
+      role: VULNERABILITY_PERMISSION,
+      body: () => undefined,
+      raw: () => vulnerabilityPage(sim, data.vulnerabilities, url, requestId)
     }
   }
   const endpoint = endpoints[url.pathname]
@@ -62,7 +68,52 @@ export function answerDefender(sim: Simulator, request: IncomingMessage, url: UR
       }
     })
   }
-  return json(200, endpoint.body())
+  return endpoint.raw?.() ?? json(200, endpoint.body())
+}
+
+/** Serialised pages by list and query: the benchmark asks for the same 7 MiB pages run after run. */
+const pageCache = new WeakMap<unknown[], Map<string, string>>()
+
+/**
+ * GET /api/vulnerabilities as documented: $filter on severity (`severity eq 'X'`, joined by `or`),
+ * $top up to 8,000, $skip. Anything else in $filter is refused, as the real API refuses a filter
+ * on a property it does not support.
+ */
+function vulnerabilityPage(sim: Simulator, items: unknown[], url: URL, requestId: string): Reply {
+  const bad = (message: string) => json(400, { error: { code: 'BadRequest', message, target: requestId } })
+  const filter = url.searchParams.get('$filter') ?? ''
+  const top = Number(url.searchParams.get('$top') ?? items.length)
+  const skip = Number(url.searchParams.get('$skip') ?? 0)
+  const clauses = filter ? filter.split(' or ') : []
+  const severities = clauses.map(clause => /^severity eq '(Low|Medium|High|Critical)'$/.exec(clause)?.[1])
+  if (severities.includes(undefined)) {
+    return bad('Filter parameter is invalid')
+  }
+  if (!Number.isInteger(top) || top < 0 || top > PAGE_SIZE || !Number.isInteger(skip) || skip < 0) {
+    return bad(`Invalid paging: $top must be 0 to ${PAGE_SIZE}, $skip 0 or more.`)
+  }
+  const key = `${filter}|${top}|${skip}|${sim.vulnerabilityNextLinkOrigin ?? ''}`
+  const cache = pageCache.get(items) ?? new Map<string, string>()
+  pageCache.set(items, cache)
+  let body = cache.get(key)
+  if (body === undefined) {
+    const selected =
+      severities.length === 0
+        ? items
+        : items.filter(item => typeof item === 'object' && item !== null && severities.includes((item as { severity?: string }).severity))
+    const page = selected.slice(skip, skip + top)
+    const nextLink =
+      sim.vulnerabilityNextLinkOrigin && skip + top < selected.length
+        ? `${sim.vulnerabilityNextLinkOrigin}${VULNERABILITIES_PATH}?${new URLSearchParams({ $filter: filter, $top: String(top), $skip: String(skip + top) })}`
+        : undefined
+    body = JSON.stringify({
+      '@odata.context': `${url.origin}/api/$metadata#Vulnerabilities`,
+      value: page,
+      ...(nextLink ? { '@odata.nextLink': nextLink } : {})
+    })
+    cache.set(key, body)
+  }
+  return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body }
 }
 
 /** The API's `time`: ISO 8601 with seven fractional digits, as Microsoft's examples show. */

@@ -101,10 +101,12 @@ export interface SimTenant {
   exposure: ScoreState
   deviceGroups: unknown[]
   recommendations: unknown[]
+  /** The items of GET /api/vulnerabilities, every severity (the endpoint filters and pages them). */
+  vulnerabilities: unknown[]
 }
 
 /** What the Defender API reports for a tenant: the primary tenant's fields on the simulator, or a customer tenant's. */
-export type TenantData = Pick<SimTenant, 'score' | 'exposure' | 'deviceGroups' | 'recommendations'>
+export type TenantData = Pick<SimTenant, 'score' | 'exposure' | 'deviceGroups' | 'recommendations' | 'vulnerabilities'>
 
 export interface ScoreState {
   score: unknown
@@ -119,7 +121,7 @@ export class Simulator {
     secret: `${PLANTED}-client-secret~${randomBytes(12).toString('base64url')}`,
     certificates: [],
     federated: [{ issuer: GITHUB_ISSUER, subject: 'repo:octo-org/octo-repo:ref:refs/heads/main', audience: DEFAULT_AUDIENCE }],
-    roles: ['Score.Read.All', 'SecurityRecommendation.Read.All']
+    roles: ['Score.Read.All', 'SecurityRecommendation.Read.All', 'Vulnerability.Read.All']
   }
   /** What the Defender API reports; tests may set any shape, valid or not. */
   score: ScoreState = { score: 340 }
@@ -180,6 +182,10 @@ export class Simulator {
       status: 'Exception'
     }
   ]
+  /** The items of GET /api/vulnerabilities: Microsoft's example item, and exploitable ones of every kind. */
+  vulnerabilities: unknown[] = sampleVulnerabilities()
+  /** When set, vulnerability pages carry an @odata.nextLink on this origin instead of leaving $skip to the client. */
+  vulnerabilityNextLinkOrigin: string | undefined
   /** The token GitHub's REST API accepts (the job's github.token). */
   readonly githubToken = `ghs_${PLANTED}${randomBytes(15).toString('base64url')}`
   /** Like a fork's pull request: the token may read but every write gets 403. */
@@ -302,6 +308,7 @@ export class Simulator {
       exposure: { score: 30 },
       deviceGroups: [],
       recommendations: [],
+      vulnerabilities: [],
       ...changes
     }
     this.customerTenants.set(id, tenant)
@@ -452,4 +459,40 @@ function readAll(request: IncomingMessage): Promise<string> {
 /** Unref'd: a reply still waiting must not keep a finished test process alive after close(). */
 function delay(ms: number): Promise<void> {
   return ms > 0 ? new Promise(resolve => setTimeout(resolve, ms).unref()) : Promise.resolve()
+}
+
+/** A vulnerability item with every documented field; `changes` override them. */
+export function vulnerabilityItem(id: string, changes: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    name: id,
+    description: `A remote code execution vulnerability (${id}).`,
+    severity: 'Critical',
+    cvssV3: 9.8,
+    cvssVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+    exposedMachines: 5,
+    publishedOn: '2024-06-11T00:00:00Z',
+    updatedOn: '2024-07-01T00:00:00Z',
+    publicExploit: true,
+    exploitVerified: false,
+    exploitInKit: false,
+    exploitTypes: ['RemoteCodeExecution'],
+    exploitUris: [],
+    CveSupportability: 'Supported',
+    epss: 0.5,
+    ...changes
+  }
+}
+
+function sampleVulnerabilities(): unknown[] {
+  return [
+    // Microsoft's example item (get-all-vulnerabilities): medium, no exploit, not exploitable.
+    vulnerabilityItem('CVE-2019-0608', { severity: 'Medium', cvssV3: 4.3, exposedMachines: 4, publicExploit: false, epss: undefined }),
+    vulnerabilityItem('CVE-2024-30080', { epss: 0.92, exploitVerified: true, exposedMachines: 12 }),
+    vulnerabilityItem('CVE-2024-21413', { epss: 0.95, exposedMachines: 30 }),
+    vulnerabilityItem('CVE-2023-36884', { severity: 'High', cvssV3: 8.8, epss: 0.81, exploitInKit: true, exposedMachines: 7 }),
+    vulnerabilityItem('CVE-2024-38063', { epss: 0.08, exposedMachines: 40 }),
+    // Critical with an exploit but on no device: not exploitable here.
+    vulnerabilityItem('CVE-2022-30190', { exposedMachines: 0, exploitInKit: true })
+  ]
 }

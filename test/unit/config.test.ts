@@ -246,6 +246,49 @@ describe('history-branch names', () => {
     )
   })
 
+  it('max-new-exploitable-vulnerabilities without a history is a configuration error, like max-drop', () => {
+    assert.throws(
+      () => settings({ 'max-new-exploitable-vulnerabilities': '0' }),
+      (error: unknown) =>
+        error instanceof ConfigurationError &&
+        /^max-new-exploitable-vulnerabilities '0' needs a history to compare with\./.test(error.message)
+    )
+  })
+
+  it('reads the vulnerabilities only when listed or gated, at the severity asked for; refuses bad values naming the input', () => {
+    assert.equal(settings({}).vulnerabilitySeverity, undefined)
+    assert.equal(settings({ vulnerabilities: '5', 'vulnerability-severity': 'HIGH' }).vulnerabilitySeverity, 'high')
+    assert.equal(settings({ 'max-exploitable-vulnerabilities': '0' }).vulnerabilitySeverity, 'critical')
+    const gated = settings({ 'tenant-id': 'a.example.com max-exploitable-vulnerabilities=2\nb.example.com' })
+    assert.equal(gated.vulnerabilitySeverity, 'critical', 'a limit on one line reads them for the run')
+    assert.deepEqual(
+      gated.tenants.map(tenant => tenant.limits.maxExploitableVulnerabilities),
+      [2, undefined]
+    )
+    const refusals: Array<[Record<string, string>, RegExp]> = [
+      [
+        { 'vulnerability-severity': 'severe' },
+        /^Invalid vulnerability-severity 'severe'\. Expected one of: low, medium, high, critical\.$/
+      ],
+      [{ vulnerabilities: '101' }, /^Invalid vulnerabilities '101'\. Expected a whole number from 0 to 100/],
+      [
+        { 'max-exploitable-vulnerabilities': '1.5' },
+        /^Invalid max-exploitable-vulnerabilities '1\.5'\. Expected a whole number of vulnerabilities/
+      ],
+      [
+        { 'tenant-id': 'a.example.com max-exploitable-vulnerabilities=-1\nb.example.com' },
+        /^Invalid tenant-id line 1 .*Invalid max-exploitable-vulnerabilities '-1'/
+      ]
+    ]
+    for (const [inputs, message] of refusals) {
+      assert.throws(
+        () => settings(inputs),
+        (error: unknown) => error instanceof ConfigurationError && message.test(error.message),
+        JSON.stringify(inputs)
+      )
+    }
+  })
+
   it('max-drop without a history is a configuration error naming both inputs', () => {
     assert.throws(
       () => settings({ 'max-drop': '10' }),

@@ -1,7 +1,7 @@
 /** The checks: pure decisions over what was read. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { evaluateChecks, exposureLevel, type GateFacts } from '../../src/gate/checks.js'
+import { evaluateChecks, exposureLevel, type GateFacts, type VulnerabilityFacts } from '../../src/gate/checks.js'
 import { formatPoints } from '../../src/format.js'
 
 describe('checks', () => {
@@ -14,7 +14,10 @@ describe('checks', () => {
     history: { kind: 'read', previous: undefined },
     maxDrop: undefined,
     deviceGroups: undefined,
-    maxDeviceGroupExposureScore: undefined
+    maxDeviceGroupExposureScore: undefined,
+    vulnerabilities: undefined,
+    maxExploitableVulnerabilities: undefined,
+    maxNewExploitableVulnerabilities: undefined
   }
 
   it('checks nothing without thresholds', () => {
@@ -48,6 +51,29 @@ describe('checks', () => {
           deviceGroups: { groups: [{ name: 'Servers', score: 10 }], missing: ['Kiosk'], listed: ['Servers'] }
         },
         /^Device group "Kiosk" \(max-device-group-exposure-score\) could not be evaluated: the API does not list this group .*; it lists "Servers"\.$/
+      ],
+      [
+        { maxExploitableVulnerabilities: 0, vulnerabilities: { kind: 'unavailable', severity: 'critical', reason: 'HTTP 403' } },
+        /^Exploitable vulnerabilities \(max-exploitable-vulnerabilities\) could not be evaluated: HTTP 403\.$/
+      ],
+      [{ maxExploitableVulnerabilities: 0 }, /could not be evaluated: the vulnerabilities were not read/],
+      [
+        { maxNewExploitableVulnerabilities: 0, vulnerabilities: { kind: 'unavailable', severity: 'critical', reason: 'HTTP 403' } },
+        /^Newly exploitable vulnerabilities \(max-new-exploitable-vulnerabilities\) could not be evaluated: HTTP 403\.$/
+      ],
+      [
+        {
+          maxNewExploitableVulnerabilities: 0,
+          vulnerabilities: { kind: 'read', severity: 'critical', count: 1, changes: { kind: 'unknown', reason: 'cut' } }
+        },
+        /could not be evaluated: cut\.$/
+      ],
+      [
+        {
+          maxNewExploitableVulnerabilities: 0,
+          vulnerabilities: { kind: 'read', severity: 'critical', count: 1, changes: { kind: 'untracked' } }
+        },
+        /could not be evaluated: no history is kept/
       ]
     ]
     for (const [changed, message] of cases) {
@@ -58,6 +84,25 @@ describe('checks', () => {
       assert.ok(failed[0]?.unevaluated, 'the reason is kept for report-json')
       assert.equal(failed[0]?.value, undefined)
     }
+  })
+
+  it('fails more exploitable vulnerabilities than the limit, and more newly exploitable ones than theirs', () => {
+    const read = (count: number, added: string[]): VulnerabilityFacts => ({
+      kind: 'read',
+      severity: 'high',
+      count,
+      changes: { kind: 'compared', since: 'T1', added, removed: [] }
+    })
+    assert.equal(evaluateChecks({ ...facts, maxExploitableVulnerabilities: 2, vulnerabilities: read(2, []) })[0]?.passed, true)
+    const [tooMany] = evaluateChecks({ ...facts, maxExploitableVulnerabilities: 0, vulnerabilities: read(1, []) })
+    assert.equal(tooMany?.message, '1 exploitable high or critical vulnerability: more than max-exploitable-vulnerabilities 0.')
+    assert.equal(evaluateChecks({ ...facts, maxNewExploitableVulnerabilities: 1, vulnerabilities: read(5, ['A']) })[0]?.passed, true)
+    const [tooNew] = evaluateChecks({ ...facts, maxNewExploitableVulnerabilities: 1, vulnerabilities: read(5, ['A', 'B']) })
+    assert.equal(
+      tooNew?.message,
+      '2 high or critical vulnerabilities became exploitable since the previous reading (T1), more than max-new-exploitable-vulnerabilities 1.'
+    )
+    assert.equal(tooNew?.value, 2)
   })
 
   it('passes at or above min-score and fails below it, naming both', () => {

@@ -20,6 +20,7 @@ const report: ScoreReport = {
   exposure: undefined,
   recommendations: undefined,
   deviceGroups: undefined,
+  vulnerabilities: undefined,
   history: undefined,
   checks: [{ input: 'min-score', limit: 400, value: 340, passed: false, message: 'below' }],
   enforced: true,
@@ -34,7 +35,17 @@ const report: ScoreReport = {
 /** A run of one tenant: what the renderers take. */
 function one(tenant: ScoreReport): RunReport {
   const { enforced, cloud, region, apiHost, authMethod } = tenant
-  return { context: { enforced, cloud, region, apiHost, authMethod }, tenants: [{ kind: 'read', report: tenant }] }
+  return {
+    context: {
+      listedVulnerabilities: tenant.vulnerabilities?.kind === 'read' ? tenant.vulnerabilities.listed.length : 0,
+      enforced,
+      cloud,
+      region,
+      apiHost,
+      authMethod
+    },
+    tenants: [{ kind: 'read', report: tenant }]
+  }
 }
 const renderSummary = (tenant: ScoreReport, maxBytes?: number) => renderRunSummary(one(tenant), maxBytes)
 const renderComment = (tenant: ScoreReport, runUrl: string | undefined, maxChars?: number) =>
@@ -59,7 +70,8 @@ describe('report', () => {
       'comment-url': 'https://github.com/o/r/pull/1#issuecomment-2',
       'issue-url': '',
       'report-json': reportJson(report, { commentUrl: 'https://github.com/o/r/pull/1#issuecomment-2' }),
-      'failed-tenants': 'contoso.onmicrosoft.com'
+      'failed-tenants': 'contoso.onmicrosoft.com',
+      'exploitable-vulnerabilities': ''
     })
     const unchecked = reportOutputs({ ...report, checks: [] }, {})
     assert.equal(unchecked['min-score'], '')
@@ -111,7 +123,8 @@ describe('report', () => {
         { time: 'T2', score: 330, exposure: 40, tenant: 't', apiHost: 'h' },
         { time: 'T3', score: 340, exposure: 42, tenant: 't', apiHost: 'h' }
       ],
-      futureDated: 0
+      futureDated: 0,
+      previousVulnerabilities: undefined
     }
     const summary = renderSummary({
       ...report,

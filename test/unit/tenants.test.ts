@@ -5,7 +5,14 @@ import { ConfigurationError } from '../../src/errors.js'
 import { parseTenants, splitTenantLines } from '../../src/config/tenants.js'
 import { mapBounded } from '../../src/tenants/pool.js'
 
-const NONE = { minScore: undefined, maxExposureScore: undefined, maxDrop: undefined, maxDeviceGroupExposureScore: undefined }
+const NONE = {
+  minScore: undefined,
+  maxExposureScore: undefined,
+  maxDrop: undefined,
+  maxDeviceGroupExposureScore: undefined,
+  maxExploitableVulnerabilities: undefined,
+  maxNewExploitableVulnerabilities: undefined
+}
 const valid = (id: string) => /^[a-z0-9.-]+$/i.test(id)
 const number = (name: string, text: string) => {
   if (!/^\d+(\.\d+)?$/.test(text)) throw new ConfigurationError(`Invalid ${name} '${text}'.`)

@@ -1,0 +1,123 @@
+/**
+ * What became exploitable, and what stopped being, since the previous reading: from the IDs each
+ * history line keeps. Pure.
+ */
+import { createHash } from 'node:crypto'
+import { isRecord } from '../json.js'
+import { SEVERITIES, type ExploitableVulnerability, type Severity } from './answers.js'
+
+/**
+ * IDs a history line keeps at most: about 17 bytes each (`"CVE-2024-12345",`), so a line stays
+ * under 45 KB however many vulnerabilities are exploitable. Past it, the next run cannot tell which
+ * are new, and says so.
+ */
+export const MAX_RECORDED_IDS = 2500
+
+/** What a history line records of a tenant's exploitable vulnerabilities. */
+export interface VulnerabilityRecord {
+  severity: Severity
+  count: number
+  /** Their IDs as {@link recordedId} writes them, at most {@link MAX_RECORDED_IDS}, what a responder fixes first first. */
+  ids: string[]
+}
+
+/** An earlier reading's record, as the history gives it: null when the line has one that cannot be read. */
+export interface EarlierVulnerabilities {
+  time: string
+  record: VulnerabilityRecord | null
+}
+
+/** Where the comparison stands. */
+export type VulnerabilityChanges =
+  /** No history is kept: nothing to compare with. */
+  | { kind: 'untracked' }
+  | { kind: 'compared'; since: string; added: string[]; removed: string[] }
+  /** No earlier reading to compare with: this one is the first (of this severity). */
+  | { kind: 'first'; note: string }
+  /** An earlier reading exists but the comparison cannot be made. */
+  | { kind: 'unknown'; reason: string }
+
+/** The previous reading as the history gives it, or why it cannot be had. */
+export type PreviousVulnerabilities =
+  | { kind: 'none' }
+  | { kind: 'unavailable'; reason: string }
+  | { kind: 'read'; previous: EarlierVulnerabilities | undefined }
+
+/**
+ * An ID as a history line keeps it: a CVE-like ID as it is, anything else (long, or with characters
+ * an ID does not have) as a digest, so that no API text is written into the history.
+ */
+export function recordedId(id: string): string {
+  return /^[A-Za-z0-9._:-]{1,64}$/.test(id) ? id.toUpperCase() : `sha256:${createHash('sha256').update(id).digest('hex').slice(0, 32)}`
+}
+
+export function vulnerabilityRecord(severity: Severity, exploitable: ExploitableVulnerability[]): VulnerabilityRecord {
+  return { severity, count: exploitable.length, ids: exploitable.slice(0, MAX_RECORDED_IDS).map(item => recordedId(item.id)) }
+}
+
+/** A record read from a history line (hostile: anyone with write access can edit the file); null when it is not one. */
+export function readVulnerabilityRecord(value: unknown): VulnerabilityRecord | null {
+  if (!isRecord(value)) {
+    return null
+  }
+  const { severity, count, ids } = value
+  const valid =
+    SEVERITIES.some(known => known === severity) &&
+    typeof count === 'number' &&
+    Number.isInteger(count) &&
+    count >= 0 &&
+    Array.isArray(ids) &&
+    ids.length <= Math.min(count, MAX_RECORDED_IDS) &&
+    ids.every(id => typeof id === 'string' && id.length <= 71)
+  return valid ? { severity: severity as Severity, count, ids: ids as string[] } : null
+}
+
+/** The changes between `previous` and this reading's exploitable vulnerabilities at `severity`. */
+export function compareVulnerabilities(
+  severity: Severity,
+  exploitable: ExploitableVulnerability[],
+  history: PreviousVulnerabilities
+): VulnerabilityChanges {
+  if (history.kind === 'none') {
+    return { kind: 'untracked' }
+  }
+  if (history.kind === 'unavailable') {
+    return { kind: 'unknown', reason: history.reason }
+  }
+  const { previous } = history
+  if (previous === undefined) {
+    return {
+      kind: 'first',
+      note: 'the history holds no earlier vulnerability reading of this tenant; new ones are counted from the next run on'
+    }
+  }
+  const { record, time } = previous
+  if (record === null) {
+    return { kind: 'unknown', reason: `the vulnerability record of the previous reading (${time}) in the history is not readable` }
+  }
+  if (record.severity !== severity) {
+    return {
+      kind: 'first',
+      note:
+        `the previous reading (${time}) counted ${record.severity} and above, not ${severity} and above; ` +
+        'new ones are counted from the next run on'
+    }
+  }
+  if (record.ids.length < record.count) {
+    return {
+      kind: 'unknown',
+      reason:
+        `the previous reading (${time}) had ${record.count} exploitable vulnerabilities, more than the ${MAX_RECORDED_IDS} ` +
+        'whose IDs a history line keeps, so which are new cannot be told'
+    }
+  }
+  const current = exploitable.map(item => recordedId(item.id))
+  const before = new Set(record.ids)
+  const now = new Set(current)
+  return {
+    kind: 'compared',
+    since: time,
+    added: current.filter(id => !before.has(id)),
+    removed: record.ids.filter(id => !now.has(id))
+  }
+}

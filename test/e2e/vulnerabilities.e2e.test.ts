@@ -1,0 +1,304 @@
+/**
+ * What is exploitable, end to end: the vulnerabilities read page by page alongside the score, the
+ * gate on how many are exploitable and on how many became so since the previous reading, the
+ * history's bounded record of them, a missing permission (a warning, or a check that fails), and
+ * hostile answers.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { VULNERABILITIES_PATH } from '../../src/vulnerabilities/answers.js'
+import { MAX_RECORDED_IDS } from '../../src/vulnerabilities/changes.js'
+import { vulnerabilityItem, type Simulator } from '../sim/simulator.js'
+import { annotations, branchLines, onlyError, runSwept, scheduledRun, secretInputs, withSim, type ActionRun } from '../support/harness.js'
+
+interface VulnerabilitiesDocument {
+  severity: string
+  count: number | null
+  items: Array<Record<string, unknown>>
+  new: string[] | null
+  fixed: string[] | null
+  error?: string
+}
+
+function vulnerabilitiesOf(run: ActionRun): VulnerabilitiesDocument | null {
+  const report = JSON.parse(run.outputs['report-json'] ?? '{}') as { vulnerabilities: VulnerabilitiesDocument | null }
+  return report.vulnerabilities
+}
+
+function checkOf(run: ActionRun, input: string): Record<string, unknown> | undefined {
+  const report = JSON.parse(run.outputs['report-json'] ?? '{}') as { checks: Array<Record<string, unknown>> }
+  return report.checks.find(check => check['input'] === input)
+}
+
+function vulnerabilityRequests(sim: Simulator): URLSearchParams[] {
+  return sim.requestsTo('api', VULNERABILITIES_PATH).map(request => new URL(request.path, 'http://x').searchParams)
+}
+
+/** `count` exploitable critical vulnerabilities, CVE-2025-10000 on, and as many that are not (no exploit, no device, lower severity). */
+function manyVulnerabilities(count: number): unknown[] {
+  return Array.from({ length: count }, (_, index) => [
+    vulnerabilityItem(`CVE-2025-${10000 + index}`, { epss: (index % 100) / 100 }),
+    vulnerabilityItem(`CVE-2024-${10000 + index}`, { publicExploit: false })
+  ]).flat()
+}
+
+const run = (sim: Simulator, inputs: Record<string, string>) => runSwept(sim, { inputs: { ...secretInputs(sim), ...inputs } })
+
+describe('exploitable vulnerabilities', () => {
+  it('max-exploitable-vulnerabilities 0 fails on the exploitable ones only (on a device, with an exploit, at critical), filtered on the server', () =>
+    withSim(async sim => {
+      const result = await run(sim, { 'max-exploitable-vulnerabilities': '0' })
+      assert.equal(result.exitCode, 1)
+      // CVE-2024-30080, CVE-2024-21413, CVE-2024-38063; not the high one, nor the one on no device, nor Microsoft's example item.
+      assert.equal(onlyError(result), '3 exploitable critical vulnerabilities: more than max-exploitable-vulnerabilities 0.')
+      assert.equal(result.outputs['exploitable-vulnerabilities'], '3')
+      assert.equal(result.outputs['passed'], 'false')
+      const [query, ...more] = vulnerabilityRequests(sim)
+      assert.equal(more.length, 0)
+      assert.equal(query?.get('$filter'), "severity eq 'Critical'")
+      assert.equal(query?.get('$top'), '8000')
+      assert.equal(query?.get('$skip'), '0')
+      assert.deepEqual(checkOf(result, 'max-exploitable-vulnerabilities'), {
+        input: 'max-exploitable-vulnerabilities',
+        limit: 0,
+        value: 3,
+        passed: false
+      })
+      const document = vulnerabilitiesOf(result)
+      assert.equal(document?.severity, 'critical')
+      assert.equal(document?.count, 3)
+      assert.deepEqual(document?.items, [], 'vulnerabilities 0 lists none')
+      assert.match(result.summary, /^### Exploitable vulnerabilities \(critical\)$/m)
+    }))
+
+  it('is requested at the same time as the score, not after it', () =>
+    withSim(async sim => {
+      sim.serviceLatencyMs.api = 150
+      await run(sim, { vulnerabilities: '3' })
+      const [score, vulnerabilities] = ['/api/configurationScore', VULNERABILITIES_PATH].map(path => sim.requestsTo('api', path)[0])
+      assert.ok(score && vulnerabilities && vulnerabilities.receivedAt < score.answeredAt, 'requested before the score was answered')
+    }))
+
+  it('makes no request, and leaves the output empty, when neither listed nor gated', () =>
+    withSim(async sim => {
+      const result = await run(sim, { 'vulnerability-severity': 'low' })
+      assert.equal(result.exitCode, 0)
+      assert.equal(vulnerabilityRequests(sim).length, 0)
+      assert.equal(result.outputs['exploitable-vulnerabilities'], '')
+      assert.equal(vulnerabilitiesOf(result), null)
+      assert.doesNotMatch(result.summary, /Exploitable vulnerabilities/)
+    }))
+
+  it('lists them in the order a responder fixes them, with severity, CVSS, EPSS, devices and exploit kind', () =>
+    withSim(async sim => {
+      const result = await run(sim, { vulnerabilities: '10', 'vulnerability-severity': 'high' })
+      assert.equal(result.exitCode, 0)
+      const rows = result.summary.split('\n').filter(line => line.startsWith('| [CVE-'))
+      assert.deepEqual(rows, [
+        '| [CVE-2024-30080](https://www.cve.org/CVERecord?id=CVE-2024-30080) | critical | 9.8 | 92% | 12 | verified, public |',
+        '| [CVE-2023-36884](https://www.cve.org/CVERecord?id=CVE-2023-36884) | high | 8.8 | 81% | 7 | in an exploit kit, public |',
+        '| [CVE-2024-21413](https://www.cve.org/CVERecord?id=CVE-2024-21413) | critical | 9.8 | 95% | 30 | public |',
+        '| [CVE-2024-38063](https://www.cve.org/CVERecord?id=CVE-2024-38063) | critical | 9.8 | 8% | 40 | public |'
+      ])
+      assert.equal(vulnerabilityRequests(sim)[0]?.get('$filter'), "severity eq 'High' or severity eq 'Critical'")
+      assert.deepEqual(vulnerabilitiesOf(result)?.items[1], {
+        id: 'CVE-2023-36884',
+        severity: 'high',
+        cvssV3: 8.8,
+        epss: 0.81,
+        exposedMachines: 7,
+        publicExploit: true,
+        exploitVerified: false,
+        exploitInKit: true
+      })
+    }))
+
+  it('pages with $top and $skip until a short page, counting each CVE once', () =>
+    withSim(async sim => {
+      sim.vulnerabilities = manyVulnerabilities(8500)
+      const result = await run(sim, { 'max-exploitable-vulnerabilities': '8500' })
+      assert.equal(result.exitCode, 0, result.stdout)
+      assert.equal(result.outputs['exploitable-vulnerabilities'], '8500')
+      assert.deepEqual(
+        vulnerabilityRequests(sim).map(query => query.get('$skip')),
+        ['0', '8000', '16000'],
+        '17,000 items of the severity: two full pages, then a short one'
+      )
+    }))
+
+  it("follows @odata.nextLink on the API's origin, and never to another (the token would go with it): the check then cannot be evaluated", () =>
+    withSim(async sim => {
+      sim.vulnerabilities = manyVulnerabilities(4100)
+      sim.vulnerabilityNextLinkOrigin = sim.apiUrl
+      const followed = await run(sim, { 'max-exploitable-vulnerabilities': '5000' })
+      assert.equal(followed.exitCode, 0, followed.stdout)
+      assert.equal(followed.outputs['exploitable-vulnerabilities'], '4100')
+      assert.equal(vulnerabilityRequests(sim).length, 2)
+
+      sim.vulnerabilityNextLinkOrigin = 'https://collector.example.net'
+      const refused = await run(sim, { 'max-exploitable-vulnerabilities': '5000' })
+      assert.equal(refused.exitCode, 1)
+      assert.match(
+        onlyError(refused),
+        /^Exploitable vulnerabilities \(max-exploitable-vulnerabilities\) could not be evaluated: .*@odata\.nextLink\) outside http:\/\/127\.0\.0\.1:\d+; it was not followed/
+      )
+      assert.equal(refused.outputs['exploitable-vulnerabilities'], '')
+    }))
+
+  describe('without Vulnerability.Read.All (403)', () => {
+    const withoutPermission = (sim: Simulator) => {
+      sim.app.roles = sim.app.roles.filter(role => role !== 'Vulnerability.Read.All')
+    }
+
+    it('and no vulnerability gate: a warning naming the permission, and the run goes on', () =>
+      withSim(async sim => {
+        withoutPermission(sim)
+        const result = await run(sim, { vulnerabilities: '5', 'min-score': '300' })
+        assert.equal(result.exitCode, 0)
+        const [warning, ...others] = annotations(result, 'warning')
+        assert.equal(others.length, 0)
+        assert.match(warning ?? '', /^Exploitable vulnerabilities skipped: The Defender API refused GET \/api\/vulnerabilities \(HTTP 403/)
+        assert.match(warning ?? '', /application permission Vulnerability\.Read\.All/)
+        assert.equal(result.outputs['passed'], 'true')
+        assert.equal(result.outputs['exploitable-vulnerabilities'], '')
+      }))
+
+    it('with a gate: the check cannot be evaluated, names the permission and fails; with fail-on-low-score false, a warning', () =>
+      withSim(async sim => {
+        withoutPermission(sim)
+        const failed = await run(sim, { 'max-exploitable-vulnerabilities': '0' })
+        assert.equal(failed.exitCode, 1)
+        assert.match(
+          onlyError(failed),
+          /^Exploitable vulnerabilities \(max-exploitable-vulnerabilities\) could not be evaluated: The Defender API refused GET \/api\/vulnerabilities \(HTTP 403.*Vulnerability\.Read\.All/
+        )
+        assert.equal(checkOf(failed, 'max-exploitable-vulnerabilities')?.['passed'], false)
+        assert.match(String(vulnerabilitiesOf(failed)?.error), /HTTP 403/)
+        assert.match(failed.summary, /Could not be read: The Defender API refused/)
+
+        const warned = await run(sim, { 'max-exploitable-vulnerabilities': '0', 'fail-on-low-score': 'false' })
+        assert.equal(warned.exitCode, 0)
+        assert.equal(warned.outputs['passed'], 'false')
+        assert.ok(annotations(warned, 'warning').some(line => /could not be evaluated: .*Vulnerability\.Read\.All/.test(line)))
+      }))
+  })
+
+  describe('since the previous reading', () => {
+    it('records count and IDs in the history; the next run names the new ones first and the fixed ones, and max-new fails on them', () =>
+      withSim(async sim => {
+        const inputs = { 'history-branch': 'secure-score-history', 'max-new-exploitable-vulnerabilities': '0', vulnerabilities: '5' }
+        const first = await scheduledRun(sim, inputs)
+        assert.equal(first.exitCode, 0, first.stdout)
+        assert.deepEqual(checkOf(first, 'max-new-exploitable-vulnerabilities'), {
+          input: 'max-new-exploitable-vulnerabilities',
+          limit: 0,
+          value: null,
+          passed: true,
+          note: 'the history holds no earlier vulnerability reading of this tenant; new ones are counted from the next run on'
+        })
+        assert.deepEqual(branchLines(sim)[0]?.['vulnerabilities'], {
+          severity: 'critical',
+          count: 3,
+          ids: ['CVE-2024-30080', 'CVE-2024-21413', 'CVE-2024-38063']
+        })
+
+        // CVE-2024-21413 is patched; two become exploitable, one of them with an exploit kit.
+        sim.vulnerabilities = [
+          vulnerabilityItem('CVE-2024-30080', { exploitVerified: true, epss: 0.92 }),
+          vulnerabilityItem('CVE-2024-38063', { epss: 0.08 }),
+          vulnerabilityItem('CVE-2025-0001', { epss: 0.01 }),
+          vulnerabilityItem('CVE-2025-0002', { exploitInKit: true, epss: 0.3 })
+        ]
+        const second = await scheduledRun(sim, inputs, { env: { GITHUB_RUN_ID: '4243' } })
+        assert.equal(second.exitCode, 1)
+        assert.match(
+          onlyError(second),
+          /^2 critical vulnerabilities became exploitable since the previous reading \(.+\), more than max-new-exploitable-vulnerabilities 0\.$/
+        )
+        const document = vulnerabilitiesOf(second)
+        assert.deepEqual(document?.new, ['CVE-2025-0002', 'CVE-2025-0001'], 'in the order a responder fixes them')
+        assert.deepEqual(document?.fixed, ['CVE-2024-21413'])
+        const section = second.summary.slice(second.summary.indexOf('### Exploitable vulnerabilities'))
+        assert.ok(
+          section.indexOf('**New since the previous reading**') < section.indexOf('No longer exploitable') &&
+            section.indexOf('No longer exploitable') < section.indexOf('| Vulnerability |'),
+          'the new ones are named first'
+        )
+        assert.match(section, /\| \[CVE-2025-0002\]\(https:\/\/www\.cve\.org\/CVERecord\?id=CVE-2025-0002\) 🆕 \|/)
+        assert.equal(branchLines(sim).length, 2)
+      }))
+
+    it('keeps a line bounded: 3,000 exploitable write 2,500 IDs, and the next run cannot tell which are new, so max-new fails', () =>
+      withSim(async sim => {
+        sim.vulnerabilities = manyVulnerabilities(3000)
+        const inputs = { 'history-branch': 'secure-score-history', 'max-new-exploitable-vulnerabilities': '10' }
+        assert.equal((await scheduledRun(sim, inputs)).exitCode, 0)
+        const line = sim.branches.get('secure-score-history')?.get('history.jsonl')?.toString('utf8') ?? ''
+        assert.ok(line.length < 50_000, `a line of ${line.length} bytes`)
+        const record = branchLines(sim)[0]?.['vulnerabilities'] as { count: number; ids: string[] }
+        assert.equal(record.count, 3000)
+        assert.equal(record.ids.length, MAX_RECORDED_IDS)
+
+        const next = await scheduledRun(sim, inputs, { env: { GITHUB_RUN_ID: '4243' } })
+        assert.equal(next.exitCode, 1)
+        assert.match(
+          onlyError(next),
+          /^Newly exploitable vulnerabilities \(max-new-exploitable-vulnerabilities\) could not be evaluated: the previous reading \(.+\) had 3000 exploitable vulnerabilities, more than the 2500 whose IDs a history line keeps/
+        )
+      }))
+
+    it('a previous record that was tampered with cannot be compared: max-new fails; one at another severity counts as a first reading', () =>
+      withSim(async sim => {
+        const line = (vulnerabilities: unknown) =>
+          `${JSON.stringify({ time: '2026-11-01T00:00:00Z', score: 340, exposure: null, tenant: sim.tenantId, apiHost: 'x', vulnerabilities })}\n`
+        const inputs = { 'history-branch': 'secure-score-history', 'max-new-exploitable-vulnerabilities': '5' }
+        sim.branches.set(
+          'secure-score-history',
+          new Map([['history.jsonl', Buffer.from(line({ severity: 'critical', count: 1, ids: ['A', 'B'] }))]])
+        )
+        const tampered = await scheduledRun(sim, inputs)
+        assert.equal(tampered.exitCode, 1)
+        assert.match(
+          onlyError(tampered),
+          /could not be evaluated: the vulnerability record of the previous reading \(2026-11-01T00:00:00Z\)/
+        )
+
+        sim.branches.set('secure-score-history', new Map([['history.jsonl', Buffer.from(line({ severity: 'high', count: 0, ids: [] }))]]))
+        const otherSeverity = await scheduledRun(sim, inputs, { env: { GITHUB_RUN_ID: '4243' } })
+        assert.equal(otherSeverity.exitCode, 0)
+        assert.match(
+          String(checkOf(otherSeverity, 'max-new-exploitable-vulnerabilities')?.['note']),
+          /counted high and above, not critical/
+        )
+      }))
+  })
+
+  it('hostile answers: an ID that is not a CVE is inert text; an item without a severity or device count is refused, so the gate fails', () =>
+    withSim(async sim => {
+      sim.vulnerabilities = [vulnerabilityItem('[pwned](https://evil.example) @octo-org/admins #1 <img src=x>')]
+      const shown = await run(sim, { vulnerabilities: '5' })
+      assert.equal(shown.exitCode, 0)
+      const row = shown.summary.split('\n').find(line => line.includes('pwned')) ?? ''
+      assert.doesNotMatch(row, /(?<!\\)\]\(|@octo|#1|(?<!\\)<img/, 'no link, mention, reference or tag')
+      assert.match(row, /\\\[pwned\\\]/)
+
+      sim.vulnerabilities = [vulnerabilityItem('CVE-2025-1', { exposedMachines: 'many' })]
+      const refused = await run(sim, { 'max-exploitable-vulnerabilities': '0' })
+      assert.equal(refused.exitCode, 1)
+      assert.match(onlyError(refused), /could not be evaluated: .*an item that has no ID, no known severity or no count of exposed devices/)
+    }))
+
+  it('a tenant-id line overrides the vulnerability limits for its tenant', () =>
+    withSim(async sim => {
+      sim.addTenant('11111111-2222-3333-4444-555555555555', 'fabrikam.onmicrosoft.com', 420, {
+        vulnerabilities: [vulnerabilityItem('CVE-2025-7')]
+      })
+      const result = await run(sim, {
+        'tenant-id': `${sim.tenantDomain} name=Contoso max-exploitable-vulnerabilities=3\n11111111-2222-3333-4444-555555555555 name=Fabrikam`,
+        'max-exploitable-vulnerabilities': '0'
+      })
+      assert.equal(result.exitCode, 1)
+      assert.equal(onlyError(result), '[Fabrikam] 1 exploitable critical vulnerability: more than max-exploitable-vulnerabilities 0.')
+      assert.equal(result.outputs['failed-tenants'], 'Fabrikam')
+    }))
+})
