@@ -15,6 +15,10 @@ export const EXPOSURE_PATH = '/api/exposureScore'
 export const DEVICE_GROUPS_PATH = '/api/exposureScore/ByMachineGroups'
 export const RECOMMENDATIONS_PATH = '/api/recommendations'
 
+/** The application permissions (WindowsDefenderATP) the endpoints need; the README's permissions table is generated from them. */
+export const SCORE_PERMISSION = 'Score.Read.All'
+export const RECOMMENDATIONS_PERMISSION = 'SecurityRecommendation.Read.All'
+
 /** One reading of the device secure score, as the API reported it. */
 export interface ScoreReading {
   /** Points; Microsoft documents no maximum. */

@@ -11,7 +11,9 @@ import {
   parseRecommendations,
   parseScoreResponse,
   RECOMMENDATIONS_PATH,
+  RECOMMENDATIONS_PERMISSION,
   SCORE_PATH,
+  SCORE_PERMISSION,
   type DefenderReadings,
   type DeviceGroupSelection
 } from './answers.js'
@@ -58,14 +60,14 @@ export async function readDefender(http: Http, request: DefenderRequest, token: 
   info(`Reading the device secure score from ${new URL(apiUrl).host}.`)
   const get = <T>(path: string, permission: string, parse: (response: HttpResponse) => T) =>
     settle(getJson(http, apiUrl, token, path, permission).then(parse))
-  const score = get(SCORE_PATH, 'Score.Read.All', response => parseScoreResponse(response, SCORE_PATH))
+  const score = get(SCORE_PATH, SCORE_PERMISSION, response => parseScoreResponse(response, SCORE_PATH))
   const exposure = request.exposure
-    ? get(EXPOSURE_PATH, 'Score.Read.All', response => parseScoreResponse(response, EXPOSURE_PATH))
+    ? get(EXPOSURE_PATH, SCORE_PERMISSION, response => parseScoreResponse(response, EXPOSURE_PATH))
     : undefined
-  const groups = deviceGroups ? get(DEVICE_GROUPS_PATH, 'Score.Read.All', response => parseDeviceGroups(response, deviceGroups)) : undefined
+  const groups = deviceGroups ? get(DEVICE_GROUPS_PATH, SCORE_PERMISSION, response => parseDeviceGroups(response, deviceGroups)) : undefined
   const recommendations =
     request.recommendations > 0
-      ? get(RECOMMENDATIONS_PATH, 'SecurityRecommendation.Read.All', response => parseRecommendations(response, request.recommendations))
+      ? get(RECOMMENDATIONS_PATH, RECOMMENDATIONS_PERMISSION, response => parseRecommendations(response, request.recommendations))
       : undefined
   const severity = request.vulnerabilities
   const vulnerabilities = severity && settle(readVulnerabilities(http, apiUrl, token, severity))

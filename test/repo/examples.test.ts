@@ -81,3 +81,35 @@ describe("the repository's workflows", async () => {
     assert.ok(steps.some(step => step.uses === './'))
   })
 })
+
+describe('the pull-request example on a fork', async () => {
+  const { Evaluator, Lexer, Parser, data } = await import('@actions/expressions')
+  /** Evaluates a job's `if` as GitHub does, with `github` as the event of a pull request from `head` to `base`. */
+  function runsFor(condition: string, head: string, base: string): boolean {
+    const parser = new Parser(new Lexer(condition).lex().tokens, ['github'], [])
+    const github = new data.Dictionary(
+      { key: 'repository', value: new data.StringData(base) },
+      {
+        key: 'event',
+        value: new data.Dictionary({
+          key: 'pull_request',
+          value: new data.Dictionary({
+            key: 'head',
+            value: new data.Dictionary({ key: 'repo', value: new data.Dictionary({ key: 'full_name', value: new data.StringData(head) }) })
+          })
+        })
+      }
+    )
+    return new Evaluator(parser.parse(), new data.Dictionary({ key: 'github', value: github })).evaluate().coerceString() === 'true'
+  }
+
+  it("skips a fork's pull request (no OIDC token, read-only token) and runs the repository's own", async () => {
+    const content = await readFile(join(EXAMPLES, 'pr-comment.yml'), 'utf8')
+    const jobs = Object.values((parse(content) as { jobs: Record<string, { if?: string }> }).jobs)
+    for (const job of jobs) {
+      const condition = job.if ?? 'true'
+      assert.equal(runsFor(condition, 'outsider/octo-repo', 'octo-org/octo-repo'), false, `a fork's pull request skips: ${condition}`)
+      assert.equal(runsFor(condition, 'octo-org/octo-repo', 'octo-org/octo-repo'), true, 'a branch of the repository runs')
+    }
+  })
+})

@@ -1,4 +1,4 @@
-/** action.yml, the settings module and the README describe one interface; these keep them in step. */
+/** action.yml, the settings module, the README and docs/ describe one interface; these keep them in step. */
 import assert from 'node:assert/strict'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -7,7 +7,16 @@ import { cloudEndpoints, CLOUDS, REGIONS } from '../../src/config/clouds.js'
 import { INPUT_NAMES } from '../../src/config/inputs.js'
 import { OUTPUT_NAMES } from '../../src/report/outputs.js'
 import { ROOT, readActionMetadata } from '../support/harness.js'
-import { README, withActionReference } from '../support/tools/readme.js'
+import { CLOUDS_PAGE, FEATURE_PERMISSIONS, GENERATED, README, withGeneratedBlocks } from '../support/tools/readme.js'
+
+/** Every file under `dir`, recursively. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true })
+  const nested = await Promise.all(
+    entries.map(entry => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : Promise.resolve([join(dir, entry.name)])))
+  )
+  return nested.flat()
+}
 
 describe('action metadata', () => {
   it('declares exactly the inputs the settings module reads', async () => {
@@ -27,16 +36,54 @@ describe('action metadata', () => {
     assert.deepEqual(metadata.runs, { using: 'node24', main: 'dist/index.js' })
   })
 
-  it('has its inputs and outputs documented in the README as action.yml says (npm run docs)', async () => {
-    const readme = await readFile(README, 'utf8')
-    assert.equal(readme, withActionReference(readme, await readActionMetadata()), 'README is stale: run npm run docs')
+  it('has its generated tables as the code says (inputs and outputs, permissions, clouds: npm run docs)', async () => {
+    const metadata = await readActionMetadata()
+    for (const file of new Set(GENERATED.map(block => block.file))) {
+      const text = await readFile(file, 'utf8')
+      assert.equal(text, withGeneratedBlocks(file, text, metadata), `${file} is stale: run npm run docs`)
+    }
   })
 
-  it('shows every example workflow in the README exactly as in examples/', async () => {
+  it('links every example workflow from the README, and shows each in docs/ exactly as in examples/', async () => {
     const readme = await readFile(README, 'utf8')
+    const docs = await Promise.all(
+      (await readdir(join(ROOT, 'docs'))).filter(name => name.endsWith('.md')).map(name => readFile(join(ROOT, 'docs', name), 'utf8'))
+    )
     for (const file of (await readdir(join(ROOT, 'examples'))).filter(name => name.endsWith('.yml'))) {
       const example = await readFile(join(ROOT, 'examples', file), 'utf8')
-      assert.ok(readme.includes(`\`\`\`yaml\n${example}\`\`\``), `README shows examples/${file} as it is`)
+      assert.ok(readme.includes(`](examples/${file})`), `README links examples/${file}`)
+      assert.ok(
+        docs.some(page => page.includes(`\`\`\`yaml\n${example}\`\`\``)),
+        `a docs/ page shows examples/${file} as it is`
+      )
+    }
+  })
+
+  it('keeps the README short: at most 2,500 words before the generated reference', async () => {
+    const readme = await readFile(README, 'utf8')
+    const words = readme
+      .slice(0, readme.indexOf('## Reference'))
+      .split(/\s+/)
+      .filter(word => word.length > 0).length
+    assert.ok(readme.includes('## Reference') && words <= 2500, `${words} words`)
+  })
+
+  it('asks, in the permissions table, for the GitHub permissions the action names in its messages', async () => {
+    const source = (await Promise.all((await filesUnder(join(ROOT, 'src'))).map(file => readFile(file, 'utf8')))).join('\n')
+    for (const row of FEATURE_PERMISSIONS.filter(row => row.github)) {
+      assert.ok(source.includes(row.github), `src/ asks for '${row.github}'`)
+    }
+  })
+
+  it('stands alone: nothing published refers to the team-internal ../shared', async () => {
+    const published = [
+      README,
+      join(ROOT, 'action.yml'),
+      ...(await filesUnder(join(ROOT, 'docs'))),
+      ...(await filesUnder(join(ROOT, 'src')))
+    ]
+    for (const file of published) {
+      assert.doesNotMatch(await readFile(file, 'utf8'), /\.\.\/shared/, file)
     }
   })
 
@@ -56,8 +103,8 @@ describe('action metadata', () => {
     assert.ok(Buffer.byteLength(bundle) < 500 * 1024, `dist/index.js is ${Buffer.byteLength(bundle)} bytes`)
   })
 
-  it("gives in the README's cloud table the hosts and scopes the code uses", async () => {
-    const readme = await readFile(README, 'utf8')
+  it("gives in docs/clouds.md's cloud table the hosts and scopes the code uses", async () => {
+    const readme = await readFile(CLOUDS_PAGE, 'utf8')
     const row = (start: string) => readme.split('\n').find(line => line.startsWith(start)) ?? ''
     for (const cloud of CLOUDS) {
       const endpoints = cloudEndpoints(cloud, undefined)
