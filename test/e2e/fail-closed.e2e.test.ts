@@ -376,8 +376,7 @@ describe('fail closed: bounds', () => {
     withSim(async sim => {
       sim.deviceGroups = Array.from({ length: 470 }, (_, index) => ({
         score: 80,
-        rbacGroupName: `${'G'.repeat(130)}${index}`,
-        rbacGroupId: index
+        rbacGroupName: `${'G'.repeat(130)}${index}`
       }))
       const options = pullRequestRun(sim)
       const posted = await runSwept(sim, {
@@ -404,8 +403,7 @@ describe('fail closed: bounds', () => {
 
       sim.deviceGroups = Array.from({ length: 10_000 }, (_, index) => ({
         score: 10,
-        rbacGroupName: `${'G'.repeat(130)}${index}`,
-        rbacGroupId: index
+        rbacGroupName: `${'G'.repeat(130)}${index}`
       }))
       const summarised = await scheduledRun(sim, { 'device-groups': '*', 'max-device-group-exposure-score': '50' })
       assert.equal(summarised.exitCode, 0, summarised.stdout.slice(0, 2000))

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { describe, it } from 'node:test'
 import { parse } from 'yaml'
+import { onScore } from '../sim/defender.js'
+import { json } from '../sim/reply.js'
 import { annotations, oidcRun, runSwept, withSim } from '../support/harness.js'
 import { README } from '../support/tools/readme.js'
 
@@ -34,6 +36,8 @@ describe('the quick start', () => {
     assert.deepEqual(Object.keys(inputs), ['tenant-id', 'client-id', 'min-score'])
     await withSim(async sim => {
       sim.app.roles = permissions
+      // The score answers after the recommendations, so their grace period (which starts at the score) is not in play.
+      sim.script.api.push(onScore({ ...json(200, { time: new Date().toISOString(), score: 340 }), delayMs: 400 }))
       const run = oidcRun(sim)
       const result = await runSwept(sim, { ...run, inputs: { ...inputs, ...run.inputs, 'min-score': inputs['min-score'] ?? '' } })
       assert.equal(result.exitCode, 1, 'the simulator scores 340, below the quick start min-score 400')

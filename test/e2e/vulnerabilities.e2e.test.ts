@@ -8,6 +8,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { VULNERABILITIES_PATH } from '../../src/vulnerabilities/answers.js'
 import { MAX_RECORDED_IDS } from '../../src/vulnerabilities/changes.js'
+import { onScore } from '../sim/defender.js'
+import { json } from '../sim/reply.js'
 import { vulnerabilityItem, type Simulator } from '../sim/simulator.js'
 import { annotations, branchLines, onlyError, runSwept, scheduledRun, secretInputs, withSim, type ActionRun } from '../support/harness.js'
 
@@ -91,7 +93,8 @@ describe('exploitable vulnerabilities', () => {
 
   it('lists them in the order a responder fixes them, with severity, CVSS, EPSS, devices and exploit kind', () =>
     withSim(async sim => {
-      const result = await run(sim, { vulnerabilities: '10', 'vulnerability-severity': 'high' })
+      // A limit makes the run wait for the list: without one it is an extra with a grace period, not this test's subject.
+      const result = await run(sim, { vulnerabilities: '10', 'vulnerability-severity': 'high', 'max-exploitable-vulnerabilities': '10' })
       assert.equal(result.exitCode, 0)
       const rows = result.summary.split('\n').filter(line => line.startsWith('| [CVE-'))
       assert.deepEqual(rows, [
@@ -153,6 +156,8 @@ describe('exploitable vulnerabilities', () => {
     it('and no vulnerability gate: a warning naming the permission, and the run goes on', () =>
       withSim(async sim => {
         withoutPermission(sim)
+        // The score answers after the refusal, so the extra's grace period (which starts at the score) is not in play.
+        sim.script.api.push(onScore({ ...json(200, { time: new Date().toISOString(), score: 340 }), delayMs: 400 }))
         const result = await run(sim, { vulnerabilities: '5', 'min-score': '300' })
         assert.equal(result.exitCode, 0)
         const [warning, ...others] = annotations(result, 'warning')
@@ -276,7 +281,7 @@ describe('exploitable vulnerabilities', () => {
   it('hostile answers: an ID that is not a CVE is inert text; an item without a severity or device count is refused, so the gate fails', () =>
     withSim(async sim => {
       sim.vulnerabilities = [vulnerabilityItem('[pwned](https://evil.example) @octo-org/admins #1 <img src=x>')]
-      const shown = await run(sim, { vulnerabilities: '5' })
+      const shown = await run(sim, { vulnerabilities: '5', 'max-exploitable-vulnerabilities': '10' })
       assert.equal(shown.exitCode, 0)
       const row = shown.summary.split('\n').find(line => line.includes('pwned')) ?? ''
       assert.doesNotMatch(row, /(?<!\\)\]\(|@octo|#1|(?<!\\)<img/, 'no link, mention, reference or tag')

@@ -129,9 +129,9 @@ export class Simulator {
   exposure: ScoreState = { score: 42 }
   /** The items of GET /api/exposureScore/ByMachineGroups. */
   deviceGroups: unknown[] = [
-    { score: 41.38041766305988, rbacGroupName: 'GroupOne', rbacGroupId: 10 },
-    { score: 72.5, rbacGroupName: 'Kiosks', rbacGroupId: 11 },
-    { score: 12, rbacGroupName: 'Servers', rbacGroupId: 12 }
+    { score: 41.38041766305988, rbacGroupName: 'GroupOne' },
+    { score: 72.5, rbacGroupName: 'Kiosks' },
+    { score: 12, rbacGroupName: 'Servers' }
   ]
   /** The items of GET /api/recommendations. */
   recommendations: unknown[] = [
