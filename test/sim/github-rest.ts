@@ -6,9 +6,44 @@
  * github-actions[bot].
  */
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { json, type Reply } from './reply.js'
-import type { Simulator } from './simulator.js'
+import type { SimComment, Simulator } from './simulator.js'
+
+/**
+ * GitHub's own example answers (test/fixtures/github/examples.json, taken from the pinned API
+ * description): every answer is one of them with the double's values over it, so that it has every
+ * field GitHub's schema requires (test/e2e/github-openapi.e2e.test.ts checks them against it).
+ */
+const EXAMPLES = JSON.parse(readFileSync(new URL('../../../test/fixtures/github/examples.json', import.meta.url), 'utf8')) as Record<
+  string,
+  Record<string, unknown>
+>
+
+function example(name: string): Record<string, unknown> {
+  return structuredClone(EXAMPLES[name] ?? {})
+}
+
+function user(login: string): Record<string, unknown> {
+  return { ...(example('issue-comment')['user'] as Record<string, unknown>), login }
+}
+
+function commentAnswer(comment: SimComment): Record<string, unknown> {
+  const { issue: _issue, ...fields } = comment
+  return { ...example('issue-comment'), ...fields, user: user(comment.user.login) }
+}
+
+function issueAnswer(issue: SimIssue): Record<string, unknown> {
+  const label = (example('issue')['labels'] as Array<Record<string, unknown>>)[0]
+  return {
+    ...example('issue'),
+    ...issue,
+    pull_request: undefined,
+    user: user(issue.user.login),
+    labels: issue.labels.map(carried => ({ ...label, name: carried.name }))
+  }
+}
 
 const NOT_FOUND = { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }
 
@@ -53,7 +88,7 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
       })
     }
     sim.labels.add(name.toLowerCase())
-    return json(201, { id: sim.labels.size, name, color: String(fields['color'] ?? 'ededed'), default: false })
+    return json(201, { ...example('label'), id: sim.labels.size, name, color: String(fields['color'] ?? 'ededed'), default: false })
   }
   if (repository && (rest.startsWith('/contents/') || rest.startsWith('/git/'))) {
     return answerContents(sim, request.method ?? 'GET', decodeURIComponent(rest), url, fields)
@@ -63,12 +98,7 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
   }
   const text = typeof fields['body'] === 'string' ? fields['body'] : undefined
   if (list && request.method === 'GET') {
-    return page(
-      sim,
-      request,
-      url,
-      sim.comments.filter(comment => comment.issue === Number(list[1]))
-    )
+    return page(sim, request, url, sim.comments.filter(comment => comment.issue === Number(list[1])).map(commentAnswer))
   }
   if (list && request.method === 'POST' && text !== undefined) {
     if (text.length > 65_536) {
@@ -86,7 +116,7 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
       user: { login }
     }
     sim.comments.push(comment)
-    return json(201, comment)
+    return json(201, commentAnswer(comment))
   }
   const existing = one ? sim.comments.find(comment => comment.id === Number(one[1])) : undefined
   if (one && !existing) {
@@ -96,7 +126,7 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
   // or have write access"): that the action touches only its own is the action's promise, not the double's.
   if (existing && request.method === 'PATCH' && text !== undefined) {
     existing.body = text
-    return json(200, existing)
+    return json(200, commentAnswer(existing))
   }
   if (existing && request.method === 'DELETE') {
     sim.comments.splice(sim.comments.indexOf(existing), 1)
@@ -146,11 +176,13 @@ function answerIssues(
       sim,
       request,
       url,
-      sim.issues.filter(
-        issue =>
-          (state === 'all' || issue.state === state) &&
-          labels.every(label => issue.labels.some(carried => carried.name.toLowerCase() === label.toLowerCase()))
-      )
+      sim.issues
+        .filter(
+          issue =>
+            (state === 'all' || issue.state === state) &&
+            labels.every(label => issue.labels.some(carried => carried.name.toLowerCase() === label.toLowerCase()))
+        )
+        .map(issueAnswer)
     )
   }
   if (rest === '/issues' && request.method === 'POST' && typeof fields['title'] === 'string') {
@@ -172,7 +204,7 @@ function answerIssues(
         })
     }
     sim.issues.push(issue)
-    return json(201, issue)
+    return json(201, issueAnswer(issue))
   }
   const issue = sim.issues.find(candidate => candidate.number === Number(rest.slice('/issues/'.length)))
   if (!issue) {
@@ -183,9 +215,9 @@ function answerIssues(
     if (typeof fields['body'] === 'string') issue.body = fields['body']
     if (fields['state'] === 'open' || fields['state'] === 'closed') issue.state = fields['state']
     if (typeof fields['state_reason'] === 'string') issue.state_reason = fields['state_reason']
-    return json(200, issue)
+    return json(200, issueAnswer(issue))
   }
-  return request.method === 'GET' ? json(200, issue) : json(404, NOT_FOUND)
+  return request.method === 'GET' ? json(200, issueAnswer(issue)) : json(404, NOT_FOUND)
 }
 
 /** Git's blob id: what the contents API calls a file's sha. */
@@ -205,7 +237,9 @@ function answerContents(sim: Simulator, method: string, rest: string, url: URL, 
     const large = content.length > sim.contentsInlineLimit
     sim.blobs.set(blobSha(content), content)
     return json(200, {
+      ...example('content-file-response-if-content-is-a-file'),
       type: 'file',
+      name: contents.split('/').at(-1),
       path: contents,
       size: content.length,
       sha: blobSha(content),
@@ -230,21 +264,25 @@ function answerContents(sim: Simulator, method: string, rest: string, url: URL, 
     const content = Buffer.from(fields['content'], 'base64')
     files.set(contents, content)
     sim.historyCommits.push({ branch, message: fields['message'] })
+    const answer = example('file-commit-example-for-creating-a-file') as {
+      content: Record<string, unknown>
+      commit: Record<string, unknown>
+    }
     return json(existing === undefined ? 201 : 200, {
-      content: { path: contents, sha: blobSha(content) },
-      commit: { sha: blobSha(Buffer.from(String(Math.random()))) }
+      content: { ...answer.content, name: contents.split('/').at(-1), path: contents, sha: blobSha(content), size: content.length },
+      commit: { ...answer.commit, sha: blobSha(Buffer.from(String(Math.random()))) }
     })
   }
   const ref = /^\/git\/ref\/heads\/(.+)$/.exec(rest)?.[1]
   if (ref !== undefined && method === 'GET') {
-    return sim.branches.has(ref) ? json(200, { ref: `refs/heads/${ref}`, object: { sha: 'c0ffee', type: 'commit' } }) : json(404, NOT_FOUND)
+    return sim.branches.has(ref) ? json(200, gitRef(`refs/heads/${ref}`, blobSha(Buffer.from(ref)))) : json(404, NOT_FOUND)
   }
   const blob = /^\/git\/blobs\/([0-9a-f]{40})$/.exec(rest)?.[1]
   if (blob !== undefined && method === 'GET') {
     const content = sim.blobs.get(blob)
     return content === undefined
       ? json(404, NOT_FOUND)
-      : json(200, { sha: blob, size: content.length, encoding: 'base64', content: content.toString('base64') })
+      : json(200, { ...example('blob'), sha: blob, size: content.length, encoding: 'base64', content: content.toString('base64') })
   }
   if (rest === '/git/trees' && method === 'POST' && Array.isArray(fields['tree'])) {
     const entries = (fields['tree'] as Array<Record<string, unknown>>).map(
@@ -252,12 +290,31 @@ function answerContents(sim: Simulator, method: string, rest: string, url: URL, 
     )
     const sha = blobSha(Buffer.from(JSON.stringify(entries)))
     sim.pendingTrees.set(sha, new Map(entries))
-    return json(201, { sha })
+    const entry = (example('git-tree')['tree'] as Array<Record<string, unknown>>)[0]
+    return json(201, {
+      ...example('git-tree'),
+      sha,
+      tree: entries.map(([path, content]) => ({
+        ...entry,
+        path,
+        mode: '100644',
+        type: 'blob',
+        sha: blobSha(content),
+        size: content.length
+      }))
+    })
   }
   if (rest === '/git/commits' && method === 'POST' && typeof fields['tree'] === 'string' && sim.pendingTrees.has(fields['tree'])) {
     const sha = blobSha(Buffer.from(`commit ${fields['tree']} ${String(Math.random())}`))
     sim.pendingCommits.set(sha, { tree: fields['tree'], message: String(fields['message']) })
-    return json(201, { sha })
+    const commit = example('git-commit')
+    return json(201, {
+      ...commit,
+      sha,
+      message: String(fields['message']),
+      tree: { ...(commit['tree'] as Record<string, unknown>), sha: fields['tree'] },
+      parents: []
+    })
   }
   if (rest === '/git/refs' && method === 'POST' && typeof fields['ref'] === 'string' && typeof fields['sha'] === 'string') {
     const branch = fields['ref'].replace(/^refs\/heads\//, '')
@@ -266,7 +323,12 @@ function answerContents(sim: Simulator, method: string, rest: string, url: URL, 
     if (!commit) return json(422, { message: 'Object does not exist', status: '422' })
     sim.branches.set(branch, new Map(sim.pendingTrees.get(commit.tree)))
     sim.historyCommits.push({ branch, message: commit.message })
-    return json(201, { ref: fields['ref'], object: { sha: fields['sha'], type: 'commit' } })
+    return json(201, gitRef(fields['ref'], fields['sha']))
   }
   return json(404, NOT_FOUND)
+}
+
+function gitRef(ref: string, sha: string): Record<string, unknown> {
+  const answer = example('git-ref')
+  return { ...answer, ref, object: { ...(answer['object'] as Record<string, unknown>), sha, type: 'commit' } }
 }

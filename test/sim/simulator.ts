@@ -67,6 +67,10 @@ export interface RecordedRequest {
   receivedAt: number
   answeredAt: number
   status: number
+  /** The answer's body, as sent. */
+  answer: string
+  /** Whether a test scripted the answer (a fault or a hostile answer), rather than the simulator's own handling. */
+  scripted: boolean
 }
 
 export interface SimulatorOptions {
@@ -392,7 +396,9 @@ export class Simulator {
       authorization: request.headers.authorization,
       receivedAt,
       answeredAt: Date.now(),
-      status: reply.status
+      status: reply.status,
+      answer: reply.body ?? '',
+      scripted: scripted !== undefined
     })
     const headers = { 'Content-Type': 'application/json; charset=utf-8', ...reply.headers }
     if (reply.fault) {

@@ -10,6 +10,7 @@ import { cloudEndpoints, CLOUDS, REGIONS } from '../../../src/config/clouds.js'
 import { RECOMMENDATIONS_PERMISSION, SCORE_PERMISSION } from '../../../src/defender/answers.js'
 import { VULNERABILITY_PERMISSION } from '../../../src/vulnerabilities/answers.js'
 import { ROOT, readActionMetadata, type ActionMetadata } from '../harness.js'
+import { renderApiSurface } from './api-surface.js'
 
 export const README = join(ROOT, 'README.md')
 export const CLOUDS_PAGE = join(ROOT, 'docs', 'clouds.md')
@@ -96,6 +97,7 @@ function renderClouds(): string {
 
 export const GENERATED: GeneratedBlock[] = [
   { file: README, name: 'permissions', render: renderPermissions },
+  { file: README, name: 'api-surface', render: renderApiSurface },
   { file: README, name: 'action-reference', render: renderReference },
   { file: CLOUDS_PAGE, name: 'cloud-table', render: renderClouds }
 ]
