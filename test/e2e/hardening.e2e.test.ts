@@ -13,6 +13,7 @@ import { annotations, onlyError, runAction, secretsInPlay, visibleText, withSim,
 import { createFixtures, FAULTS, SCENARIOS, type Fixtures, type Scenario } from '../support/scenarios.js'
 import { keyLines } from '../sim/pki.js'
 import { PLANTED, type Simulator } from '../sim/simulator.js'
+import { markdownProblems } from '../support/github-markdown.js'
 
 /** Node's start-up and the action's own work, on top of the fault's worst case; generous for busy CI machines. */
 const START_UP_ALLOWANCE_MS = 5000
@@ -23,6 +24,8 @@ type SecretKind = 'client secret' | 'OIDC ID token' | 'certificate assertion' | 
 
 interface Played {
   run: ActionRun
+  /** What GitHub's renderer would show wrongly of the summary, the comments and the issues (see ../support/github-markdown.ts). */
+  rendering: string[]
   /** Every planted secret that was in play, and where each one was found in sight, if anywhere. */
   leaks: string[]
   /** Kinds of secret that actually crossed the wire in this run. */
@@ -54,7 +57,12 @@ async function play(scenario: Scenario): Promise<Played> {
       if (seen.includes(PLANTED)) {
         leaks.push(`the mark ${PLANTED}: ${seen.slice(Math.max(0, seen.indexOf(PLANTED) - 60), seen.indexOf(PLANTED) + 40)}`)
       }
-      return { run, leaks, exercised: exercisedKinds(sim) }
+      const rendering = [
+        ...markdownProblems(run.summary, 'summary'),
+        ...sim.comments.flatMap(comment => markdownProblems(comment.body, 'comment')),
+        ...sim.issues.flatMap(issue => markdownProblems(issue.body, 'issue'))
+      ]
+      return { run, leaks, rendering, exercised: exercisedKinds(sim) }
     })
   } finally {
     await rm(workspace, { recursive: true, force: true })
@@ -130,10 +138,11 @@ describe('hardening', { concurrency: true }, () => {
     }
   })
 
-  it(`secret-leak sweep: ${SCENARIOS.length} scenarios, debug logging on, nothing planted is ever shown`, async () => {
+  it(`secret-leak sweep: ${SCENARIOS.length} scenarios, debug logging on, nothing planted is ever shown, everything posted renders inert`, async () => {
     const results = await inPool(SCENARIOS, PARALLEL_RUNS, async scenario => ({ scenario, played: await play(scenario) }))
     const problems = results.flatMap(({ scenario, played }) => [
       ...played.leaks.map(leak => `${scenario.name}: leaked ${leak}`),
+      ...played.rendering.map(problem => `${scenario.name}: ${problem}`),
       ...(played.run.exitCode === scenario.exitCode
         ? []
         : [`${scenario.name}: exit ${played.run.exitCode}, expected ${scenario.exitCode}`]),

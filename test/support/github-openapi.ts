@@ -59,19 +59,11 @@ export class GitHubDescription {
       for (const method of METHODS) {
         const operation = item[method] as Json | undefined
         if (!operation) continue
-        const names: string[] = []
-        const source = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
-          names.push(name)
-          return '\u0000'
-        })
-        // The last parameter of a path may hold slashes ({path} of contents, {ref} of git refs).
+        // Literal parts between the {parameters}; the last parameter of a path may hold slashes ({path} of contents, {ref} of git refs).
+        const literals = template.split(/\{[^}]+\}/).map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        const last = literals.length - 1
         const pattern = new RegExp(
-          `^${source
-            .split('\u0000')
-            .map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-            .join('\u0000')
-            .replace(/\u0000(?!.*\u0000)$/, '(.+)')
-            .replace(/\u0000/g, '([^/]+)')}$`
+          `^${literals.map((part, index) => (index === 0 ? part : `${index === last && part === '' ? '(.+)' : '([^/]+)'}${part}`)).join('')}$`
         )
         this.operations.push({
           operationId: String(operation['operationId']),
