@@ -10,6 +10,14 @@ import type { HistoryEntry } from '../history/history.js'
 export const CHART_READINGS = 30
 
 /**
+ * The lines' colours, in order: the score in GitHub's strong blue, the min-score line in a quieter
+ * amber, so that the eye lands on the score. Set through the chart's front matter, which GitHub's
+ * Mermaid reads (https://mermaid.js.org/syntax/xyChart.html#chart-theme-variables).
+ */
+export const SCORE_COLOR = '#0969da'
+export const THRESHOLD_COLOR = '#d4a72c'
+
+/**
  * The chart's lines (fenced), or none with fewer than 2 readings. The x axis is labelled with dates
  * (see {@link distinctLabels}); `minScore` draws the threshold as a second line.
  */
@@ -28,6 +36,12 @@ export function trendChart(readings: HistoryEntry[], minScore: number | undefine
   const [low, high] = axisRange(Math.min(...all), Math.max(...all))
   return [
     '```mermaid',
+    '---',
+    'config:',
+    '  themeVariables:',
+    '    xyChart:',
+    `      plotColorPalette: "${SCORE_COLOR}, ${THRESHOLD_COLOR}"`,
+    '---',
     'xychart-beta',
     `  title "Device secure score${minScore === undefined ? '' : `, with min-score ${plainDecimal(round(minScore))}`}"`,
     `  x-axis [${labels.map(label => `"${label}"`).join(', ')}]`,

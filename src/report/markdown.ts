@@ -353,7 +353,7 @@ function overview(report: ScoreReport, rows: number, where: string, level: numbe
     verdict,
     '',
     ...checksTable(report, rows, where),
-    '| | |',
+    '| Reading | |',
     '|---|---|',
     ...detailRows(report).map(([name, value]) => `| ${name} | ${value} |`),
     ''

@@ -1,0 +1,39 @@
+/**
+ * The demo's run (`npm run demo`, `npm run screenshot`): a week of earlier readings on a history
+ * branch, then the bundled action as the runner runs it, signing in with GitHub OIDC, gating on
+ * min-score 300 and newly exploitable vulnerabilities, with every extra on.
+ */
+import type { Simulator } from '../sim/simulator.js'
+import { oidcRun, runAction, type ActionRun } from './harness.js'
+
+export function demoRun(sim: Simulator): Promise<ActionRun> {
+  const options = oidcRun(sim)
+  const week = [318, 322, 321, 327, 330, 334, 336].map((score, index) => ({
+    time: new Date(Date.now() - (7 - index) * 24 * 60 * 60 * 1000).toISOString(),
+    score,
+    exposure: null,
+    tenant: sim.tenantId,
+    apiHost: new URL(sim.apiUrl).host,
+    // Yesterday's reading knew three exploitable vulnerabilities: today two are new and one was fixed.
+    ...(index === 6 ? { vulnerabilities: { severity: 'high', count: 3, ids: ['CVE-2024-21413', 'CVE-2023-36884', 'CVE-2021-40444'] } } : {})
+  }))
+  sim.branches.set(
+    'secure-score-history',
+    new Map([['history.jsonl', Buffer.from(week.map(entry => `${JSON.stringify(entry)}\n`).join(''))]])
+  )
+  return runAction({
+    ...options,
+    githubToken: sim.githubToken,
+    env: { ...options.env, GITHUB_API_URL: sim.githubApiUrl, GITHUB_REPOSITORY: 'octo-org/octo-repo' },
+    inputs: {
+      ...options.inputs,
+      'min-score': '300',
+      'include-exposure-score': 'true',
+      'device-groups': '*',
+      'history-branch': 'secure-score-history',
+      vulnerabilities: '5',
+      'vulnerability-severity': 'high',
+      'max-new-exploitable-vulnerabilities': '3'
+    }
+  })
+}

@@ -1,0 +1,126 @@
+/**
+ * `npm run mutate`: deliberate breakages of src/, each a promise the action makes, and the test files
+ * that must catch it. Each is applied in turn, the bundle rebuilt, the named tests run, and the
+ * source restored; a breakage the tests let through is a survivor, and the script fails. Slow (a
+ * build each): run it when a test or a promise changes, not in `npm test`.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { ROOT } from '../harness.js'
+
+interface Mutation {
+  /** The promise it breaks. */
+  name: string
+  file: string
+  find: string
+  replace: string
+  /** Compiled test files that must fail, relative to build/test/. */
+  tests: string[]
+}
+
+export const MUTATIONS: Mutation[] = [
+  {
+    name: 'github-token is no longer masked',
+    file: 'src/config/inputs.ts',
+    find: "raw['client-certificate'],\n    raw['github-token']",
+    replace: "raw['client-certificate']",
+    tests: ['e2e/unforgeable.e2e.test.js', 'e2e/hardening.e2e.test.js']
+  },
+  {
+    name: 'the grace for late extras is 60 times longer',
+    file: 'src/defender/api.ts',
+    find: 'sleep(EXTRA_GRACE_MS, LATE',
+    replace: 'sleep(EXTRA_GRACE_MS * 60, LATE',
+    tests: ['e2e/unforgeable.e2e.test.js']
+  },
+  {
+    name: 'info() no longer keeps a message on one line',
+    file: 'src/log.ts',
+    find: 'core.info(oneLine(redactSecrets(named(message))))',
+    replace: 'core.info(redactSecrets(named(message)))',
+    tests: ['unit/log.test.js']
+  },
+  {
+    name: 'a check that cannot be evaluated passes',
+    file: 'src/gate/checks.ts',
+    find: 'return { input, limit, value: undefined, passed: false, unevaluated: reason',
+    replace: 'return { input, limit, value: undefined, passed: true, unevaluated: reason',
+    tests: ['unit/gate.test.js', 'e2e/fail-closed.e2e.test.js']
+  },
+  {
+    name: 'a vulnerability on no device counts as exploitable',
+    file: 'src/vulnerabilities/answers.ts',
+    find: 'vulnerability.exposedMachines > 0 &&',
+    replace: 'vulnerability.exposedMachines >= 0 &&',
+    tests: ['unit/vulnerabilities.test.js', 'e2e/vulnerabilities.e2e.test.js']
+  },
+  {
+    name: "the next page is followed off the API's origin",
+    file: 'src/vulnerabilities/read.ts',
+    find: 'if (url?.origin !== origin) {',
+    replace: 'if (url === undefined) {',
+    tests: ['e2e/vulnerabilities.e2e.test.js']
+  },
+  {
+    name: 'a mention in API text is no longer broken',
+    file: 'src/report/markdown.ts',
+    find: ".replace(/@/g, '@\\u200b')",
+    replace: '',
+    tests: ['e2e/github-markdown.e2e.test.js']
+  },
+  {
+    name: 'a history line keeps every exploitable ID, unbounded',
+    file: 'src/vulnerabilities/changes.ts',
+    find: 'exploitable.slice(0, MAX_RECORDED_IDS)',
+    replace: 'exploitable',
+    tests: ['unit/vulnerabilities.test.js', 'e2e/vulnerabilities.e2e.test.js']
+  },
+  {
+    name: 'a run takes its own line for the previous reading',
+    file: 'src/history/history.ts',
+    find: 'return entry.run !== undefined && entry.run === current.run',
+    replace: 'return false',
+    tests: ['unit/history.test.js', 'e2e/fail-closed.e2e.test.js']
+  },
+  {
+    name: 'the certificate assertion lives an hour',
+    file: 'src/signin/certificate.ts',
+    find: 'ASSERTION_LIFETIME_SECONDS = 300',
+    replace: 'ASSERTION_LIFETIME_SECONDS = 3600',
+    tests: ['e2e/microsoft-sign-in.e2e.test.js']
+  }
+]
+
+/** Whether `tests` fail with the source as it is now (after a fresh build). */
+function testsFail(tests: string[]): boolean {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' })
+  const result = spawnSync(process.execPath, ['--test', ...tests.map(test => join(ROOT, 'build', 'test', test))], {
+    cwd: ROOT,
+    stdio: 'ignore'
+  })
+  return result.status !== 0
+}
+
+if (process.argv.includes('--run')) {
+  const survivors: string[] = []
+  for (const mutation of MUTATIONS) {
+    const path = join(ROOT, mutation.file)
+    const original = await readFile(path, 'utf8')
+    if (!original.includes(mutation.find)) {
+      survivors.push(`${mutation.name}: '${mutation.find}' is no longer in ${mutation.file}; update the mutation`)
+      continue
+    }
+    try {
+      await writeFile(path, original.replace(mutation.find, mutation.replace))
+      const caught = testsFail(mutation.tests)
+      console.log(`${caught ? 'caught  ' : 'SURVIVED'} ${mutation.name}`)
+      if (!caught) survivors.push(mutation.name)
+    } finally {
+      await writeFile(path, original)
+    }
+  }
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' })
+  console.log(survivors.length === 0 ? `All ${MUTATIONS.length} breakages caught.` : `Survivors:\n${survivors.join('\n')}`)
+  process.exitCode = survivors.length === 0 ? 0 : 1
+}
