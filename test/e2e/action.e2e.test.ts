@@ -255,10 +255,18 @@ describe('input validation happens before any request', () => {
       assert.equal(sim.requests.length, 0)
     }))
 
-  it('accepts http:// for loopback hosts only (the simulator itself)', () =>
+  it('accepts http:// for loopback hosts only (the simulator itself), and refuses it for any other host before any request', () =>
     withSim(async sim => {
       const result = await run(sim, { inputs: { ...secretInputs(sim), 'api-url': sim.apiUrl.replace('127.0.0.1', 'localhost') } })
       assert.equal(result.exitCode, 0, result.stdout)
+      const before = sim.requests.length
+      const refused = await run(sim, { inputs: { ...secretInputs(sim), 'api-url': 'http://api.security.microsoft.com' } })
+      assert.equal(refused.exitCode, 1)
+      assert.match(
+        onlyError(refused),
+        /^Invalid api-url 'http:\/\/api\.security\.microsoft\.com'\. .*http:\/\/ is accepted only for loopback hosts/
+      )
+      assert.equal(sim.requests.length, before, 'no request, not even the sign-in')
     }))
 })
 

@@ -174,7 +174,7 @@ describe('trend chart', () => {
       const [chart] = mermaidBlocks(second.summary)
       assert.ok(chart, second.summary)
       assert.equal(await parseMermaid(chart), 'xychart')
-      assert.match(chart, /^xychart-beta\n/)
+      assert.match(chart, /^---\nconfig:\n[\s\S]*?\n---\nxychart-beta\n/, 'front matter with the colours, then the chart')
       assert.match(chart, /line \[340, 355\.5\]\n {2}line \[300, 300\]$/)
     }))
 })

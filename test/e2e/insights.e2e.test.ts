@@ -96,15 +96,37 @@ describe('exposure score', () => {
 describe('top recommendations', () => {
   it('lists the five with the highest score impact by default', () =>
     withSim(async sim => {
+      // Six active recommendations (and one excepted): the default shows five, the sixth by impact is left out.
+      sim.recommendations.push(
+        {
+          id: 'sca-6',
+          recommendationName: 'Turn on tamper protection',
+          recommendationCategory: 'Security controls',
+          productName: 'windows_10',
+          configScoreImpact: 3,
+          exposedMachinesCount: 5,
+          totalMachineCount: 40
+        },
+        {
+          id: 'sca-7',
+          recommendationName: 'Set a screen lock',
+          recommendationCategory: 'Accounts',
+          productName: 'windows_10',
+          configScoreImpact: 1,
+          exposedMachinesCount: 2,
+          totalMachineCount: 40
+        }
+      )
       const result = await run(sim, {})
       assert.equal(result.exitCode, 0, result.stdout)
-      assert.match(result.summary, /### Top 4 recommendations by score impact/)
+      assert.match(result.summary, /### Top 5 recommendations by score impact/)
       const rows = result.summary.split('\n').filter(line => /^\| \d \| /.test(line))
       assert.deepEqual(rows, [
         '| 1 | Enable Local Admin password management | Accounts | +7.25 | 30 of 40 |',
         '| 2 | Block Office applications from creating child processes | Security controls | +4 | 25 of 40 |',
-        '| 3 | Turn on Microsoft Defender Firewall | Network | +2.5 | 12 of 40 |',
-        '| 4 | Update Google Chrome | Application | 0 | 3 of 40 |'
+        '| 3 | Turn on tamper protection | Security controls | +3 | 5 of 40 |',
+        '| 4 | Turn on Microsoft Defender Firewall | Network | +2.5 | 12 of 40 |',
+        '| 5 | Set a screen lock | Accounts | +1 | 2 of 40 |'
       ])
     }))
 

@@ -320,7 +320,12 @@ describe('9. extras that hang', () => {
   it('a hung recommendations request adds at most the 5 s grace (on the fast clock) after the score', () =>
     withSim(async sim => {
       sim.script.api.push({ status: 200, fault: 'hang', path: RECOMMENDATIONS_PATH })
-      const result = await run(sim, { recommendations: '5', 'min-score': '1', 'comment-on-pr': 'true' }, pullRequestRun(sim))
+      const pullRequest = pullRequestRun(sim)
+      const result = await run(
+        sim,
+        { recommendations: '5', 'min-score': '1', 'comment-on-pr': 'true' },
+        { ...pullRequest, env: { ...pullRequest.env, FAST_CLOCK_GRACE: 'scaled' } }
+      )
       assert.equal(result.exitCode, 0, result.stdout)
       assert.match(annotations(result, 'warning').join('\n'), /^Top recommendations skipped: no answer within 5 s after the score/)
       // The fast clock makes the 5 s grace 50 ms: the run moves on to GitHub that long after the score, give or take a

@@ -57,7 +57,8 @@ const trackingIssueContent = (tenant: ScoreReport, runUrl: string | undefined) =
 
 describe('report', () => {
   it('renders outputs', () => {
-    assert.deepEqual(reportOutputs(report, { commentUrl: 'https://github.com/o/r/pull/1#issuecomment-2' }), {
+    const { 'report-json': document, ...outputs } = reportOutputs(report, { commentUrl: 'https://github.com/o/r/pull/1#issuecomment-2' })
+    assert.deepEqual(outputs, {
       score: '340',
       'score-time': '2019-12-03T09:15:58.1665846Z',
       'min-score': '400',
@@ -69,10 +70,41 @@ describe('report', () => {
       'badge-json': '{"schemaVersion":1,"label":"device secure score","message":"340","color":"red"}',
       'comment-url': 'https://github.com/o/r/pull/1#issuecomment-2',
       'issue-url': '',
-      'report-json': reportJson(report, { commentUrl: 'https://github.com/o/r/pull/1#issuecomment-2' }),
       'failed-tenants': 'contoso.onmicrosoft.com',
       'exploitable-vulnerabilities': ''
     })
+    // Written out, not computed with the code under test: the schema README documents.
+    const tenantFields = {
+      score: 340,
+      time: '2019-12-03T09:15:58.1665846Z',
+      checks: [{ input: 'min-score', limit: 400, value: 340, passed: false }],
+      checksOmitted: 0,
+      exposureScore: null,
+      exposureLevel: null,
+      previousScore: null,
+      previousTime: null,
+      scoreDelta: null,
+      recommendations: null,
+      exceptedRecommendations: null,
+      deviceGroups: null,
+      deviceGroupsOmitted: null,
+      vulnerabilities: null
+    }
+    assert.deepEqual(JSON.parse(document), {
+      schemaVersion: 1,
+      ...tenantFields,
+      passed: false,
+      enforced: true,
+      tenant: 'contoso.onmicrosoft.com',
+      cloud: 'commercial',
+      region: null,
+      apiHost: 'api.securitycenter.microsoft.com',
+      commentUrl: 'https://github.com/o/r/pull/1#issuecomment-2',
+      issueUrl: null,
+      tenants: [{ tenant: 'contoso.onmicrosoft.com', name: 'contoso.onmicrosoft.com', ...tenantFields, passed: false }],
+      tenantsOmitted: 0
+    })
+    assert.doesNotMatch(document, /\n/, 'one line')
     const unchecked = reportOutputs({ ...report, checks: [] }, {})
     assert.equal(unchecked['min-score'], '')
     assert.equal(unchecked['passed'], 'true')
