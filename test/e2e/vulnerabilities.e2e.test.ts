@@ -118,14 +118,16 @@ describe('exploitable vulnerabilities', () => {
 
   it('pages with $top and $skip until a short page, counting each CVE once', () =>
     withSim(async sim => {
-      sim.vulnerabilities = manyVulnerabilities(8500)
-      const result = await run(sim, { 'max-exploitable-vulnerabilities': '8500' })
+      // 8,001 items of the severity, the last the first again (as a page read while the data changes repeats one).
+      const items = manyVulnerabilities(4000)
+      sim.vulnerabilities = [...items, vulnerabilityItem('CVE-2025-10000', { epss: 0.5 })]
+      const result = await run(sim, { 'max-exploitable-vulnerabilities': '4000' })
       assert.equal(result.exitCode, 0, result.stdout)
-      assert.equal(result.outputs['exploitable-vulnerabilities'], '8500')
+      assert.equal(result.outputs['exploitable-vulnerabilities'], '4000', 'CVE-2025-10000 counted once')
       assert.deepEqual(
         vulnerabilityRequests(sim).map(query => query.get('$skip')),
-        ['0', '8000', '16000'],
-        '17,000 items of the severity: two full pages, then a short one'
+        ['0', '8000'],
+        'a full page, then a short one'
       )
     }))
 
@@ -291,6 +293,26 @@ describe('exploitable vulnerabilities', () => {
       const refused = await run(sim, { 'max-exploitable-vulnerabilities': '0' })
       assert.equal(refused.exitCode, 1)
       assert.match(onlyError(refused), /could not be evaluated: .*an item that has no ID, no known severity or no count of exposed devices/)
+    }))
+
+  it('the tracking issue opens on a vulnerability check like on the others, and closes when it passes', () =>
+    withSim(async sim => {
+      const failing = await scheduledRun(sim, { 'issue-on-failure': 'true', 'max-exploitable-vulnerabilities': '0' })
+      assert.equal(failing.exitCode, 1)
+      const [issue, ...more] = sim.issues
+      assert.equal(more.length, 0)
+      assert.match(issue?.title ?? '', /: max-exploitable-vulnerabilities$/)
+      assert.equal(issue?.state, 'open')
+      assert.match(issue?.body ?? '', /Exploitable vulnerabilities \(critical\)/)
+      sim.vulnerabilities = []
+      const passing = await scheduledRun(
+        sim,
+        { 'issue-on-failure': 'true', 'max-exploitable-vulnerabilities': '0' },
+        { env: { GITHUB_RUN_ID: '4243' } }
+      )
+      assert.equal(passing.exitCode, 0, passing.stdout)
+      assert.equal(passing.outputs['exploitable-vulnerabilities'], '0')
+      assert.equal(sim.issues[0]?.state, 'closed')
     }))
 
   it('a tenant-id line overrides the vulnerability limits for its tenant', () =>
