@@ -210,7 +210,8 @@ describe('report-json', () => {
 describe('device groups', () => {
   it('shows every group with *, read alongside the score', () =>
     withSim(async sim => {
-      sim.latencyMs = 50
+      // Each answer takes 400 ms: the groups' request, sent with the score's, arrives long before the score is answered.
+      sim.latencyMs = 400
       const result = await scheduledRun(sim, { 'device-groups': '*' })
       assert.equal(result.exitCode, 0, result.stdout)
       assert.match(
