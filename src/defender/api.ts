@@ -15,7 +15,10 @@ import {
   SCORE_PATH,
   SCORE_PERMISSION,
   type DefenderReadings,
-  type DeviceGroupSelection
+  type DeviceGroupReadings,
+  type DeviceGroupSelection,
+  type Recommendations,
+  type ScoreReading
 } from './answers.js'
 import type { ExploitableVulnerability, Severity } from '../vulnerabilities/answers.js'
 import { readVulnerabilities, type VulnerabilityReading } from '../vulnerabilities/read.js'
@@ -50,83 +53,141 @@ export interface DefenderRequest {
 export const EXTRA_GRACE_MS = 5000
 
 /**
+ * A source of a tenant's reading besides the score: how it is read, and whose failure its failure
+ * is. A new source is a new entry of the table in {@link readDefender}.
+ */
+interface Source<T> {
+  /** Sent together with the score; undefined when not asked for. */
+  read: (() => Promise<T>) | undefined
+  /**
+   * Whose its failure is: the tenant's (a check depends on it and the tenant's reading fails with it),
+   * a check's (that check could not be evaluated, and fails), or nobody's (a warning; such a source
+   * also gets no more than {@link EXTRA_GRACE_MS} once every answer waited for is in).
+   */
+  failure: 'tenant' | 'check' | 'warning'
+  /** How the warning names it when it is skipped. */
+  skipped: string
+}
+
+/** What each source besides the score gives. */
+interface Extras {
+  exposure: ScoreReading
+  deviceGroups: DeviceGroupReadings
+  recommendations: Recommendations
+  vulnerabilities: ExploitableVulnerability[]
+}
+
+type Sources = { [K in keyof Extras]: Source<Extras[K]> }
+
+/** A source's outcome: read; failed, when the failure is a check's; undefined when not asked for or skipped with a warning. */
+type Outcome<T> = { kind: 'read'; value: T } | { kind: 'failed'; reason: string } | undefined
+type Outcomes = { [K in keyof Extras]: Outcome<Extras[K]> }
+
+/**
  * Sends every request at once, so the extras never lengthen the critical path. The score must be
- * read; an extra that fails only warns, unless a check (max-exposure-score,
- * max-device-group-exposure-score) depends on it, and an extra no check needs gets
- * {@link EXTRA_GRACE_MS} after the answers the checks need.
+ * read; each other source fails as its entry says (see {@link Source}).
  */
 export async function readDefender(http: Http, request: DefenderRequest, token: string): Promise<DefenderReadings> {
-  const { apiUrl, deviceGroups } = request
+  const { apiUrl, deviceGroups, vulnerabilities: severity } = request
   info(`Reading the device secure score from ${new URL(apiUrl).host}.`)
-  const get = <T>(path: string, permission: string, parse: (response: HttpResponse) => T) =>
-    settle(getJson(http, apiUrl, token, path, permission).then(parse))
-  const score = get(SCORE_PATH, SCORE_PERMISSION, response => parseScoreResponse(response, SCORE_PATH))
-  const exposure = request.exposure
-    ? get(EXPOSURE_PATH, SCORE_PERMISSION, response => parseScoreResponse(response, EXPOSURE_PATH))
-    : undefined
-  const groups = deviceGroups ? get(DEVICE_GROUPS_PATH, SCORE_PERMISSION, response => parseDeviceGroups(response, deviceGroups)) : undefined
-  const recommendations =
-    request.recommendations > 0
-      ? get(RECOMMENDATIONS_PATH, RECOMMENDATIONS_PERMISSION, response => parseRecommendations(response, request.recommendations))
-      : undefined
-  const severity = request.vulnerabilities
-  const vulnerabilities = severity && settle(readVulnerabilities(http, apiUrl, token, severity))
+  const get =
+    <T>(path: string, permission: string, parse: (response: HttpResponse) => T) =>
+    (): Promise<T> =>
+      getJson(http, apiUrl, token, path, permission).then(parse)
+  const sources: Sources = {
+    exposure: {
+      read: request.exposure ? get(EXPOSURE_PATH, SCORE_PERMISSION, response => parseScoreResponse(response, EXPOSURE_PATH)) : undefined,
+      failure: request.exposureChecked ? 'tenant' : 'warning',
+      skipped: 'Exposure score skipped'
+    },
+    deviceGroups: {
+      read: deviceGroups ? get(DEVICE_GROUPS_PATH, SCORE_PERMISSION, response => parseDeviceGroups(response, deviceGroups)) : undefined,
+      failure: request.deviceGroupsChecked ? 'tenant' : 'warning',
+      skipped: 'Device groups skipped'
+    },
+    recommendations: {
+      read:
+        request.recommendations > 0
+          ? get(RECOMMENDATIONS_PATH, RECOMMENDATIONS_PERMISSION, response => parseRecommendations(response, request.recommendations))
+          : undefined,
+      failure: 'warning',
+      skipped: 'Top recommendations skipped'
+    },
+    vulnerabilities: {
+      read: severity ? () => readVulnerabilities(http, apiUrl, token, severity) : undefined,
+      failure: request.vulnerabilitiesChecked ? 'check' : 'warning',
+      skipped: 'Exploitable vulnerabilities skipped'
+    }
+  }
+  const score = settle(get(SCORE_PATH, SCORE_PERMISSION, response => parseScoreResponse(response, SCORE_PATH))())
+  const outcomes = await readSources(sources, score)
+  const scoreResult = await score
+  if (scoreResult.status === 'rejected') {
+    throw scoreResult.reason
+  }
+  const groups = readValue(outcomes.deviceGroups)
+  // With a limit set, a missing group is a check that could not be evaluated (it fails); without one, a warning.
+  if (groups && groups.missing.length > 0 && !request.deviceGroupsChecked) {
+    warning(
+      `device-groups names ${groups.missing.map(name => `'${name}'`).join(', ')}, which the API does not list; ` +
+        `it lists ${groups.listed.map(name => `'${name}'`).join(', ') || 'no group'}. Check the names (Microsoft Defender portal > Settings > Endpoints > Device groups).`
+    )
+  }
+  return {
+    score: scoreResult.value,
+    exposure: readValue(outcomes.exposure),
+    recommendations: readValue(outcomes.recommendations),
+    deviceGroups: groups,
+    vulnerabilities: severity && vulnerabilityReading(severity, outcomes.vulnerabilities)
+  }
+}
 
-  const needed = [score, request.exposureChecked ? exposure : undefined, request.deviceGroupsChecked ? groups : undefined]
-  // A check on the vulnerabilities waits for them; their failure is that check's (it cannot be evaluated), not the tenant's.
-  const checkedVulnerabilities = request.vulnerabilitiesChecked ? vulnerabilities : undefined
+/**
+ * Starts every source asked for, waits for the score and the sources whose failure is the tenant's
+ * (throwing the first failure), then for those whose failure is a check's, and gives the others the
+ * grace.
+ */
+async function readSources(sources: Sources, score: Promise<PromiseSettledResult<unknown>>): Promise<Outcomes> {
+  const names = Object.keys(sources) as Array<keyof Extras>
+  const started = new Map(names.map(name => [name, sources[name].read && settle<unknown>(sources[name].read())]))
+  const needed = [score, ...names.filter(name => sources[name].failure === 'tenant').map(name => started.get(name))]
   for (const result of await Promise.all(needed)) {
     if (result?.status === 'rejected') {
       throw result.reason
     }
   }
-  const scoreResult = await score
-  if (scoreResult.status === 'rejected') {
-    throw scoreResult.reason
-  }
   const grace = new AbortController()
   const late = sleep(EXTRA_GRACE_MS, LATE, { signal: grace.signal }).catch(() => LATE)
-  const withinGrace = <T>(extra: Promise<PromiseSettledResult<T>> | undefined) => extra && Promise.race([extra, late])
-  const [exposureResult, groupsResult, recommendationsResult, vulnerabilitiesResult] = await Promise.all([
-    withinGrace(exposure),
-    withinGrace(groups),
-    withinGrace(recommendations),
-    checkedVulnerabilities ?? withinGrace(vulnerabilities)
-  ]).finally(() => grace.abort())
-  const groupReadings = settledOrWarn(groupsResult, 'Device groups skipped')
-  // With a limit set, a missing group is a check that could not be evaluated (it fails); without one, a warning.
-  if (groupReadings && groupReadings.missing.length > 0 && !request.deviceGroupsChecked) {
-    warning(
-      `device-groups names ${groupReadings.missing.map(name => `'${name}'`).join(', ')}, which the API does not list; ` +
-        `it lists ${groupReadings.listed.map(name => `'${name}'`).join(', ') || 'no group'}. Check the names (Microsoft Defender portal > Settings > Endpoints > Device groups).`
-    )
-  }
-  return {
-    score: scoreResult.value,
-    exposure: settledOrWarn(exposureResult, 'Exposure score skipped'),
-    recommendations: settledOrWarn(recommendationsResult, 'Top recommendations skipped'),
-    deviceGroups: groupReadings,
-    vulnerabilities: severity && vulnerabilityReading(severity, vulnerabilitiesResult, request.vulnerabilitiesChecked)
-  }
+  const results = await Promise.all(
+    names.map(name => {
+      const result = started.get(name)
+      return result && (sources[name].failure === 'warning' ? Promise.race([result, late]) : result)
+    })
+  ).finally(() => grace.abort())
+  const outcomes = names.map((name, index): Outcome<unknown> => {
+    const result = results[index]
+    if (result === undefined) return undefined
+    if (result.status === 'fulfilled') return { kind: 'read', value: result.value }
+    if (sources[name].failure === 'check') return { kind: 'failed', reason: failureMessage(result.reason).replace(/\s*\n\s*/g, ' ') }
+    warning(`${sources[name].skipped}: ${failureMessage(result.reason)}`)
+    return undefined
+  })
+  // Each outcome is of its own source's type: the table pairs them.
+  return Object.fromEntries(names.map((name, index) => [name, outcomes[index]])) as Outcomes
 }
 
-/** Read, or why not: as a check's reason when one needs them, otherwise as a warning. */
-function vulnerabilityReading(
-  severity: Severity,
-  result: PromiseSettledResult<ExploitableVulnerability[]> | undefined,
-  checked: boolean
-): VulnerabilityReading | undefined {
-  if (result === undefined) {
+function readValue<T>(outcome: Outcome<T>): T | undefined {
+  return outcome?.kind === 'read' ? outcome.value : undefined
+}
+
+/** The vulnerabilities read, or why not when a check needs them. */
+function vulnerabilityReading(severity: Severity, outcome: Outcome<ExploitableVulnerability[]>): VulnerabilityReading | undefined {
+  if (outcome === undefined) {
     return undefined
   }
-  if (result.status === 'fulfilled') {
-    return { kind: 'read', severity, exploitable: result.value }
-  }
-  if (!checked) {
-    warning(`Exploitable vulnerabilities skipped: ${failureMessage(result.reason)}`)
-    return undefined
-  }
-  return { kind: 'unavailable', severity, reason: failureMessage(result.reason).replace(/\s*\n\s*/g, ' ') }
+  return outcome.kind === 'read'
+    ? { kind: 'read', severity, exploitable: outcome.value }
+    : { kind: 'unavailable', severity, reason: outcome.reason }
 }
 
 /** The outcome of a request, handled from the moment it is sent (an extra may fail while the score is awaited). */
@@ -141,17 +202,6 @@ function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
 const LATE: PromiseRejectedResult = {
   status: 'rejected',
   reason: new ServiceError(`no answer within ${EXTRA_GRACE_MS / 1000} s after the score; the verdict did not wait for it`)
-}
-
-function settledOrWarn<T>(result: PromiseSettledResult<T | undefined> | undefined, what: string): T | undefined {
-  if (result === undefined) {
-    return undefined
-  }
-  if (result.status === 'fulfilled') {
-    return result.value
-  }
-  warning(`${what}: ${failureMessage(result.reason)}`)
-  return undefined
 }
 
 async function getJson(http: Http, apiUrl: string, token: string, path: string, permission: string): Promise<HttpResponse> {
