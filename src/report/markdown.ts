@@ -480,7 +480,7 @@ function vulnerabilitiesSection(report: ScoreReport, rows: number, where: string
       ? [
           changes.added.length === 0
             ? `None became exploitable since the previous reading (${inlineText(changes.since)}).`
-            : `**New since the previous reading** (${inlineText(changes.since)}): ${namedIds(newlyNamed.length > 0 ? newlyNamed : changes.added)}.`,
+            : `**New since the previous reading** (${inlineText(changes.since)}): ${namedIds(newlyNamed)}.`,
           ...(changes.removed.length > 0 ? [`No longer exploitable: ${namedIds(changes.removed)}.`] : [])
         ]
       : changes.kind === 'first'

@@ -48,8 +48,11 @@ export type PreviousVulnerabilities =
  * an ID does not have) as a digest, so that no API text is written into the history.
  */
 export function recordedId(id: string): string {
-  return /^[A-Za-z0-9._:-]{1,64}$/.test(id) ? id.toUpperCase() : `sha256:${createHash('sha256').update(id).digest('hex').slice(0, 32)}`
+  return RECORDED_ID.test(id) ? id.toUpperCase() : `sha256:${createHash('sha256').update(id).digest('hex').slice(0, 32)}`
 }
+
+/** What a history line's ID may look like: ID-shaped (a digest, `sha256:` and 32 hex digits, is too). */
+const RECORDED_ID = /^[A-Za-z0-9._:-]{1,64}$/
 
 export function vulnerabilityRecord(severity: Severity, exploitable: ExploitableVulnerability[]): VulnerabilityRecord {
   return { severity, count: exploitable.length, ids: exploitable.slice(0, MAX_RECORDED_IDS).map(item => recordedId(item.id)) }
@@ -68,7 +71,7 @@ export function readVulnerabilityRecord(value: unknown): VulnerabilityRecord | n
     count >= 0 &&
     Array.isArray(ids) &&
     ids.length <= Math.min(count, MAX_RECORDED_IDS) &&
-    ids.every(id => typeof id === 'string' && id.length <= 71)
+    ids.every(id => typeof id === 'string' && RECORDED_ID.test(id))
   return valid ? { severity: severity as Severity, count, ids: ids as string[] } : null
 }
 

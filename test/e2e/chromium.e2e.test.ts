@@ -14,16 +14,14 @@ import type { HistoryEntry } from '../../src/history/history.js'
 import { renderBadge } from '../../src/report/badge.js'
 import { CHART_READINGS, SCORE_COLOR, THRESHOLD_COLOR, trendChart } from '../../src/report/chart.js'
 import type { BadgeSpec } from '../../src/report/model.js'
-import { mermaidPage, pixelDifference, renderMermaid } from '../support/browser.js'
+import { launchBrowser, mermaidPage, pixelDifference, renderMermaid } from '../support/browser.js'
 import { SCREENSHOT, screenshotSummary } from '../support/tools/screenshot.js'
-import chromium from '@sparticuz/chromium'
-import puppeteer from 'puppeteer-core'
 
 let browser: Browser
 let page: Page
 
 before(async () => {
-  browser = await puppeteer.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true })
+  browser = await launchBrowser()
   page = await mermaidPage(browser)
 })
 

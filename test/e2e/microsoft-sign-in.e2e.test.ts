@@ -11,7 +11,7 @@ import { request } from 'node:https'
 import { describe, it } from 'node:test'
 import { ConfidentialClientApplication, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node'
 import { decodeProtectedHeader, importX509, jwtVerify } from 'jose'
-import { createAppCertificate, createCertificateAuthority, issueServerCertificate, type Pem } from '../sim/pki.js'
+import { createAppCertificate, createCertificateAuthority, issueServerCertificate } from '../sim/pki.js'
 import type { Simulator } from '../sim/simulator.js'
 import { runSwept, secretInputs, withSim } from '../support/harness.js'
 
@@ -135,13 +135,10 @@ function msalClient(
 }
 
 describe("Microsoft's own client (MSAL) against the simulator's Entra ID", () => {
-  let tls: Pem
-  let ca: string
-
   it('acquires an app token for the Defender API with a client secret, and with the certificate', async () => {
     const authority = await createCertificateAuthority()
-    tls = await issueServerCertificate(authority, ['localhost'])
-    ca = authority.certificatePem
+    const tls = await issueServerCertificate(authority, ['localhost'])
+    const ca = authority.certificatePem
     const certificate = await createAppCertificate()
     await withSim(
       async sim => {

@@ -11,8 +11,13 @@ const require = createRequire(import.meta.url)
 /** Mermaid's browser bundle, the same library GitHub draws `mermaid` blocks with. */
 export const MERMAID_BUNDLE = require.resolve('mermaid/dist/mermaid.min.js')
 
+/** Headless Chromium, unpacked to /tmp on first use. */
+export async function launchBrowser(): Promise<Browser> {
+  return puppeteer.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true })
+}
+
 export async function withBrowser<T>(work: (browser: Browser) => Promise<T>): Promise<T> {
-  const browser = await puppeteer.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true })
+  const browser = await launchBrowser()
   try {
     return await work(browser)
   } finally {

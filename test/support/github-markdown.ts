@@ -55,6 +55,11 @@ export function isOwnLink(url: string): boolean {
 
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>/g
 
+/** Text of cmark's HTML as a reader sees it: its entities decoded, `&amp;` last so that nothing is decoded twice. */
+export function decodeHtmlText(html: string): string {
+  return html.replaceAll('&quot;', '"').replaceAll('&gt;', '>').replaceAll('&lt;', '<').replaceAll('&amp;', '&')
+}
+
 /**
  * Rows with more cells than their table's header. cmark-gfm, as the GFM spec says, renders every row
  * with its header's count, dropping the excess silently, so the HTML cannot show that a `|` in a name
@@ -89,7 +94,7 @@ export function markdownProblems(markdown: string, where: string): string[] {
     const element = name.toLowerCase()
     if (!ALLOWED_ELEMENTS.has(element)) problems.push(`${where}: a <${element}> element`)
     for (const [, , url = ''] of attributes.matchAll(/\b(href|src)="([^"]*)"/g)) {
-      const decoded = url.replaceAll('&amp;', '&')
+      const decoded = decodeHtmlText(url)
       if (!isOwnLink(decoded)) problems.push(`${where}: a link or image the action did not make: ${decoded}`)
     }
   }
@@ -103,15 +108,13 @@ export function markdownProblems(markdown: string, where: string): string[] {
     })
   }
   // Mentions and issue references are linked by GitHub after cmark, in text outside code.
-  const text = html
-    .replace(/<pre[\s\S]*?<\/pre>/g, ' ')
-    .replace(/<code>[\s\S]*?<\/code>/g, ' ')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(TAG, ' ')
-    .replaceAll('&amp;', '&')
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&quot;', '"')
+  const text = decodeHtmlText(
+    html
+      .replace(/<pre[\s\S]*?<\/pre>/g, ' ')
+      .replace(/<code>[\s\S]*?<\/code>/g, ' ')
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(TAG, ' ')
+  )
   for (const [reference] of text.matchAll(/(?<![\w`])@[A-Za-z0-9][\w-]*|(?<![\w&])#\d+|\bGH-\d+|[\w.-]+\/[\w.-]+#\d+/g)) {
     problems.push(`${where}: a mention or issue reference GitHub would link: ${reference}`)
   }

@@ -154,7 +154,8 @@ describe('vulnerabilities', () => {
         { severity: 'high', count: 1, ids: ['A', 'B'] },
         { severity: 'high', count: -1, ids: [] },
         { severity: 'high', count: 1, ids: [7] },
-        { severity: 'high', count: 1, ids: ['x'.repeat(100)] }
+        { severity: 'high', count: 1, ids: ['x'.repeat(100)] },
+        { severity: 'high', count: 1, ids: ['<img src=x>'] }
       ]) {
         assert.equal(readVulnerabilityRecord(bad), null, JSON.stringify(bad))
       }

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { Simulator } from '../../sim/simulator.js'
 import { mermaidPage, renderMermaid, withBrowser } from '../browser.js'
 import { demoRun } from '../demo-run.js'
-import { renderGitHubMarkdown } from '../github-markdown.js'
+import { decodeHtmlText, renderGitHubMarkdown } from '../github-markdown.js'
 import { ROOT } from '../harness.js'
 
 export const SCREENSHOT = join(ROOT, 'docs', 'summary.png')
@@ -43,8 +43,7 @@ export async function screenshotSummary(): Promise<Buffer> {
     const page = await mermaidPage(browser)
     let html = renderGitHubMarkdown(markdown)
     for (const [block, code = ''] of html.matchAll(/<pre lang="mermaid"><code>([\s\S]*?)<\/code><\/pre>/g)) {
-      const text = code.replaceAll('&quot;', '"').replaceAll('&gt;', '>').replaceAll('&lt;', '<').replaceAll('&amp;', '&')
-      html = html.replace(block, `<div class="mermaid">${await renderMermaid(page, text)}</div>`)
+      html = html.replace(block, `<div class="mermaid">${await renderMermaid(page, decodeHtmlText(code))}</div>`)
     }
     await page.setContent(`<!doctype html><html><head><style>${GITHUB_STYLE}</style></head><body>${html}</body></html>`)
     await page.setViewport({ width: 964, height: 800, deviceScaleFactor: 1 })
