@@ -5,24 +5,26 @@
  */
 import * as core from '@actions/core'
 import type { Settings } from './config/settings.js'
+import { TENANT_LIMIT_KEYS } from './config/tenants.js'
+import type { CheckInput } from './gate/checks.js'
 import { failureMessage } from './errors.js'
 import { formatPoints } from './format.js'
 import { upsertPullRequestComment } from './github/pull-request.js'
-import { trackFailures } from './github/tracking-issue.js'
+import { trackFailures, type TrackedTenant } from './github/tracking-issue.js'
 import { recordOnBranch } from './history/branch-store.js'
 import { recordInFile } from './history/file-store.js'
 import { historyEntryOf, viewHistory, type EarlierReadings, type HistoryEntry, type HistoryRecord } from './history/history.js'
 import { fail, info, warning } from './log.js'
 import { Http } from './net/http.js'
+import { redactSecrets } from './secrets.js'
 import type { RetryPolicy } from './net/retry.js'
 import { badgeFileName, writeBadge } from './report/badge.js'
 import { CHART_READINGS } from './report/chart.js'
-import { checkMessages, outcomeMessage, renderComment, renderSummary, trackingIssueContent, worstFirst } from './report/markdown.js'
+import { cappedMessages, outcomeMessage, renderComment, renderSummary, trackingIssueContent, worstFirst } from './report/markdown.js'
 import {
   buildReport,
   commentMarker,
   labelOf,
-  passed,
   runBadgeSpec,
   runPassed,
   tenantBadgeSpec,
@@ -73,7 +75,10 @@ function buildRunReport(settings: Settings, readings: TenantReading[], history: 
     tenants: readings.map((reading): TenantOutcome => {
       const { tenant } = reading
       if (reading.kind === 'unread') {
-        return { kind: 'unread', tenant: tenant.id, label: tenant.label, error: failureMessage(reading.error) }
+        const checksAsked = Object.entries(TENANT_LIMIT_KEYS).flatMap(([input, field]) =>
+          tenant.limits[field] === undefined ? [] : [input as CheckInput]
+        )
+        return { kind: 'unread', tenant: tenant.id, label: tenant.label, error: failureMessage(reading.error), checksAsked }
       }
       return { kind: 'read', report: buildReport(context, tenant, reading.readings, history.get(tenant.id) ?? { kind: 'none' }) }
     })
@@ -87,7 +92,7 @@ async function recordHistory(settings: Settings, readings: TenantReading[], http
   const apiHost = new URL(settings.apiUrl).host
   const current = readings.flatMap(reading =>
     reading.kind === 'read'
-      ? [{ id: reading.tenant.id, entry: historyEntryOf(reading.readings, reading.tenant.id, apiHost, settings.runKey) }]
+      ? [{ id: reading.tenant.id, entry: historyEntryOf(reading.readings, reading.tenant.id, reading.directory, apiHost, settings.runKey) }]
       : []
   )
   if (!store || current.length === 0) {
@@ -155,14 +160,25 @@ async function publish(settings: Settings, report: RunReport, http: Http): Promi
     const urls = await trackFailures(
       http,
       settings.trackingIssue,
-      tenants.map(outcome => ({
-        failed: outcome.kind === 'unread' || !passed(outcome.report),
-        content: trackingIssueContent(outcome, settings.runUrl)
-      }))
+      tenants.map(outcome => ({ ...trackedChecks(outcome), content: trackingIssueContent(outcome, settings.runUrl) }))
     )
     published.issueUrl = urls.find(url => url !== undefined)
   }
   return published
+}
+
+/** What the tracking issue needs of a tenant's checks: which failed (or, unread, were asked), which were seen to pass. */
+function trackedChecks(outcome: TenantOutcome): Omit<TrackedTenant, 'content'> {
+  if (outcome.kind === 'unread') {
+    return { failed: true, failing: outcome.checksAsked, passed: [] }
+  }
+  const { checks } = outcome.report
+  const failing = [...new Set(checks.filter(check => !check.passed).map(check => check.input))]
+  return {
+    failed: failing.length > 0,
+    failing,
+    passed: [...new Set(checks.map(check => check.input))].filter(input => !failing.includes(input))
+  }
 }
 
 /**
@@ -170,16 +186,10 @@ async function publish(settings: Settings, report: RunReport, http: Http): Promi
  * otherwise one, for the run. Returns the path written (the pattern, for several); undefined when none was.
  */
 async function writeBadges(path: string, workspace: string, report: RunReport): Promise<string | undefined> {
-  const used = new Set<string>()
-  const unique = (name: string): string => {
-    let candidate = name
-    for (let suffix = 2; used.has(candidate.toLowerCase()); suffix++) candidate = `${name}-${suffix}`
-    used.add(candidate.toLowerCase())
-    return candidate
-  }
+  // Names are unique: the settings refuse labels that make the same file name.
   const badges = path.includes('{tenant}')
     ? report.tenants.map((outcome, index) => ({
-        path: path.replaceAll('{tenant}', unique(badgeFileName(labelOf(outcome), index))),
+        path: path.replaceAll('{tenant}', badgeFileName(labelOf(outcome), index)),
         badge: tenantBadgeSpec(outcome)
       }))
     : [{ path, badge: runBadgeSpec(report) }]
@@ -201,13 +211,17 @@ function concludeChecks(report: RunReport): void {
     return
   }
   const several = report.tenants.length > 1
-  const failures = report.tenants.flatMap(outcome => {
-    const prefix = several ? `[${labelOf(outcome)}] ` : ''
-    if (outcome.kind === 'unread') {
-      return [`${prefix}could not be read: ${outcome.error}`]
-    }
-    return checkMessages(outcome.report.checks.filter(check => !check.passed)).map(message => `${prefix}${message}`)
-  })
+  // One cap for the run, not per tenant: 300 failing tenants still make one annotation of readable size.
+  const failures = cappedMessages(
+    report.tenants.flatMap(outcome => {
+      const prefix = several ? `[${labelOf(outcome)}] ` : ''
+      if (outcome.kind === 'unread') {
+        // The only tenant's error says it all, as it always has; among several, which tenant it is.
+        return [several ? `${prefix}could not be read: ${outcome.error}` : outcome.error]
+      }
+      return outcome.report.checks.filter(check => !check.passed).map(check => `${prefix}${check.message}`)
+    })
+  )
   if (report.context.enforced) {
     fail(failures.join('\n'))
   } else {
@@ -222,7 +236,7 @@ function concludeChecks(report: RunReport): void {
 async function writeRunnerFiles(settings: Settings, report: RunReport, published: Published): Promise<void> {
   await attempt('The outputs could not be set', () => {
     for (const [name, value] of Object.entries(reportOutputs(report, published))) {
-      core.setOutput(name, value)
+      core.setOutput(name, redactSecrets(value))
     }
   })
   if (settings.jobSummary) {
@@ -244,5 +258,5 @@ async function writeSummary(markdown: string): Promise<void> {
     info('No job summary written: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
     return
   }
-  await core.summary.addRaw(markdown).write()
+  await core.summary.addRaw(redactSecrets(markdown)).write()
 }

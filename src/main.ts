@@ -1,10 +1,14 @@
 import { readSettings } from './config/inputs.js'
 import { failureMessage, isExpectedFailure } from './errors.js'
+import { formatPoints } from './format.js'
 import { debug, fail } from './log.js'
 import { Http } from './net/http.js'
 import { DEFAULT_BACKOFF } from './net/retry.js'
 import { idTokenSource } from './signin/entra.js'
-import { readTenants } from './tenants/read.js'
+import { checkDirectoriesListedOnce, readTenants } from './tenants/read.js'
+
+/** Rounds of requests the reading is given time for: the sign-in, then the reads sent at once. */
+const READING_ROUNDS = 2
 
 /**
  * A run: read the settings, read every tenant (sign in, the score and the extras asked for), then
@@ -14,11 +18,18 @@ import { readTenants } from './tenants/read.js'
  */
 export async function run(): Promise<void> {
   let http: Http | undefined
+  let stopReading = (): void => undefined
   try {
     const settings = readSettings()
     const policy = { maxRetries: settings.maxRetries, ...DEFAULT_BACKOFF }
     const microsoft = new Http(settings.timeoutMs, policy)
     http = microsoft
+    // One deadline for the whole reading (every tenant, sign-in and every page): what is unread by then fails closed.
+    const readingBudgetMs = READING_ROUNDS * settings.timeoutMs * (settings.maxRetries + 1)
+    stopReading = microsoft.stopAfter(
+      readingBudgetMs,
+      `the run's time ran out (${formatPoints(readingBudgetMs / 1000)} s to read Microsoft's answers: 2 x timeout-seconds x (max-retries + 1), plus the waits between attempts)`
+    )
     const reading = readTenants(settings.tenants, {
       app: settings.app,
       http: microsoft,
@@ -34,11 +45,9 @@ export async function run(): Promise<void> {
     // Loaded while the first requests are on the network: its compile time is off the critical path.
     const { conclude } = await import('./conclude.js')
     const readings = await reading
-    const [only] = readings
-    if (readings.length === 1 && only?.kind === 'unread') {
-      // One tenant that cannot be read fails the run as it always has: with its error alone.
-      throw only.error
-    }
+    stopReading()
+    checkDirectoriesListedOnce(readings)
+    // A tenant that cannot be read is one tenant of the list, alone or not: outputs, summary, issue and verdict.
     await conclude(settings, readings, policy)
   } catch (error) {
     if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
@@ -46,6 +55,7 @@ export async function run(): Promise<void> {
     }
     fail(failureMessage(error))
   } finally {
+    stopReading()
     http?.dispose()
   }
 }

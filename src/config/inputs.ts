@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { addSecret } from '../log.js'
+import { addSecret } from '../secrets.js'
 import { cloudEndpoints, CLOUDS, REGIONS, type Cloud, type Region } from './clouds.js'
 import { ConfigurationError } from '../errors.js'
 import { insideWorkspace } from '../files/workspace.js'
@@ -11,6 +11,7 @@ import { AUTH_METHODS, type AuthMethod, type AuthMethodInput, type Credential } 
 import { DEFAULT_BRANCH_HISTORY_FILE, type HistoryStore, type Settings } from './settings.js'
 import type { Tenant, TenantLimits } from '../tenants/tenant.js'
 import { parseTenants } from './tenants.js'
+import { badgeFileName } from '../report/badge.js'
 import { SEVERITIES } from '../vulnerabilities/answers.js'
 
 /** Every input in action.yml; the rest of the code sees only {@link Settings}. */
@@ -154,7 +155,7 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
     listedVulnerabilities,
     workspace,
     history,
-    badgeFile: parseOptionalPath('badge-file', raw['badge-file'], workspace),
+    badgeFile: checkBadgeNames(parseOptionalPath('badge-file', raw['badge-file'], workspace), raw['badge-file'], tenants),
     pullRequestComment: commentOnPr ? parsePullRequestComment(raw['github-token'], env) : undefined,
     trackingIssue: parseBoolean('issue-on-failure', raw['issue-on-failure'])
       ? readGitHubTarget(requireGitHubToken('issue-on-failure', 'issues: write', raw['github-token']), env)
@@ -193,6 +194,30 @@ function parseTenantInput(value: string, required: boolean, method: AuthMethod, 
     )
   }
   return tenants
+}
+
+/**
+ * badge-file with `{tenant}` writes one badge per tenant, named after its label made safe for a file
+ * name: two labels that make the same name would overwrite each other's badge (or, suffixed, swap
+ * badges when the lines are reordered), so they are refused.
+ */
+function checkBadgeNames(path: string | undefined, value: string, tenants: Tenant[]): string | undefined {
+  if (!path?.includes('{tenant}')) {
+    return path
+  }
+  const used = new Map<string, Tenant>()
+  for (const [index, tenant] of tenants.entries()) {
+    const name = badgeFileName(tenant.label, index)
+    const earlier = used.get(name.toLowerCase())
+    if (earlier) {
+      throw new ConfigurationError(
+        `Invalid badge-file '${value}': the tenants '${earlier.label}' and '${tenant.label}' would both write the badge ` +
+          `'${value.replaceAll('{tenant}', name)}'. Give one of them another name= in tenant-id (letters, digits, '.', '_' and '-' are kept in file names).`
+      )
+    }
+    used.set(name.toLowerCase(), tenant)
+  }
+  return path
 }
 
 /** A path inside the history branch: relative, with no `..`, no empty part and nothing git refuses. */

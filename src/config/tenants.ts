@@ -91,7 +91,9 @@ export function parseTenants(
   parseLimit: (name: string, value: string) => number | undefined
 ): Tenant[] {
   const seen = new Map<string, number>()
-  return splitTenantLines(value).map(line => {
+  const lines = splitTenantLines(value)
+  const ids = new Map(lines.map(line => [comparableLabel(line.id), line.number]))
+  return lines.map(line => {
     const invalid = (why: string) => new ConfigurationError(`Invalid tenant-id line ${line.number} '${line.text}': ${why}`)
     if (!validId(line.id)) {
       throw invalid(
@@ -120,18 +122,44 @@ export function parseTenants(
       if (field === undefined) {
         throw invalid(`unknown setting '${name}'. Expected name, ${Object.keys(TENANT_LIMIT_KEYS).join(', ')}.`)
       }
+      if (text.trim() === '') {
+        // An empty value (min-score= or a ${{ vars.X }} that is unset) would switch the check off for this tenant.
+        throw invalid(
+          `${name} is empty, which would switch the check off for this tenant. Give a number (${name}=400), or remove ${name}= ` +
+            'from the line to use the input of the same name.'
+        )
+      }
       try {
         limits[field] = parseLimit(name, text)
       } catch (error) {
         throw invalid(error instanceof Error ? error.message : String(error))
       }
     }
-    const labelKey = `label:${label.toLowerCase()}`
+    const labelKey = `label:${comparableLabel(label)}`
     const named = seen.get(labelKey)
     if (named !== undefined && named !== line.number) {
       throw invalid(`the label '${label}' is already used on line ${named}; give each tenant its own name.`)
     }
+    const other = label === line.id ? undefined : ids.get(comparableLabel(label))
+    if (other !== undefined && other !== line.number) {
+      throw invalid(
+        `the label '${label}' is the tenant on line ${other}, so this tenant would be reported (and its badge written) under that one's name; give it a name of its own.`
+      )
+    }
     seen.set(labelKey, line.number)
     return { id: line.id, label, limits }
   })
+}
+
+/**
+ * A label as people tell labels apart: NFC, case folded, without format characters (a zero-width
+ * space or joiner, a direction mark), so that two labels that look alike are the same label.
+ */
+export function comparableLabel(label: string): string {
+  return label
+    .normalize('NFC')
+    .replace(/\p{Cf}/gu, '')
+    .toUpperCase()
+    .toLowerCase()
+    .normalize('NFC')
 }

@@ -267,7 +267,8 @@ function capitalised(text: string): string {
 }
 
 function unevaluated(input: CheckInput, limit: number, reason: string, what: string): Check {
-  return { input, limit, value: undefined, passed: false, unevaluated: reason, message: `${what} (${input}) ${COULD_NOT}: ${reason}.` }
+  const why = reason.replace(/\.+$/, '')
+  return { input, limit, value: undefined, passed: false, unevaluated: why, message: `${what} (${input}) ${COULD_NOT}: ${why}.` }
 }
 
 export function checksPassed(checks: Check[]): boolean {

@@ -8,6 +8,7 @@
 import { ServiceError } from '../errors.js'
 import { isRecord, parseJson } from '../json.js'
 import { describeBody } from '../net/body.js'
+import { redactedJson } from '../secrets.js'
 import type { Http, HttpRequest, HttpResponse } from '../net/http.js'
 import { mayCarryTokens } from '../net/url-policy.js'
 
@@ -85,11 +86,11 @@ export class GitHubApi {
     return response.status === 204 ? undefined : this.json(response, `${method} ${path}`)
   }
 
-  /** Every item of a paged listing, following `Link: rel="next"` only to the API's own origin. */
-  async list(path: string): Promise<Array<Record<string, unknown>>> {
+  /** Every item of a paged listing (at most `pages` pages), following `Link: rel="next"` only to the API's own origin. */
+  async list(path: string, pages = MAX_PAGES): Promise<Array<Record<string, unknown>>> {
     const items: Array<Record<string, unknown>> = []
     let url: string | undefined = `${this.target.apiUrl}${path}${path.includes('?') ? '&' : '?'}per_page=100`
-    for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
+    for (let page = 0; url !== undefined && page < pages; page++) {
       const response = await this.send('GET', url, undefined)
       const data = this.json(response, `GET ${path}`)
       if (!Array.isArray(data)) {
@@ -139,7 +140,7 @@ export class GitHubApi {
         'X-GitHub-Api-Version': '2022-11-28',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' })
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: redactedJson(body) }),
       // Creating must not be sent twice: a retry after a lost answer could create a second one.
       retry: method !== 'POST' || url === this.target.graphqlUrl
     })

@@ -12,11 +12,13 @@ import { failureMessage } from '../errors.js'
 import { MAX_READ_BYTES } from '../files/workspace.js'
 import { branchRefPath, GitHubApi, GitHubError, gitHubHint, type GitHubTarget } from '../github/api.js'
 import { isRecord } from '../json.js'
+import { EncodedText } from '../secrets.js'
 import { info, warning } from '../log.js'
 import type { Http } from '../net/http.js'
 import {
   historyLines,
   isSameRun,
+  nextBranchHistory,
   parseHistory,
   unreadableLinesWarning,
   type EarlierReadings,
@@ -82,11 +84,16 @@ export async function recordOnBranch(
         info(`history-branch: this run's reading is already in ${where} (an earlier attempt's answer was lost); not added twice.`)
         return finish(file, where)
       }
-      const line = Buffer.from(historyLines(current, file.needsNewline), 'utf8')
       const outcome =
         read.kind === 'no-branch'
-          ? await createBranch(github, location, line, message)
-          : await writeFile(github, location, Buffer.concat([read.kind === 'file' ? read.bytes : Buffer.alloc(0), line]), message, read)
+          ? await createBranch(github, location, Buffer.from(historyLines(current, false), 'utf8'), message)
+          : await writeFile(
+              github,
+              location,
+              nextBranchHistory(read.kind === 'file' ? read.bytes : Buffer.alloc(0), current),
+              message,
+              read
+            )
       if (outcome === 'written') {
         info(`history-branch: appended this reading to ${where} (attempt ${attempt}).`)
         return finish(file, where)
@@ -189,7 +196,8 @@ async function writeFile(
   try {
     await github.request('PUT', contentsPath(github, location), {
       message,
-      content: bytes.toString('base64'),
+      // Its lines were redacted as they were made (historyLines); the earlier ones are GitHub's already.
+      content: new EncodedText(bytes.toString('base64')),
       branch: location.branch,
       ...(read.kind === 'file' ? { sha: read.sha } : {})
     })

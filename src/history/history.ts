@@ -5,6 +5,7 @@
  */
 import type { DefenderReadings } from '../defender/answers.js'
 import { isIsoDateTime, isRecord, parseJson } from '../json.js'
+import { redactedJson } from '../secrets.js'
 import {
   readVulnerabilityRecord,
   vulnerabilityRecord,
@@ -17,6 +18,12 @@ export interface HistoryEntry {
   score: number
   exposure: number | null
   tenant: string
+  /**
+   * The directory ID of the tenant (its token's tid), in lower case: the key that finds its earlier
+   * readings however tenant-id spelt it then. Absent from lines written before it existed, and when
+   * the token named no directory.
+   */
+  directory?: string
   apiHost: string
   /**
    * Which run wrote the line (GitHub's run ID and attempt, and a random part): a run that finds its
@@ -61,13 +68,20 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000
 const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf])
 
 /** This run's reading, as a line of the history. */
-export function historyEntryOf(readings: DefenderReadings, tenant: string, apiHost: string, run: string): HistoryEntry {
+export function historyEntryOf(
+  readings: DefenderReadings,
+  tenant: string,
+  directory: string | undefined,
+  apiHost: string,
+  run: string
+): HistoryEntry {
   const { vulnerabilities } = readings
   return {
     time: readings.score.time,
     score: readings.score.score,
     exposure: readings.exposure?.score ?? null,
     tenant,
+    ...(directory === undefined ? {} : { directory }),
     apiHost,
     run,
     ...(vulnerabilities?.kind === 'read'
@@ -134,9 +148,10 @@ function toEntry(line: string): HistoryEntry | undefined {
   if (!isRecord(value)) {
     return undefined
   }
-  const { time, score, exposure, tenant, apiHost, run, vulnerabilities } = value
+  const { time, score, exposure, tenant, directory, apiHost, run, vulnerabilities } = value
   const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure))
-  if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || score < 0 || !validExposure) {
+  const validDirectory = directory === undefined || (typeof directory === 'string' && DIRECTORY_ID.test(directory))
+  if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || score < 0 || !validExposure || !validDirectory) {
     return undefined
   }
   return {
@@ -144,6 +159,7 @@ function toEntry(line: string): HistoryEntry | undefined {
     score,
     exposure: typeof exposure === 'number' ? exposure : null,
     tenant: typeof tenant === 'string' ? tenant : '',
+    ...(typeof directory === 'string' ? { directory } : {}),
     apiHost: typeof apiHost === 'string' ? apiHost : '',
     ...(typeof run === 'string' ? { run } : {}),
     ...(vulnerabilities === undefined ? {} : { vulnerabilities: readVulnerabilityRecord(vulnerabilities) })
@@ -155,10 +171,31 @@ export function sameTenant(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase()
 }
 
+/** A directory ID as a line records it: a GUID in lower case. */
+const DIRECTORY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/**
+ * Which lines are readings of `current`'s tenant: with its directory known, a line of that directory
+ * whatever its spelling, and a line without one (written before lines had it) under any spelling a
+ * line of that directory used, or the directory ID itself; without it, the same spelling.
+ */
+function ofSameTenant(entries: HistoryEntry[], current: HistoryEntry): (entry: HistoryEntry) => boolean {
+  const { directory } = current
+  if (directory === undefined) {
+    return entry => sameTenant(entry.tenant, current.tenant)
+  }
+  const spellings = new Set([current.tenant.toLowerCase(), directory])
+  for (const entry of entries) {
+    if (entry.directory === directory) spellings.add(entry.tenant.toLowerCase())
+  }
+  return entry => (entry.directory === undefined ? spellings.has(entry.tenant.toLowerCase()) : entry.directory === directory)
+}
+
 /** The same tenant's earlier readings, in time order, as the summary and the max-drop check see them. */
 export function viewHistory(entries: HistoryEntry[], current: HistoryEntry, keep: number): HistoryView {
   const now = Date.parse(current.time)
-  const tenant = entries.filter(entry => sameTenant(entry.tenant, current.tenant) && !isSameRun(entry, current))
+  const same = ofSameTenant(entries, current)
+  const tenant = entries.filter(entry => same(entry) && !isSameRun(entry, current))
   const earlier = tenant
     .filter(entry => Date.parse(entry.time) <= now + CLOCK_SKEW_MS)
     .map((entry, index) => ({ entry, index, at: Date.parse(entry.time) }))
@@ -182,7 +219,62 @@ export function isSameRun(entry: HistoryEntry, current: HistoryEntry): boolean {
   return entry.run !== undefined && entry.run === current.run
 }
 
+/**
+ * The most a history on a branch holds after a run writes it, under the {@link MAX_READ_BYTES} a run
+ * reads, with room for one run's lines: with 200 tenants at 2,500 vulnerability IDs each, 9 MB.
+ */
+export const BRANCH_HISTORY_BYTES = 15 * 1024 * 1024
+
+/**
+ * The history a branch holds after this run: bounded by design, since the whole file is written
+ * each time (older versions stay in the branch's git history).
+ * - Only the newest reading of a tenant keeps its vulnerability IDs: an earlier line of a tenant this
+ *   run records them for loses its `vulnerabilities` record (the next run compares with this one).
+ * - Past `budget` bytes, the oldest lines go, whatever they are, but never a tenant's newest reading.
+ * Lines left as they are stay byte for byte.
+ */
+export function nextBranchHistory(bytes: Buffer, current: HistoryEntry[], budget = BRANCH_HISTORY_BYTES): Buffer {
+  const lines = splitLines(bytes)
+  if (lines.at(-1)?.length === 0) {
+    lines.pop()
+  }
+  const read = lines.map(line => {
+    const text = decodeUtf8(line)
+    return text === undefined ? undefined : toEntry(text)
+  })
+  const entries = read.filter((entry): entry is HistoryEntry => entry !== undefined)
+  const recorded = current.filter(entry => entry.vulnerabilities !== undefined).map(entry => ofSameTenant(entries, entry))
+  const kept = lines.map((line, index) => {
+    const entry = read[index]
+    if (entry?.vulnerabilities === undefined || !recorded.some(same => same(entry))) {
+      return line
+    }
+    const { vulnerabilities: _dropped, ...rest } = entry
+    return Buffer.from(redactedJson(rest), 'utf8')
+  })
+  const appended = current.map(entry => Buffer.from(redactedJson(entry), 'utf8'))
+  let size = [...kept, ...appended].reduce((total, line) => total + line.length + 1, 0)
+  if (size > budget) {
+    const newest = new Map<string, number>()
+    for (const [index, entry] of read.entries()) {
+      if (entry) newest.set(entry.directory ?? entry.tenant.toLowerCase(), index)
+    }
+    for (const entry of current) newest.delete(entry.directory ?? entry.tenant.toLowerCase())
+    const keep = new Set(newest.values())
+    for (let index = 0; index < kept.length && size > budget; index++) {
+      if (!keep.has(index)) {
+        size -= (kept[index]?.length ?? 0) + 1
+        kept[index] = DROPPED
+      }
+    }
+  }
+  return Buffer.concat([...kept, ...appended].filter(line => line !== DROPPED).flatMap(line => [line, NEWLINE_BYTE]))
+}
+
+const DROPPED = Buffer.alloc(0)
+const NEWLINE_BYTE = Buffer.from('\n')
+
 /** The lines to append for a run's readings, one per tenant. */
 export function historyLines(entries: HistoryEntry[], needsNewline: boolean): string {
-  return `${needsNewline ? '\n' : ''}${entries.map(entry => `${JSON.stringify(entry)}\n`).join('')}`
+  return `${needsNewline ? '\n' : ''}${entries.map(entry => `${redactedJson(entry)}\n`).join('')}`
 }

@@ -6,6 +6,7 @@
  * would load. badge-maker stays a dev dependency: tests compare the two (test/unit/badge.test.ts).
  */
 import { writeWorkspaceFile } from '../files/workspace.js'
+import { redactSecrets } from '../secrets.js'
 import type { BadgeSpec } from './model.js'
 
 /** Colours of badge-maker's named colours, for the three a badge uses. */
@@ -78,7 +79,11 @@ function escapeXml(text: string): string {
 
 /** Writes the SVG badge into the workspace. */
 export async function writeBadge(path: string, workspace: string, badge: BadgeSpec): Promise<void> {
-  await writeWorkspaceFile(path, workspace, renderBadge(badge))
+  await writeWorkspaceFile(
+    path,
+    workspace,
+    renderBadge({ ...badge, label: redactSecrets(badge.label), message: redactSecrets(badge.message) })
+  )
 }
 
 /**

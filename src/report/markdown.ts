@@ -7,7 +7,8 @@ import { exposureLevel, severityRange, type Check } from '../gate/checks.js'
 import { exploitKind, isCveId } from '../vulnerabilities/answers.js'
 import { formatCompared, formatPoints, plainDecimal } from '../format.js'
 import type { AuthMethod } from '../signin/credentials.js'
-import type { TrackingIssueContent } from '../github/tracking-issue.js'
+import { CHECKS_RECORD_CHARS, type TrackingIssueContent } from '../github/tracking-issue.js'
+import { redactSecrets } from '../secrets.js'
 import { staticBadgeUrl } from './badge.js'
 import { trendChart } from './chart.js'
 import {
@@ -110,7 +111,7 @@ export function renderComment(run: RunReport, runUrl: string | undefined, maxCha
 export function trackingIssueContent(
   outcome: TenantOutcome,
   runUrl: string | undefined,
-  maxChars = MAX_COMMENT_CHARS
+  maxChars = MAX_COMMENT_CHARS - CHECKS_RECORD_CHARS
 ): TrackingIssueContent {
   const tenant = outcome.kind === 'read' ? outcome.report.tenant : outcome.tenant
   const marker = issueMarker(tenant)
@@ -338,11 +339,13 @@ export function outcomeMessage(run: RunReport): string {
 
 /** The checks' messages for the log, at most {@link MAX_LOGGED_CHECKS}, then how many more there are. */
 export function checkMessages(checks: Check[]): string[] {
-  const more = checks.length - MAX_LOGGED_CHECKS
-  return [
-    ...checks.slice(0, MAX_LOGGED_CHECKS).map(check => check.message),
-    ...(more > 0 ? [`And ${more} more (the job summary and report-json list them).`] : [])
-  ]
+  return cappedMessages(checks.map(check => check.message))
+}
+
+/** At most {@link MAX_LOGGED_CHECKS} messages, then how many more there are. */
+export function cappedMessages(messages: string[]): string[] {
+  const more = messages.length - MAX_LOGGED_CHECKS
+  return [...messages.slice(0, MAX_LOGGED_CHECKS), ...(more > 0 ? [`And ${more} more (the job summary and report-json list them).`] : [])]
 }
 
 function overview(report: ScoreReport, rows: number, where: string, level: number): string[] {
@@ -611,7 +614,8 @@ export const MAX_CELL_CHARS = 120
  * space so they neither ping nor link.
  */
 export function inlineText(text: string, maxChars = MAX_CELL_CHARS): string {
-  const cut = [...text].length > maxChars ? `${[...text].slice(0, maxChars - 1).join('')}…` : text
+  const redacted = redactSecrets(text)
+  const cut = [...redacted].length > maxChars ? `${[...redacted].slice(0, maxChars - 1).join('')}…` : redacted
   return (
     cut
       // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are shown, not obeyed.

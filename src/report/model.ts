@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import type { Tenant } from '../tenants/tenant.js'
 import type { AuthMethod } from '../signin/credentials.js'
 import type { DefenderReadings, DeviceGroupReadings, Recommendations, ScoreReading } from '../defender/answers.js'
-import { checksPassed, evaluateChecks, type Check, type VulnerabilityFacts } from '../gate/checks.js'
+import { checksPassed, evaluateChecks, type Check, type CheckInput, type VulnerabilityFacts } from '../gate/checks.js'
 import { formatCompared, formatPoints } from '../format.js'
 import type { HistoryRecord, HistoryView } from '../history/history.js'
 import type { ExploitableVulnerability, Severity } from '../vulnerabilities/answers.js'
@@ -75,6 +75,8 @@ export interface UnreadTenant {
   label: string
   /** Why, as one message: what happened and what to do. */
   error: string
+  /** The checks asked of the tenant (its limits), none of which could be evaluated. */
+  checksAsked: CheckInput[]
 }
 
 export type TenantOutcome = { kind: 'read'; report: ScoreReport } | ({ kind: 'unread' } & UnreadTenant)

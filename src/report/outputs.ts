@@ -1,4 +1,5 @@
 /** The step's outputs: their one list, checked against action.yml by a test, and their values. */
+import { redactedJson } from '../secrets.js'
 import { formatPoints } from '../format.js'
 import { exposureLevel } from '../gate/checks.js'
 import {
@@ -90,7 +91,36 @@ export const REPORT_TEXT_CAP = 500
  * README). The top-level fields are the lowest-scoring tenant's (the only one's, with one), `passed`
  * is every tenant's, and `tenants` has one object per tenant.
  */
-export function reportJson(run: RunReport, published: Published): string {
+export function reportJson(run: RunReport, published: Published, maxBytes = REPORT_MAX_BYTES): string {
+  const render = (tenants: TenantOutcome[]) => reportDocument(run, published, tenants)
+  const listed = run.tenants.slice(0, REPORT_LIST_CAP)
+  const whole = render(listed)
+  if (Buffer.byteLength(whole, 'utf8') <= maxBytes) {
+    return whole
+  }
+  // Cut to fit: the tenants that failed first, so that what failed is always in it.
+  const ordered = [...run.tenants].sort((a, b) => failureRank(a) - failureRank(b))
+  let low = 0
+  let high = listed.length
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2)
+    if (Buffer.byteLength(render(ordered.slice(0, middle)), 'utf8') <= maxBytes) low = middle
+    else high = middle - 1
+  }
+  return render(ordered.slice(0, low))
+}
+
+/**
+ * The most report-json holds, in bytes: GitHub keeps an output of at most 1 MB. Past it, tenants are
+ * left out (failed ones kept first) and `tenantsOmitted` counts them.
+ */
+export const REPORT_MAX_BYTES = 1_000_000
+
+function failureRank(outcome: TenantOutcome): number {
+  return outcome.kind === 'unread' ? 0 : passed(outcome.report) ? 2 : 1
+}
+
+function reportDocument(run: RunReport, published: Published, tenants: TenantOutcome[]): string {
   const report = lowest(run)
   const document = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -103,11 +133,11 @@ export function reportJson(run: RunReport, published: Published): string {
     apiHost: run.context.apiHost,
     commentUrl: published.commentUrl ?? null,
     issueUrl: published.issueUrl ?? null,
-    tenants: run.tenants.slice(0, REPORT_LIST_CAP).map(tenantDocument),
-    tenantsOmitted: Math.max(0, run.tenants.length - REPORT_LIST_CAP)
+    tenants: tenants.map(tenantDocument),
+    tenantsOmitted: run.tenants.length - tenants.length
   }
   // JSON.stringify leaves U+2028 and U+2029 as they are; escaped, no line break of any kind reaches the output.
-  return JSON.stringify(document).replace(/[\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16)}`)
+  return redactedJson(document).replace(/[\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16)}`)
 }
 
 /** The per-tenant fields of a tenant that could not be read. */

@@ -1,6 +1,7 @@
-import { addSecret, debug, info } from '../log.js'
+import { debug, info } from '../log.js'
+import { addSecret } from '../secrets.js'
 import { describeBody, describeShape } from '../net/body.js'
-import { ServiceError } from '../errors.js'
+import { ConfigurationError, ServiceError } from '../errors.js'
 import { isRecord, parseJson } from '../json.js'
 import type { Http, HttpResponse } from '../net/http.js'
 import { signClientAssertion } from './certificate.js'
@@ -118,18 +119,33 @@ export function describeTokenFailure(response: HttpResponse, assertion?: Present
 }
 
 /**
- * The job's GitHub ID token, asked for once and shared: every tenant's sign-in presents the same one
- * (each tenant holds its own federated credential for the same issuer, subject and audience).
+ * The job's GitHub ID token, shared: every tenant's sign-in presents the same one (each tenant holds
+ * its own federated credential for the same issuer, subject and audience) while it is fresh.
  */
 export type IdTokenSource = () => Promise<string>
 
+/**
+ * GitHub's ID tokens live minutes and Entra refuses an expired assertion (AADSTS700024): one this
+ * close to its `exp` is not presented, a new one is asked for, so a long run's later tenants still sign in.
+ */
+export const ID_TOKEN_RENEWAL_MS = 60_000
+
 export function idTokenSource(app: AppSignIn, http: Http): IdTokenSource {
   let idToken: Promise<string> | undefined
+  /** When the token held expires (ms since the epoch); undefined while it is asked for, or when it says none. */
+  let expiresAt: number | undefined
   return () => {
     if (app.credential.method !== 'oidc') {
       return Promise.reject(new ServiceError('An ID token is asked for only with OIDC sign-in.'))
     }
-    idToken ??= requestGitHubIdToken(app.credential.idTokenRequest, app.oidcAudience, http)
+    if (idToken === undefined || (expiresAt !== undefined && expiresAt - Date.now() < ID_TOKEN_RENEWAL_MS)) {
+      expiresAt = undefined
+      idToken = requestGitHubIdToken(app.credential.idTokenRequest, app.oidcAudience, http).then(token => {
+        const exp = decodeJwtClaims(token)?.['exp']
+        expiresAt = typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined
+        return token
+      })
+    }
     return idToken
   }
 }
@@ -138,9 +154,18 @@ export function idTokenSource(app: AppSignIn, http: Http): IdTokenSource {
 export async function acquireAccessToken(app: AppSignIn, tenantId: string, http: Http, idToken: IdTokenSource): Promise<string> {
   const { credential } = app
   switch (credential.method) {
-    case 'token':
+    case 'token': {
       info('Signing in: using the bearer token given in access-token.')
+      const directory = tokenDirectory(credential.accessToken)
+      if (GUID.test(tenantId) && directory !== undefined && directory !== tenantId.toLowerCase()) {
+        // Read with it, another tenant's score would be reported, and recorded in the history, as this one's.
+        throw new ConfigurationError(
+          `access-token was issued for tenant ${directory} (its tid claim), not for tenant-id ${tenantId}; it was not used. ` +
+            'Pass a token obtained for the tenant in tenant-id, or set tenant-id to the tenant the token is for.'
+        )
+      }
       return credential.accessToken
+    }
     case 'secret':
       info(`Signing in: client secret of app ${app.clientId} in tenant ${tenantId}.`)
       return requestToken(app, tenantId, http, { client_secret: credential.clientSecret })
@@ -248,6 +273,16 @@ function checkTokenTenant(token: string, tenantId: string): void {
         'Check authority-host and tenant-id; the token was not used.'
     )
   }
+}
+
+/**
+ * The directory (tenant) ID a token was issued in, its `tid` claim in lower case: the one key of a
+ * tenant however tenant-id spells it (a GUID or any of its verified domains). Undefined when the
+ * token says none.
+ */
+export function tokenDirectory(token: string): string | undefined {
+  const tid = decodeJwtClaims(token)?.['tid']
+  return typeof tid === 'string' && GUID.test(tid) ? tid.toLowerCase() : undefined
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

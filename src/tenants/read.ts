@@ -9,8 +9,9 @@ import { readDefender, type DefenderRequest } from '../defender/api.js'
 import { aboutTenant } from '../log.js'
 import type { Http } from '../net/http.js'
 import type { AppSignIn } from '../signin/credentials.js'
-import { acquireAccessToken, type IdTokenSource } from '../signin/entra.js'
+import { acquireAccessToken, tokenDirectory, type IdTokenSource } from '../signin/entra.js'
 import { mapBounded } from './pool.js'
+import { ConfigurationError } from '../errors.js'
 
 /**
  * Tenants read at once. Each has its own throttling budget at Microsoft (per app and tenant), so the
@@ -29,7 +30,8 @@ export interface TenantReader {
 }
 
 export type TenantReading =
-  | { kind: 'read'; tenant: Tenant; readings: DefenderReadings }
+  /** `directory`: the directory ID the token was issued in (its tid), the tenant's key however tenant-id spells it. */
+  | { kind: 'read'; tenant: Tenant; directory: string | undefined; readings: DefenderReadings }
   | { kind: 'unread'; tenant: Tenant; error: unknown }
 
 /** Reads one tenant. */
@@ -43,7 +45,7 @@ export async function readTenant(tenant: Tenant, reader: TenantReader): Promise<
       vulnerabilitiesChecked:
         tenant.limits.maxExploitableVulnerabilities !== undefined || tenant.limits.maxNewExploitableVulnerabilities !== undefined
     }
-    return { kind: 'read', tenant, readings: await readDefender(reader.http, request, token) }
+    return { kind: 'read', tenant, directory: tokenDirectory(token), readings: await readDefender(reader.http, request, token) }
   } catch (error) {
     return { kind: 'unread', tenant, error }
   }
@@ -55,4 +57,23 @@ export function readTenants(tenants: Tenant[], reader: TenantReader): Promise<Te
     return mapBounded(tenants, 1, tenant => readTenant(tenant, reader))
   }
   return mapBounded(tenants, TENANT_CONCURRENCY, tenant => aboutTenant(tenant.label, () => readTenant(tenant, reader)))
+}
+
+/**
+ * A domain line and a GUID line (or two domains) of the same directory would be read twice and kept
+ * in one history under two names: refused, naming both lines, once their tokens tell their directory.
+ */
+export function checkDirectoriesListedOnce(readings: TenantReading[]): void {
+  const seen = new Map<string, Tenant>()
+  for (const reading of readings) {
+    if (reading.kind !== 'read' || reading.directory === undefined) continue
+    const earlier = seen.get(reading.directory)
+    if (earlier) {
+      throw new ConfigurationError(
+        `tenant-id lists the directory ${reading.directory} twice: '${earlier.id}' and '${reading.tenant.id}' are the same tenant ` +
+          "(their tokens' tid). List each tenant once."
+      )
+    }
+    seen.set(reading.directory, reading.tenant)
+  }
 }

@@ -113,6 +113,9 @@ export function vulnerabilityPageReader(lowest: Severity): VulnerabilityPageRead
   }
 }
 
+/** The flags that make an item exploitable: each absent, or a boolean. */
+const EXPLOIT_FLAGS = ['publicExploit', 'exploitVerified', 'exploitInKit'] as const
+
 function readItem(item: unknown): ExploitableVulnerability {
   const record = isRecord(item) ? item : {}
   const { id, exposedMachines } = record
@@ -121,6 +124,14 @@ function readItem(item: unknown): ExploitableVulnerability {
     throw new ServiceError(
       `The Defender API answered GET ${VULNERABILITIES_PATH} with an item that has no ID, no known severity or no count of exposed devices ` +
         `(id ${describe(id)}, severity ${describe(record['severity'])}, exposedMachines ${describe(exposedMachines)}). ${UNEXPECTED}`
+    )
+  }
+  const flags = EXPLOIT_FLAGS.filter(flag => record[flag] !== undefined && typeof record[flag] !== 'boolean')
+  if (flags.length > 0) {
+    // "true" or 1 read as no exploit would let an exploitable item pass a gate: refused, like an item without an ID.
+    throw new ServiceError(
+      `The Defender API answered GET ${VULNERABILITIES_PATH} with an item whose exploit flags are not true or false ` +
+        `(${flags.map(flag => `${flag} ${describe(record[flag])}`).join(', ')}, id ${describe(id)}). ${UNEXPECTED}`
     )
   }
   return {

@@ -365,7 +365,8 @@ describe('Defender API errors', () => {
       assert.match(error, /^The Defender API refused GET \/api\/configurationScore \(HTTP 403, Forbidden: The application does not have/)
       assert.match(error, /\(request id [0-9a-f-]{36}\)/)
       assert.match(error, /Fix: the app needs the application permission Score\.Read\.All on WindowsDefenderATP, and admin consent/)
-      assert.deepEqual(result.outputs, {})
+      assert.equal(result.outputs['passed'], 'false', 'a tenant that cannot be read is a failed tenant, with outputs')
+      assert.equal(result.outputs['score'], '')
     }))
 
   it('explains a 401: a token for another API', () =>

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { DEVICE_GROUPS_PATH } from '../../src/defender/answers.js'
-import type { Simulator } from '../sim/simulator.js'
+import { aadError, type Simulator } from '../sim/simulator.js'
 import { mermaidBlocks, parseMermaid } from '../support/mermaid.js'
 import { annotations, branchLines, onlyError, scheduledRun, withSim } from '../support/harness.js'
 
@@ -148,6 +148,77 @@ describe('issue-on-failure', () => {
         ['open', `${marker(sim)}\nby an outsider`],
         "the outsider's issue is never touched"
       )
+    }))
+
+  it('another workflow that checks less cannot close the issue: only a run that evaluated every check it was opened for, each passing', () =>
+    withSim(async sim => {
+      const nightly = { 'issue-on-failure': 'true', 'max-exploitable-vulnerabilities': '0' }
+      const opened = await scheduledRun(sim, nightly)
+      assert.equal(opened.exitCode, 1)
+      const [issue] = sim.issues
+      assert.match(
+        issue?.body ?? '',
+        /^<!-- defender-secure-score-action issue tenant=[^\n]*-->\n<!-- defender-secure-score-action checks: max-exploitable-vulnerabilities -->\n/
+      )
+
+      const build = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '300' })
+      assert.equal(build.exitCode, 0)
+      assert.equal(issue?.state, 'open', 'a run that did not evaluate max-exploitable-vulnerabilities leaves it open')
+      assert.equal(sim.comments.length, 0, 'and says no "Recovered"')
+      assert.match(build.stdout, /stays open: it tracks max-exploitable-vulnerabilities, which this run did not evaluate/)
+
+      const failingBuild = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '400' })
+      assert.equal(failingBuild.exitCode, 1)
+      assert.match(
+        issue?.body ?? '',
+        /checks: max-exploitable-vulnerabilities min-score -->/,
+        'a failing run adds its checks to the record'
+      )
+
+      sim.vulnerabilities = []
+      const nightlyPasses = await scheduledRun(sim, nightly)
+      assert.equal(nightlyPasses.exitCode, 0)
+      assert.equal(issue?.state, 'open', 'min-score, recorded by the build, was not evaluated by the nightly run')
+
+      sim.score = { score: 410 }
+      const both = await scheduledRun(sim, { ...nightly, 'min-score': '400' })
+      assert.equal(both.exitCode, 0)
+      assert.equal(issue?.state, 'closed', 'a run that evaluated both, each passing, closes it')
+      assert.equal(sim.issues.length, 1)
+    }))
+
+  it('a single tenant that cannot be read still opens its issue, sets passed false, and writes the summary, with fail-on-low-score false', () =>
+    withSim(async sim => {
+      sim.script.entra.push(aadError(401, 'invalid_client', 7000222, 'The provided client secret keys for app are expired.'))
+      const result = await scheduledRun(sim, { 'issue-on-failure': 'true', 'fail-on-low-score': 'false', 'min-score': '300' })
+      assert.equal(result.exitCode, 0, 'fail-on-low-score false: a warning')
+      assert.match(annotations(result, 'warning').join('\n'), /AADSTS7000222/)
+      assert.equal(result.outputs['passed'], 'false')
+      assert.equal(result.outputs['failed-tenants'], sim.tenantId)
+      assert.match(result.summary, /could not be read/)
+      assert.equal(sim.issues.length, 1)
+      assert.match(sim.issues[0]?.title ?? '', /could not be read$/)
+      assert.equal(result.outputs['issue-url'], sim.issues[0]?.html_url)
+    }))
+
+  it('finds its open issue after its label was deleted, puts the label back, and opens no second one', () =>
+    withSim(async sim => {
+      const first = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '400' })
+      assert.equal(first.exitCode, 1)
+      const [issue] = sim.issues
+      assert.ok(issue)
+      issue.labels = []
+      sim.labels.clear()
+      const second = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '400' })
+      assert.equal(second.exitCode, 1)
+      assert.equal(sim.issues.length, 1, 'no second issue')
+      assert.deepEqual(
+        issue.labels.map(label => label.name),
+        ['defender-secure-score']
+      )
+      assert.equal(second.outputs['issue-url'], issue.html_url)
+      const listings = sim.requestsTo('github', '/repos/octo-org/octo-repo/issues').filter(request => request.method === 'GET')
+      assert.ok(listings.length <= 2 + 3, `a bounded number of listings, ${listings.length}`)
     }))
 
   it('does nothing while every check passes, and warns naming issues: write when it cannot write', () =>

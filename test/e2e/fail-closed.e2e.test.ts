@@ -11,7 +11,8 @@ import { describe, it } from 'node:test'
 import { SCORE_PATH } from '../../src/defender/answers.js'
 import { MAX_COMMENT_CHARS, MAX_SUMMARY_BYTES } from '../../src/report/markdown.js'
 import { REPORT_LIST_CAP } from '../../src/report/outputs.js'
-import { json, type Simulator } from '../sim/simulator.js'
+import { BRANCH_HISTORY_BYTES } from '../../src/history/history.js'
+import { json, vulnerabilityItem, type Simulator } from '../sim/simulator.js'
 import {
   annotations,
   branchLines,
@@ -197,6 +198,26 @@ describe('fail closed: max-drop without history', () => {
 })
 
 describe('fail closed: the history branch', () => {
+  it('a 422 "sha wasn\'t supplied" on a branch that had no file is a race: the run reads again and keeps both readings', () =>
+    withSim(async sim => {
+      sim.branches.set(BRANCH, new Map())
+      const other = reading(sim, 400, '2026-11-20T06:00:00Z', { run: 'another-run' })
+      sim.script.github.push({
+        ...json(422, { message: 'Invalid request.\n\n"sha" wasn\'t supplied.', documentation_url: 'https://docs.github.com/rest' }),
+        path: HISTORY,
+        method: 'PUT',
+        meanwhile: () => sim.branches.get(BRANCH)?.set('history.jsonl', Buffer.from(other))
+      })
+      const result = await fallenRun(sim)
+      assert.deepEqual(
+        branchLines(sim).map(line => line['score']),
+        [400, 300],
+        'the racing run wrote first; this run read again and appended'
+      )
+      assert.equal(result.exitCode, 1)
+      assert.match(onlyError(result), /^Device secure score fell by 100 points, more than max-drop 15/)
+    }))
+
   it('never compares a reading with itself: a write whose answer was lost is found, not written twice', () =>
     withSim(async sim => {
       seedBranch(sim)
@@ -225,7 +246,19 @@ describe('fail closed: the history branch', () => {
         const result = await fallenRun(sim)
         assert.equal(result.exitCode, 1)
         assert.match(onlyError(result), /^Device secure score fell by 100 points, more than max-drop 15: from 400/, `${megabytes} MB`)
-        assert.equal(branchLines(sim).length, lines + 2, 'every line kept, this one added')
+        const written = branchLines(sim)
+        assert.deepEqual(
+          written.slice(-2).map(line => line['score']),
+          [400, 300],
+          'the newest reading kept, this one added'
+        )
+        if (megabytes === 7) {
+          assert.equal(written.length, lines + 2, 'every line kept under the bound')
+        } else {
+          const bytes = sim.branches.get(BRANCH)?.get('history.jsonl')?.length ?? 0
+          assert.ok(bytes <= BRANCH_HISTORY_BYTES, `past the bound the oldest lines go: ${bytes} bytes`)
+          assert.ok(written.length < lines + 2)
+        }
       }
     }))
 
@@ -346,6 +379,68 @@ describe('fail closed: the tracking issue', () => {
 })
 
 describe('fail closed: bounds', () => {
+  it('the reading has one deadline: 40 pages answered in 0.45 s each (timeout-seconds 0.5) cannot hold a run; what is unread fails closed', () =>
+    withSim(async sim => {
+      sim.vulnerabilities = Array.from({ length: 40 }, (_, index) => vulnerabilityItem(`CVE-2025-${1000 + index}`))
+      sim.vulnerabilityServerPageSize = 1
+      sim.serviceLatencyMs.api = 450
+      const result = await runSwept(sim, {
+        inputs: {
+          ...secretInputs(sim),
+          'max-exploitable-vulnerabilities': '0',
+          'timeout-seconds': '0.5',
+          'max-retries': '0',
+          recommendations: '0'
+        }
+      })
+      assert.equal(result.exitCode, 1)
+      assert.match(
+        onlyError(result),
+        /^Exploitable vulnerabilities \(max-exploitable-vulnerabilities\) could not be evaluated: .*the run's time ran out \(1 s to read Microsoft's answers/
+      )
+      const pages = sim.requestsTo('api').filter(request => request.path.startsWith('/api/vulnerabilities')).length
+      assert.ok(pages <= 4, `${pages} pages were asked for within the 1 s, not 40`)
+      assert.equal(result.outputs['passed'], 'false')
+    }))
+
+  it('the reading has one deadline for many tenants too: tenants unread by then could not be read, and fail', () =>
+    withSim(async sim => {
+      const ids = Array.from({ length: 60 }, (_, index) => `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`)
+      for (const id of ids) sim.addTenant(id, `t${id.slice(-4)}.example.com`, 300)
+      sim.serviceLatencyMs.api = 450
+      const result = await runSwept(sim, {
+        inputs: { ...secretInputs(sim), 'tenant-id': ids.join(','), 'timeout-seconds': '0.5', 'max-retries': '0', recommendations: '0' }
+      })
+      assert.equal(result.exitCode, 1)
+      const tenants = (report(result)['tenants'] as Array<Record<string, unknown>>) ?? []
+      const timedOut = tenants.filter(tenant => /the run's time ran out/.test(String(tenant['error'])))
+      assert.ok(timedOut.length >= 20, `${timedOut.length} of 60 tenants were cut by the deadline`)
+      assert.ok(sim.requestsTo('api').length <= 40, `${sim.requestsTo('api').length} score requests, not 60`)
+    }))
+
+  it('publishing keeps its deadline after a retry has waited', () =>
+    withSim(async sim => {
+      sim.serviceLatencyMs.github = 450
+      sim.script.github.push(json(503, { message: 'Service Unavailable' }))
+      const options = pullRequestRun(sim)
+      const result = await runSwept(sim, {
+        ...options,
+        inputs: {
+          ...secretInputs(sim),
+          'min-score': '500',
+          'timeout-seconds': '0.5',
+          'max-retries': '1',
+          'history-branch': BRANCH,
+          'comment-on-pr': 'true',
+          'issue-on-failure': 'true'
+        }
+      })
+      assert.equal(result.exitCode, 1)
+      assert.match(annotations(result, 'warning').join('\n'), /the run's 1 s for GitHub's API .* ran out/)
+      const github = sim.requestsTo('github').length
+      assert.ok(github <= 6, `${github} GitHub requests were answered, not the dozen a run makes without a deadline`)
+    }))
+
   it("publishing has a deadline: past it the verdict is given and the rest is a warning (25 slow GitHub requests don't hold a run)", () =>
     withSim(async sim => {
       sim.serviceLatencyMs.github = 900

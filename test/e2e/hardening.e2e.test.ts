@@ -51,7 +51,7 @@ async function play(scenario: Scenario): Promise<Played> {
         killAfterMs: (scenario.worstCaseMs ?? 0) + 30_000
       })
       const artefacts = await Promise.all((await readdir(workspace)).map(name => readFile(join(workspace, name), 'utf8')))
-      const seen = [visibleText(run), ...artefacts, ...sim.comments.map(comment => comment.body)].join('\n')
+      const seen = [visibleText(run), ...artefacts, ...publishedBodies(sim)].join('\n')
       const secrets = plantedSecrets(sim, options.inputs ?? {})
       const leaks = secrets.filter(secret => seen.includes(secret)).map(secret => `${secret.slice(0, 12)}...`)
       if (seen.includes(PLANTED)) {
@@ -62,11 +62,28 @@ async function play(scenario: Scenario): Promise<Played> {
         ...sim.comments.flatMap(comment => markdownProblems(comment.body, 'comment')),
         ...sim.issues.flatMap(issue => markdownProblems(issue.body, 'issue'))
       ]
-      return { run, leaks, rendering, exercised: exercisedKinds(sim) }
+      const published = publishedBodies(sim).join('\n')
+      const echoes =
+        scenario.published && !scenario.published.test(published) ? [`no published body shows ${String(scenario.published)}`] : []
+      return { run, leaks, rendering: [...rendering, ...echoes], exercised: exercisedKinds(sim) }
     })
   } finally {
     await rm(workspace, { recursive: true, force: true })
   }
+}
+
+/**
+ * Every body the action published through GitHub's API, where the runner masks nothing: issues
+ * (titles and bodies), comments, files and commit messages on branches, and every JSON body it sent.
+ */
+function publishedBodies(sim: Simulator): string[] {
+  return [
+    ...sim.issues.flatMap(issue => [issue.title, issue.body]),
+    ...sim.comments.map(comment => comment.body),
+    ...[...sim.branches.values()].flatMap(files => [...files.values()].map(content => content.toString('utf8'))),
+    ...sim.historyCommits.map(commit => commit.message),
+    ...sim.requestsTo('github').map(request => JSON.stringify(request.json ?? null))
+  ]
 }
 
 function plantedSecrets(sim: Simulator, inputs: Record<string, string>): string[] {
@@ -119,7 +136,8 @@ describe('hardening', { concurrency: true }, () => {
         }
         if (fault.exitCode === 1) {
           assert.match(onlyError(run), fault.error ?? /./)
-          assert.deepEqual(run.outputs, {}, 'no outputs from a failed reading')
+          assert.equal(run.outputs['passed'], 'false', 'a failed reading is a failed tenant, reported')
+          assert.equal(run.outputs['score'], '', 'no score from a failed reading')
         } else {
           assert.equal(annotations(run, 'error').length, 0)
           assert.ok(run.outputs['score'], 'the score was still read and reported')

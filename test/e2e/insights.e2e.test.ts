@@ -179,7 +179,7 @@ describe('history', () => {
         assert.equal(first.outputs['score-delta'], '')
         assert.match(first.summary, /\*\*340\*\* points \(first reading of this tenant\)/)
         const [line] = historyLines(await readFile(file, 'utf8'))
-        assert.deepEqual(Object.keys(line ?? {}), ['time', 'score', 'exposure', 'tenant', 'apiHost', 'run'])
+        assert.deepEqual(Object.keys(line ?? {}), ['time', 'score', 'exposure', 'tenant', 'directory', 'apiHost', 'run'])
         assert.match(
           String(line?.['run']),
           /^local\.1\.[0-9a-f]{12}$/,

@@ -11,6 +11,7 @@ import { describe, it } from 'node:test'
 import { TENANT_CONCURRENCY } from '../../src/tenants/read.js'
 import { SCORE_PATH } from '../../src/defender/answers.js'
 import type { Simulator } from '../sim/simulator.js'
+import { createAppCertificate, keyLines } from '../sim/pki.js'
 import {
   annotations,
   branchLines,
@@ -224,5 +225,150 @@ describe('many tenants', () => {
         assert.match(onlyError(result), error, name)
       }
       assert.equal(sim.requests.length, 0)
+    }))
+
+  it('refuses an empty limit in a tenant-id line (min-score= with min-score 400), before any request', () =>
+    withSim(async sim => {
+      sim.addTenant(FABRIKAM, 'fabrikam.onmicrosoft.com', 100)
+      for (const line of [`${FABRIKAM} min-score=`, `${FABRIKAM} min-score=""`]) {
+        const result = await runSwept(sim, {
+          inputs: { ...secretInputs(sim), 'tenant-id': `${line}\n${sim.tenantDomain}`, 'min-score': '400' }
+        })
+        assert.equal(result.exitCode, 1)
+        assert.match(
+          onlyError(result),
+          /^Invalid tenant-id line 1 .*: min-score is empty, which would switch the check off for this tenant/
+        )
+      }
+      assert.equal(sim.requests.length, 0)
+    }))
+})
+
+describe('many tenants: fail closed', () => {
+  it('a tenant that cannot be read keeps its tracking issue open in a multi-tenant run (never "Recovered")', () =>
+    withSim(async sim => {
+      const tenants = threeTenants(sim)
+      sim.customerTenants.get(FABRIKAM)!.consented = false
+      const inputs = { 'tenant-id': tenants, 'issue-on-failure': 'true', 'min-score': '200' }
+      const first = await scheduledRun(sim, inputs)
+      assert.equal(first.exitCode, 1)
+      const issue = sim.issues.find(candidate => candidate.title.includes(FABRIKAM))
+      assert.match(issue?.title ?? '', /could not be read$/)
+      assert.match(issue?.body ?? '', /checks: min-score -->/)
+      const second = await scheduledRun(sim, inputs)
+      assert.equal(second.exitCode, 1)
+      assert.equal(issue?.state, 'open')
+      assert.equal(sim.comments.filter(comment => comment.issue === issue?.number).length, 0, 'no recovery comment')
+      assert.equal(sim.issues.length, 1)
+    }))
+
+  it('opens at most 20 tracking issues a run and says where the rest are; the log gives at most 20 check messages for the whole run', () =>
+    withSim(async sim => {
+      const ids = Array.from({ length: 25 }, (_, index) => `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`)
+      for (const id of ids) sim.addTenant(id, `t${id.slice(-4)}.example.com`, 300)
+      const result = await scheduledRun(sim, { 'tenant-id': ids.join(','), 'issue-on-failure': 'true', 'min-score': '400' })
+      assert.equal(result.exitCode, 1)
+      assert.equal(sim.issues.length, 20)
+      assert.match(annotations(result, 'warning').join('\n'), /issue-on-failure: 5 more failing tenant\(s\) have no tracking issue yet/)
+      const lines = onlyError(result).split('\n')
+      assert.equal(lines.length, 21)
+      assert.equal(lines.at(-1), 'And 5 more (the job summary and report-json list them).')
+      const again = await scheduledRun(sim, { 'tenant-id': ids.join(','), 'issue-on-failure': 'true', 'min-score': '400' })
+      assert.equal(again.exitCode, 1)
+      assert.equal(sim.issues.length, 25, 'the next run opens the rest')
+    }))
+
+  it('signs in to two tenants with a certificate: one assertion each, for its own token endpoint', () =>
+    withSim(async sim => {
+      const pair = await createAppCertificate()
+      sim.app.certificates.push(pair.certificatePem)
+      sim.addTenant(FABRIKAM, 'fabrikam.onmicrosoft.com', 420)
+      const result = await runSwept(
+        sim,
+        {
+          inputs: {
+            ...secretInputs(sim),
+            'client-secret': '',
+            'client-certificate': pair.keyPem + pair.certificatePem,
+            'tenant-id': `${sim.tenantId}\n${FABRIKAM}`
+          }
+        },
+        keyLines(pair)
+      )
+      assert.equal(result.exitCode, 0, result.stdout)
+      const assertions = sim.requestsTo('entra').map(request => request.form['client_assertion'])
+      assert.equal(new Set(assertions).size, 2)
+      assert.equal(reportOf(result).tenants.filter(tenant => tenant['passed'] === true).length, 2)
+    }))
+
+  it("refuses a token Entra issues in another tenant's name (its tid claim): that tenant is not read", () =>
+    withSim(async sim => {
+      const tenants = threeTenants(sim)
+      sim.misissuedTenants.set(FABRIKAM, NORTHWIND)
+      const result = await runSwept(sim, { inputs: { ...secretInputs(sim), 'tenant-id': tenants } })
+      assert.equal(result.exitCode, 1)
+      assert.match(
+        onlyError(result),
+        new RegExp(`\\[Fabrikam\\] could not be read: Entra ID issued a token for tenant "${NORTHWIND}", not for ${FABRIKAM}`)
+      )
+      assert.equal(reportOf(result).tenants.find(tenant => tenant['name'] === 'Fabrikam')?.['score'], null)
+    }))
+
+  it('refuses an access-token issued for another tenant than tenant-id, before reading', () =>
+    withSim(async sim => {
+      sim.addTenant(FABRIKAM, 'fabrikam.onmicrosoft.com', 100)
+      const token = sim.issueAccessToken(sim.app.roles, undefined, FABRIKAM)
+      const result = await runSwept(sim, { inputs: { 'access-token': token, 'tenant-id': sim.tenantId, 'api-url': sim.apiUrl } })
+      assert.equal(result.exitCode, 1)
+      assert.match(
+        onlyError(result),
+        new RegExp(`^access-token was issued for tenant ${FABRIKAM} \\(its tid claim\\), not for tenant-id ${sim.tenantId}`)
+      )
+      assert.equal(sim.requestsTo('api').length, 0)
+    }))
+
+  it('fetches a new OIDC ID token when the one held is within 60 s of its exp, so later tenants still sign in', () =>
+    withSim(async sim => {
+      // More tenants than are read at once: the later ones sign in after the first ID token was held.
+      const ids = Array.from({ length: TENANT_CONCURRENCY + 2 }, (_, index) => `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`)
+      for (const id of ids) sim.addTenant(id, `t${id.slice(-4)}.example.com`, 300)
+      sim.oidcClaims = { ...sim.oidcClaims, exp: Math.floor(Date.now() / 1000) + 45 }
+      const options = oidcRun(sim)
+      const result = await runSwept(sim, { ...options, inputs: { ...options.inputs, 'tenant-id': ids.join(',') } })
+      assert.equal(result.exitCode, 0, result.stdout)
+      const asked = sim.requestsTo('oidc').length
+      assert.ok(asked >= 2, `a token within 60 s of its exp is not presented again: ${asked} ID token request(s)`)
+
+      sim.oidcClaims = { ...sim.oidcClaims, exp: Math.floor(Date.now() / 1000) + 600 }
+      const fresh = await runSwept(sim, { ...options, inputs: { ...options.inputs, 'tenant-id': ids.join(',') } })
+      assert.equal(fresh.exitCode, 0)
+      assert.equal(sim.requestsTo('oidc').length, asked + 1, 'a fresh one serves every tenant')
+    }))
+
+  it('keys the history by the directory ID: a history written under the domain is found when the line gives the GUID, so max-drop compares', () =>
+    withSim(async sim => {
+      sim.score = { score: 500 }
+      const first = await scheduledRun(sim, { 'tenant-id': sim.tenantDomain, 'history-branch': 'secure-score-history' })
+      assert.equal(first.exitCode, 0)
+      sim.score = { score: 100 }
+      const second = await scheduledRun(sim, { 'tenant-id': sim.tenantId, 'history-branch': 'secure-score-history', 'max-drop': '10' })
+      assert.equal(second.exitCode, 1)
+      assert.match(onlyError(second), /^Device secure score fell by 400 points, more than max-drop 10/)
+      assert.deepEqual(
+        branchLines(sim).map(line => line['directory']),
+        [sim.tenantId, sim.tenantId]
+      )
+    }))
+
+  it('refuses a domain line and a GUID line of the same directory as listed twice', () =>
+    withSim(async sim => {
+      const result = await runSwept(sim, {
+        inputs: { ...secretInputs(sim), 'tenant-id': `${sim.tenantDomain}\n${sim.tenantId} name=Again` }
+      })
+      assert.equal(result.exitCode, 1)
+      assert.match(
+        onlyError(result),
+        new RegExp(`^tenant-id lists the directory ${sim.tenantId} twice: '${sim.tenantDomain}' and '${sim.tenantId}'`)
+      )
     }))
 })

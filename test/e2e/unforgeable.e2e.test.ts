@@ -73,7 +73,12 @@ describe('1. workflow-command injection', () => {
       assert.equal(result.exitCode, 1)
       assert.match(onlyError(result), /its time is "2026-11-23 \(\\n::add-mask::340\\n::error::x\\n\)", not an ISO 8601 date and time/)
       assert.deepEqual(forgedCommands(result), [])
-      assert.deepEqual(result.outputs, {}, 'no output, multi-line or other')
+      assert.equal(result.outputs['passed'], 'false')
+      assert.equal(result.outputs['score-time'], '', 'the refused time reaches no output')
+      assert.ok(
+        Object.values(result.outputs).every(value => !value.includes('\n')),
+        'no output carries a line break'
+      )
     }))
 
   for (const time of ['1', 'junk 1 junk', '2026-11-23', '2026-11-23T08:00:00']) {

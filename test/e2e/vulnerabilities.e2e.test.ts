@@ -150,6 +150,31 @@ describe('exploitable vulnerabilities', () => {
       assert.equal(refused.outputs['exploitable-vulnerabilities'], '')
     }))
 
+  it('follows @odata.nextLink on a page shorter than $top: the server pages at its own size', () =>
+    withSim(async sim => {
+      sim.vulnerabilities = manyVulnerabilities(5)
+      sim.vulnerabilityServerPageSize = 3
+      const result = await run(sim, { 'max-exploitable-vulnerabilities': '10' })
+      assert.equal(result.exitCode, 0, result.stdout)
+      assert.equal(result.outputs['exploitable-vulnerabilities'], '5')
+      assert.deepEqual(
+        vulnerabilityRequests(sim).map(query => query.get('$skip') ?? '0'),
+        ['0', '3', '6', '9']
+      )
+    }))
+
+  it('refuses exploit flags of the wrong type ("true" with 40 exposed devices): the gate on them fails closed', () =>
+    withSim(async sim => {
+      sim.vulnerabilities = [vulnerabilityItem('CVE-2024-43491', { publicExploit: 'true', exposedMachines: 40 })]
+      const result = await run(sim, { 'max-exploitable-vulnerabilities': '0' })
+      assert.equal(result.exitCode, 1)
+      assert.match(
+        onlyError(result),
+        /^Exploitable vulnerabilities \(max-exploitable-vulnerabilities\) could not be evaluated: .*exploit flags are not true or false \(publicExploit "true"/
+      )
+      assert.equal(checkOf(result, 'max-exploitable-vulnerabilities')?.['passed'], false)
+    }))
+
   describe('without Vulnerability.Read.All (403)', () => {
     const withoutPermission = (sim: Simulator) => {
       sim.app.roles = sim.app.roles.filter(role => role !== 'Vulnerability.Read.All')

@@ -92,7 +92,8 @@ function vulnerabilityPage(sim: Simulator, items: unknown[], url: URL, requestId
   if (!Number.isInteger(top) || top < 0 || top > PAGE_SIZE || !Number.isInteger(skip) || skip < 0) {
     return bad(`Invalid paging: $top must be 0 to ${PAGE_SIZE}, $skip 0 or more.`)
   }
-  const key = `${filter}|${top}|${skip}|${sim.vulnerabilityNextLinkOrigin ?? ''}`
+  const serverPage = sim.vulnerabilityServerPageSize
+  const key = `${filter}|${top}|${skip}|${sim.vulnerabilityNextLinkOrigin ?? ''}|${serverPage ?? ''}`
   const cache = pageCache.get(items) ?? new Map<string, string>()
   pageCache.set(items, cache)
   let body = cache.get(key)
@@ -101,10 +102,13 @@ function vulnerabilityPage(sim: Simulator, items: unknown[], url: URL, requestId
       severities.length === 0
         ? items
         : items.filter(item => typeof item === 'object' && item !== null && severities.includes((item as { severity?: string }).severity))
-    const page = selected.slice(skip, skip + top)
+    // OData servers may page at their own size, shorter than $top, and then say where the rest is.
+    const size = serverPage === undefined ? top : Math.min(top, serverPage)
+    const page = selected.slice(skip, skip + size)
+    const origin = sim.vulnerabilityNextLinkOrigin ?? (serverPage === undefined ? undefined : sim.apiUrl)
     const nextLink =
-      sim.vulnerabilityNextLinkOrigin && skip + top < selected.length
-        ? `${sim.vulnerabilityNextLinkOrigin}${VULNERABILITIES_PATH}?${new URLSearchParams({ $filter: filter, $top: String(top), $skip: String(skip + top) })}`
+      origin && skip + size < selected.length
+        ? `${origin}${VULNERABILITIES_PATH}?${new URLSearchParams({ $filter: filter, $top: String(top), $skip: String(skip + size) })}`
         : undefined
     body = JSON.stringify({
       '@odata.context': `${url.origin}/api/$metadata#Vulnerabilities`,

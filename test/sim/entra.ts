@@ -78,7 +78,7 @@ export function answerToken(sim: Simulator, request: IncomingMessage, url: URL, 
   if (credentialError) {
     return credentialError
   }
-  const accessToken = sim.issueAccessToken(directory.roles, audience, directory.id)
+  const accessToken = sim.issueAccessToken(directory.roles, audience, sim.misissuedTenants.get(directory.id) ?? directory.id)
   return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken })
 }
 

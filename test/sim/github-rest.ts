@@ -172,6 +172,7 @@ function answerIssues(
   if (rest === '/issues' && request.method === 'GET') {
     const state = url.searchParams.get('state') ?? 'open'
     const labels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean)
+    const creator = url.searchParams.get('creator')
     return page(
       sim,
       request,
@@ -180,6 +181,7 @@ function answerIssues(
         .filter(
           issue =>
             (state === 'all' || issue.state === state) &&
+            (creator === null || issue.user.login.toLowerCase() === creator.toLowerCase()) &&
             labels.every(label => issue.labels.some(carried => carried.name.toLowerCase() === label.toLowerCase()))
         )
         .map(issueAnswer)
@@ -215,6 +217,15 @@ function answerIssues(
     if (typeof fields['body'] === 'string') issue.body = fields['body']
     if (fields['state'] === 'open' || fields['state'] === 'closed') issue.state = fields['state']
     if (typeof fields['state_reason'] === 'string') issue.state_reason = fields['state_reason']
+    if (Array.isArray(fields['labels'])) {
+      // Like GitHub: the list replaces the issue's labels, and a label the repository lacks is created.
+      issue.labels = fields['labels']
+        .filter(label => typeof label === 'string')
+        .map(name => {
+          sim.labels.add(name.toLowerCase())
+          return { name }
+        })
+    }
     return json(200, issueAnswer(issue))
   }
   return request.method === 'GET' ? json(200, issueAnswer(issue)) : json(404, NOT_FOUND)

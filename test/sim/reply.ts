@@ -19,6 +19,8 @@ export interface Reply {
    * answer lost on the way back.
    */
   afterHandling?: boolean
+  /** What another party does just before this answer is given (a racing run's write). */
+  meanwhile?: () => void
 }
 
 /**

@@ -190,6 +190,10 @@ export class Simulator {
   vulnerabilities: unknown[] = sampleVulnerabilities()
   /** When set, vulnerability pages carry an @odata.nextLink on this origin instead of leaving $skip to the client. */
   vulnerabilityNextLinkOrigin: string | undefined
+  /** When set, the API pages vulnerabilities at this size whatever $top asks, with an @odata.nextLink on its own origin. */
+  vulnerabilityServerPageSize: number | undefined
+  /** Entra issues tokens asked for one tenant (key) in the name of another (value): a misrouted authority, on request. */
+  readonly misissuedTenants = new Map<string, string>()
   /** The token GitHub's REST API accepts (the job's github.token). */
   readonly githubToken = `ghs_${PLANTED}${randomBytes(15).toString('base64url')}`
   /** Like a fork's pull request: the token may read but every write gets 403. */
@@ -381,6 +385,7 @@ export class Simulator {
         (reply.method === undefined || reply.method === request.method)
     )
     const scripted = index < 0 ? undefined : queue.splice(index, 1)[0]
+    scripted?.meanwhile?.()
     if (scripted?.afterHandling) {
       this.answer(service, request, url, form, json)
     }

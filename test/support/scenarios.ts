@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { FAST_CLOCK, oidcRun, pullRequestRun, secretInputs, type RunOptions } from './harness.js'
 import { RECOMMENDATIONS_PATH } from '../../src/defender/answers.js'
+import { VULNERABILITIES_PATH } from '../../src/vulnerabilities/answers.js'
 import { onScore } from '../sim/defender.js'
 import { createAppCertificate, type Pem } from '../sim/pki.js'
 import { aadError, json, PLANTED, type Reply, type ServiceName, type Simulator } from '../sim/simulator.js'
@@ -40,6 +41,8 @@ export interface Scenario {
   error?: RegExp
   /** What a warning says, when the scenario is about one. */
   warning?: RegExp
+  /** What the bodies published through GitHub's API (issues, comments, history) must show: the echo arrived, redacted. */
+  published?: RegExp
   /**
    * Faults only: the most the run may take, timeout-seconds x (max-retries + 1) plus the waits
    * between attempts (start-up not included).
@@ -126,6 +129,77 @@ function badScore(name: string, body: string, error: RegExp): Scenario {
     error
   })
 }
+
+/**
+ * Every extra on, for two tenants, with the tracking issue and the history on a branch: every body the
+ * action publishes (summary, outputs, comment, issues, history) is made, and a tenant's error or a
+ * check's reason reaches each of them.
+ */
+function everyBody(sim: Simulator): RunOptions {
+  const customer = sim.addTenant('6f1c2b3a-4d5e-4f60-8a9b-0c1d2e3f4a5b', 'fabrikam.onmicrosoft.com', 320)
+  const options = everything(sim)
+  return withInputs(options, {
+    'tenant-id': `${sim.tenantId} name=Contoso\n${customer.id} name=Fabrikam`,
+    'issue-on-failure': 'true',
+    'history-file': '',
+    'history-branch': 'secure-score-history',
+    'badge-file': 'badge-{tenant}.svg'
+  })
+}
+
+/**
+ * Services that quote a credential back in an error: the error, or the reason a check could not be
+ * evaluated, then reaches every body the action publishes, and must arrive there redacted.
+ */
+const ECHOES: Scenario[] = [
+  {
+    name: 'Entra ID quotes the client secret (AADSTS7000215 "Received: <secret>"), raw and form-encoded, into every body',
+    arrange: sim => {
+      const secret = sim.app.secret ?? ''
+      const formEncoded = new URLSearchParams({ client_secret: secret }).toString()
+      sim.script.entra.push(
+        aadError(
+          401,
+          'invalid_client',
+          7000215,
+          `Invalid client secret provided. Received: ${secret} in ${formEncoded}&grant_type=client_credentials`
+        )
+      )
+      return everyBody(sim)
+    },
+    exitCode: 1,
+    error: /could not be read: Entra ID refused the token request \(HTTP 401, AADSTS7000215/,
+    published: /Received: \\?\*\\?\*\\?\* in client\\?_secret=\\?\*\\?\*\\?\*/
+  },
+  {
+    name: 'the Defender API quotes the bearer token in a 403, so a vulnerability gate cannot be evaluated, into every body',
+    arrange: sim => {
+      const token = sim.issueAccessToken()
+      sim.script.api.push({
+        ...json(403, { error: { code: 'Forbidden', message: `Bearer ${token} lacks Vulnerability.Read.All`, target: 'r-1' } }),
+        path: VULNERABILITIES_PATH
+      })
+      const options = withInputs(everything(sim), { 'access-token': token, 'client-secret': '', 'max-exploitable-vulnerabilities': '0' })
+      return withInputs(options, { 'issue-on-failure': 'true' })
+    },
+    exitCode: 1,
+    error: /could not be evaluated: The Defender API refused GET \/api\/vulnerabilities \(HTTP 403, Forbidden: Bearer \*\*\*/,
+    published: /Bearer \\?\*\\?\*\\?\* lacks Vulnerability/
+  },
+  {
+    name: 'GitHub quotes the github-token in a 500, so max-drop cannot be evaluated, into every body',
+    arrange: sim => {
+      sim.script.github.push({
+        ...json(500, { message: `Internal error for token ${sim.githubToken}` }),
+        path: '/repos/octo-org/octo-repo/contents/history.jsonl'
+      })
+      return withInputs(everyBody(sim), { 'max-drop': '10', 'max-retries': '0' })
+    },
+    exitCode: 1,
+    error: /max-drop\) could not be evaluated: history-branch/,
+    published: /Internal error for token \\?\*\\?\*\\?\*/
+  }
+]
 
 const FIRST_BACKOFF_MS = 1000
 
@@ -485,5 +559,6 @@ export const SCENARIOS: Scenario[] = [
     exitCode: 1,
     error: /^Invalid client-certificate/
   },
+  ...ECHOES,
   ...FAULTS
 ]

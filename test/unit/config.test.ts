@@ -298,3 +298,19 @@ describe('history-branch names', () => {
     )
   })
 })
+
+describe('badges of many tenants', () => {
+  it('refuses labels whose badge file names collide after sanitising (A/B and A B), whatever the lines’ order', () => {
+    for (const tenants of ['a.com name=A/B\nb.com name="A B"', 'b.com name="A B"\na.com name=A/B']) {
+      assert.throws(
+        () => settings({ 'tenant-id': tenants, 'badge-file': 'badges/{tenant}.svg' }, { ...OIDC_ENV, GITHUB_WORKSPACE: '/tmp' }),
+        (error: unknown) => error instanceof ConfigurationError && /would both write the badge 'badges\/A-B\.svg'/.test(error.message)
+      )
+    }
+    const distinct = settings(
+      { 'tenant-id': 'a.com name=A/B\nb.com name=C', 'badge-file': 'badges/{tenant}.svg' },
+      { ...OIDC_ENV, GITHUB_WORKSPACE: '/tmp' }
+    )
+    assert.equal(distinct.tenants.length, 2)
+  })
+})

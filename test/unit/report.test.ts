@@ -351,3 +351,26 @@ describe('many tenants', () => {
     assert.match(summary, /<summary>&lt;img src=x&gt;0<\/summary>/)
   })
 })
+
+describe('report-json has an overall size cap', () => {
+  it('leaves tenants out past the cap, failed and unread ones kept first, and counts what it left out', () => {
+    const base = one(report)
+    const unread = Array.from({ length: 300 }, (_, index) => ({
+      kind: 'unread' as const,
+      tenant: `t${index}.example.com`,
+      label: `T${index}`,
+      error: `could not sign in: ${'x'.repeat(400)}`,
+      checksAsked: []
+    }))
+    const run: RunReport = { ...base, tenants: [...base.tenants, ...unread] }
+    const text = runReportJson(run, {}, 50_000)
+    assert.ok(Buffer.byteLength(text) <= 50_000, `${Buffer.byteLength(text)} bytes`)
+    const document = JSON.parse(text) as { tenants: Array<{ passed: boolean }>; tenantsOmitted: number }
+    assert.ok(document.tenants.length > 10)
+    assert.equal(document.tenants.length + document.tenantsOmitted, 301)
+    assert.ok(
+      document.tenants.every(tenant => tenant.passed === false),
+      'the passing tenant is the first left out'
+    )
+  })
+})

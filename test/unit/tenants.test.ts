@@ -49,7 +49,11 @@ describe('tenant-id lines', () => {
       ['a.com name=X\nb.com name=x', /^Invalid tenant-id line 2 'b\.com name=x': the label 'x' is already used on line 1/],
       ['a.com name=X name=Y', /name is set twice/],
       ['a.com stray', /'stray' is not a key=value setting/],
-      ['not_a_tenant! name=x', /'not_a_tenant!' is not a tenant/]
+      ['not_a_tenant! name=x', /'not_a_tenant!' is not a tenant/],
+      ['a.com name=X\nb.com name=x\u200b', /label 'x\u200b' is already used on line 1/],
+      ['a.com name=Caf\u00e9\nb.com name=Cafe\u0301', /label 'Cafe\u0301' is already used on line 1/],
+      ['a.com name=b.com\nb.com', /^Invalid tenant-id line 1 .*the label 'b\.com' is the tenant on line 2/],
+      ['a.com name=First\nb.com name=A.COM', /^Invalid tenant-id line 2 .*the label 'A\.COM' is the tenant on line 1/]
     ]
     for (const [value, message] of cases) {
       assert.throws(
@@ -81,5 +85,24 @@ describe('bounded concurrency', () => {
       results,
       Array.from({ length: 25 }, (_, index) => index * 2)
     )
+  })
+})
+
+describe('a tenant-id line cannot switch a gate off', () => {
+  it('refuses an empty limit in a tenant-id line, quoted or not, naming the line and the key', () => {
+    for (const value of [
+      'a.com min-score=\nb.com',
+      'a.com min-score=""',
+      'a.com max-exploitable-vulnerabilities= name=A',
+      'a.com max-drop=" "'
+    ]) {
+      assert.throws(
+        () => parseTenants(value, { ...NONE, minScore: 400 }, valid, number),
+        (error: unknown) =>
+          error instanceof ConfigurationError &&
+          /^Invalid tenant-id line 1 'a\.com[^']*': (min-score|max-exploitable-vulnerabilities|max-drop) is empty/.test(error.message),
+        value
+      )
+    }
   })
 })

@@ -88,7 +88,7 @@ describe('vulnerabilities', () => {
         { id: 'CVE-2025-1', EPSS: 0.25, ...base },
         { id: 'CVE-2025-2', epss: 0.5, ...base },
         { id: 'CVE-2025-3', Epss: 7, cvssV3: 'high', ...base },
-        { id: 'CVE-2025-4', ...base, publicExploit: 'true' },
+        { id: 'CVE-2025-4', ...base, publicExploit: false },
         { id: 'CVE-2025-5', ...base, severity: 'Low' }
       ]),
       'high'
@@ -100,7 +100,7 @@ describe('vulnerabilities', () => {
         ['CVE-2025-2', 0.5, undefined],
         ['CVE-2025-3', undefined, undefined]
       ],
-      'a flag that is not the boolean true is not an exploit; a low one is not counted at high'
+      'a flag that is false is not an exploit; a low one is not counted at high'
     )
     assert.equal(parsed.items, 5)
   })
@@ -117,6 +117,21 @@ describe('vulnerabilities', () => {
     refused(page([{ id: 'CVE-1', severity: 'Severe', exposedMachines: 1 }]))
     refused(page([{ id: 'CVE-1', severity: 'Critical', exposedMachines: -1 }]))
     refused(page([null]))
+  })
+
+  it('refuses an item whose exploit flags are present but not booleans ("true", 1, null), like an item with a bad ID', () => {
+    for (const flags of [{ publicExploit: 'true' }, { exploitVerified: 1 }, { exploitInKit: null }, { publicExploit: {} }]) {
+      assert.throws(
+        () => parseVulnerabilityPage(page([{ id: 'CVE-2024-1', severity: 'Critical', exposedMachines: 40, ...flags }]), 'critical'),
+        (error: unknown) => error instanceof ServiceError && /exploit flags are not true or false/.test(error.message),
+        JSON.stringify(flags)
+      )
+    }
+    const absent = parseVulnerabilityPage(
+      page([{ id: 'CVE-2024-1', severity: 'Critical', exposedMachines: 40, publicExploit: true }]),
+      'critical'
+    )
+    assert.equal(absent.exploitable.length, 1, 'a flag that is absent is no exploit; the others decide')
   })
 
   it('takes the next page from @odata.nextLink when the answer carries one', () => {

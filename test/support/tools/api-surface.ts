@@ -48,7 +48,7 @@ export const GITHUB_OPERATIONS: GitHubCall[] = [
     method: 'GET',
     path: '/repos/{owner}/{repo}/issues',
     permission: 'issues: read',
-    why: 'issue-on-failure: its open issues, by label'
+    why: 'issue-on-failure: its open issues, by label (by creator when the label is gone)'
   },
   {
     operationId: 'issues/create',
@@ -62,7 +62,7 @@ export const GITHUB_OPERATIONS: GitHubCall[] = [
     method: 'PATCH',
     path: '/repos/{owner}/{repo}/issues/{issue_number}',
     permission: 'issues: write',
-    why: 'issue-on-failure: update, close'
+    why: 'issue-on-failure: update (putting its label back), close'
   },
   {
     operationId: 'issues/create-label',
