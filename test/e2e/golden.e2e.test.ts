@@ -1,0 +1,132 @@
+/**
+ * The golden run: one run with every source and three tenants (one of them unreadable), whose every
+ * published text (outputs, report-json, the summary, the pull-request comment, the tracking issues,
+ * the history lines, the badges) is compared byte for byte with the fixtures in test/fixtures/golden/,
+ * times, ports and random marks normalised. A change of what the action publishes shows here as a
+ * diff of those files; `GOLDEN=write` rewrites them, for a change that means to.
+ */
+import assert from 'node:assert/strict'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { it } from 'node:test'
+import { vulnerabilityItem, type Simulator } from '../sim/simulator.js'
+import { pullRequestRun, ROOT, runSwept, secretInputs, withSim } from '../support/harness.js'
+
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'golden')
+const FABRIKAM = '11111111-2222-3333-4444-555555555555'
+const NORTHWIND = '22222222-3333-4444-5555-666666666666'
+/** The API's `time` in this run, and the earlier readings' on the branch. */
+const NOW = '2026-12-01T02:40:20.3250000Z'
+const BRANCH = 'secure-score-history'
+
+function arrange(sim: Simulator): void {
+  sim.score = { score: 340, time: NOW }
+  sim.exposure = { score: 42, time: NOW }
+  sim.addTenant(FABRIKAM, 'fabrikam.onmicrosoft.com', 0, {
+    score: { score: 436.5, time: NOW },
+    exposure: { score: 61, time: NOW },
+    deviceGroups: [
+      { score: 18, rbacGroupName: 'Finance' },
+      { score: 75.5, rbacGroupName: 'Lab | *kiosks*' }
+    ],
+    recommendations: [
+      {
+        id: 'sca-9',
+        recommendationName: 'Enable Credential Guard',
+        recommendationCategory: 'Accounts',
+        productName: 'windows_11',
+        configScoreImpact: 3.5,
+        exposedMachinesCount: 8,
+        totalMachineCount: 20
+      }
+    ],
+    vulnerabilities: [vulnerabilityItem('CVE-2024-38063', { exposedMachines: 3 }), vulnerabilityItem('CVE-2024-21413', { epss: 0.95 })]
+  })
+  sim.addTenant(NORTHWIND, 'northwind.onmicrosoft.com', 300, { consented: false })
+  const earlier = (tenant: string, score: number, time: string, ids: string[]) =>
+    JSON.stringify({
+      time,
+      score,
+      exposure: 40,
+      tenant,
+      apiHost: new URL(sim.apiUrl).host,
+      vulnerabilities: { severity: 'high', count: ids.length, ids }
+    })
+  const lines = [
+    earlier(sim.tenantDomain, 352, '2026-11-29T02:40:00Z', ['CVE-2024-21413']),
+    earlier(FABRIKAM, 440, '2026-11-29T02:41:00Z', ['CVE-2024-38063']),
+    earlier(sim.tenantDomain, 351.25, '2026-11-30T02:40:00Z', ['CVE-2024-21413', 'CVE-2021-40444']),
+    earlier(FABRIKAM, 438, '2026-11-30T02:41:00Z', ['CVE-2024-38063'])
+  ]
+  sim.branches.set(BRANCH, new Map([['history.jsonl', Buffer.from(`${lines.join('\n')}\n`)]]))
+}
+
+const INPUTS = (sim: Simulator): Record<string, string> => ({
+  ...secretInputs(sim),
+  'tenant-id': [`${sim.tenantDomain} name="Contoso Ltd"`, `${FABRIKAM} name=Fabrikam min-score=450`, `${NORTHWIND} name=Northwind`].join(
+    '\n'
+  ),
+  'min-score': '300',
+  'include-exposure-score': 'true',
+  'max-exposure-score': '50',
+  'device-groups': '*',
+  'max-device-group-exposure-score': '70',
+  recommendations: '5',
+  vulnerabilities: '5',
+  'vulnerability-severity': 'high',
+  'max-exploitable-vulnerabilities': '10',
+  'max-new-exploitable-vulnerabilities': '3',
+  'history-branch': BRANCH,
+  'max-drop': '10',
+  'comment-on-pr': 'true',
+  'issue-on-failure': 'true',
+  'badge-file': 'badges/{tenant}.svg'
+})
+
+/** What varies from run to run: the workspace, times of the moment, random IDs, loopback ports, the run's random mark. */
+function normalised(text: string, sim: Simulator, workspace: string): string {
+  const fixed = new Set([sim.tenantId, FABRIKAM, NORTHWIND, sim.app.clientId])
+  return text
+    .replaceAll(workspace, '<workspace>')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '<now>')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, id => (fixed.has(id) ? id : '<uuid>'))
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
+    .replace(/(\d+\.\d+)\.[0-9a-f]{12}\b/g, '$1.<random>')
+}
+
+it('the golden run: every published text of a run with every source and three tenants, one unreadable, is as the fixtures say', () =>
+  withSim(async sim => {
+    arrange(sim)
+    const workspace = await mkdtemp(join(tmpdir(), 'secure-score-golden-'))
+    try {
+      const result = await runSwept(sim, { ...pullRequestRun(sim), workspace, inputs: INPUTS(sim) })
+      assert.equal(result.exitCode, 1, result.stdout)
+      const { 'report-json': report = '{}', ...outputs } = result.outputs
+      const badges = await readdir(join(workspace, 'badges'))
+      const published: Record<string, string> = {
+        'outputs.json': `${JSON.stringify(outputs, null, 2)}\n`,
+        'report.json': `${JSON.stringify(JSON.parse(report), null, 2)}\n`,
+        'summary.md': result.summary,
+        'comment.md': sim.comments.map(comment => comment.body).join('\n---\n'),
+        'issues.md': sim.issues.map(issue => `# ${issue.title}\n\n${issue.body}`).join('\n---\n'),
+        'history.jsonl': sim.branches.get(BRANCH)?.get('history.jsonl')?.toString('utf8') ?? '',
+        'badges.txt': (
+          await Promise.all(badges.sort().map(async name => `${name}\n${await readFile(join(workspace, 'badges', name), 'utf8')}\n`))
+        ).join('')
+      }
+      if (process.env['GOLDEN'] === 'write') {
+        await mkdir(FIXTURES, { recursive: true })
+        for (const [name, text] of Object.entries(published)) await writeFile(join(FIXTURES, name), normalised(text, sim, workspace))
+      }
+      for (const [name, text] of Object.entries(published)) {
+        assert.equal(
+          normalised(text, sim, workspace),
+          await readFile(join(FIXTURES, name), 'utf8'),
+          `${name} differs from test/fixtures/golden/${name}`
+        )
+      }
+    } finally {
+      await rm(workspace, { recursive: true, force: true })
+    }
+  }))
