@@ -5,8 +5,8 @@
  */
 import * as core from '@actions/core'
 import type { Settings } from './config/settings.js'
-import { TENANT_LIMIT_KEYS } from './config/tenants.js'
-import type { CheckInput } from './gate/checks.js'
+import { CHECK_IDS } from './checks/registry.js'
+import type { Clock } from './clock.js'
 import { failureMessage } from './errors.js'
 import { formatPoints } from './format.js'
 import { upsertPullRequestComment } from './github/pull-request.js'
@@ -42,9 +42,9 @@ const RECENT_READINGS = CHART_READINGS
  * Records, reports, publishes and decides. One budget for every call to GitHub's API (history,
  * comment, issues): past it, the verdict is given and the rest is a warning.
  */
-export async function conclude(settings: Settings, readings: TenantReading[], policy: RetryPolicy): Promise<void> {
+export async function conclude(settings: Settings, readings: TenantReading[], policy: RetryPolicy, clock: Clock): Promise<void> {
   const githubBudgetMs = settings.timeoutMs * (settings.maxRetries + 1)
-  const github = new Http(settings.timeoutMs, policy)
+  const github = new Http(settings.timeoutMs, policy, clock)
   const stopWatch = github.stopAfter(
     githubBudgetMs,
     `the run's ${formatPoints(githubBudgetMs / 1000)} s for GitHub's API (timeout-seconds x (max-retries + 1), plus the waits between attempts) ran out`
@@ -75,9 +75,7 @@ function buildRunReport(settings: Settings, readings: TenantReading[], history: 
     tenants: readings.map((reading): TenantOutcome => {
       const { tenant } = reading
       if (reading.kind === 'unread') {
-        const checksAsked = Object.entries(TENANT_LIMIT_KEYS).flatMap(([input, field]) =>
-          tenant.limits[field] === undefined ? [] : [input as CheckInput]
-        )
+        const checksAsked = CHECK_IDS.filter(id => tenant.limits[id] !== undefined)
         return { kind: 'unread', tenant: tenant.id, label: tenant.label, error: failureMessage(reading.error), checksAsked }
       }
       return { kind: 'read', report: buildReport(context, tenant, reading.readings, history.get(tenant.id) ?? { kind: 'none' }) }

@@ -1,5 +1,6 @@
 import { readSettings } from './config/inputs.js'
 import { failureMessage, isExpectedFailure } from './errors.js'
+import { runClock } from './clock.js'
 import { formatPoints } from './format.js'
 import { debug, fail } from './log.js'
 import { Http } from './net/http.js'
@@ -22,7 +23,8 @@ export async function run(): Promise<void> {
   try {
     const settings = readSettings()
     const policy = { maxRetries: settings.maxRetries, ...DEFAULT_BACKOFF }
-    const microsoft = new Http(settings.timeoutMs, policy)
+    const clock = runClock()
+    const microsoft = new Http(settings.timeoutMs, policy, clock)
     http = microsoft
     // One deadline for the whole reading (every tenant, sign-in and every page): what is unread by then fails closed.
     const readingBudgetMs = READING_ROUNDS * settings.timeoutMs * (settings.maxRetries + 1)
@@ -33,9 +35,11 @@ export async function run(): Promise<void> {
     const reading = readTenants(settings.tenants, {
       app: settings.app,
       http: microsoft,
-      idToken: idTokenSource(settings.app, microsoft),
-      defender: {
-        apiUrl: settings.apiUrl,
+      idToken: idTokenSource(settings.app, microsoft, clock),
+      clock,
+      apiUrl: settings.apiUrl,
+      sources: {
+        score: undefined,
         exposure: settings.includeExposureScore,
         deviceGroups: settings.deviceGroups,
         recommendations: settings.recommendations,
@@ -48,7 +52,7 @@ export async function run(): Promise<void> {
     stopReading()
     checkDirectoriesListedOnce(readings)
     // A tenant that cannot be read is one tenant of the list, alone or not: outputs, summary, issue and verdict.
-    await conclude(settings, readings, policy)
+    await conclude(settings, readings, policy, clock)
   } catch (error) {
     if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
       debug(error.stack)

@@ -6,13 +6,15 @@ import { insideWorkspace } from '../files/workspace.js'
 import { checkServiceUrl } from '../net/url-policy.js'
 import { parseClientCertificate } from '../signin/certificate.js'
 import { parsePullRequestComment, readGitHubTarget, readIdTokenRequest, readRunKey, readRunUrl } from './runner.js'
-import type { DeviceGroupSelection } from '../defender/answers.js'
+import type { DeviceGroupSelection } from '../sources/device-groups/answers.js'
 import { AUTH_METHODS, type AuthMethod, type AuthMethodInput, type Credential } from '../signin/credentials.js'
 import { DEFAULT_BRANCH_HISTORY_FILE, type HistoryStore, type Settings } from './settings.js'
-import type { Tenant, TenantLimits } from '../tenants/tenant.js'
+import type { Tenant } from '../tenants/tenant.js'
+import type { CheckDefinition } from '../checks/check.js'
+import { CHECKS, neededSources, type Limits } from '../checks/registry.js'
 import { parseTenants } from './tenants.js'
 import { badgeFileName } from '../report/badge.js'
-import { SEVERITIES } from '../vulnerabilities/answers.js'
+import { SEVERITIES } from '../sources/vulnerabilities/answers.js'
 
 /** Every input in action.yml; the rest of the code sees only {@link Settings}. */
 export const INPUT_NAMES = [
@@ -61,8 +63,6 @@ const MAX_TIMEOUT_SECONDS = 600
 const MAX_RETRIES = 10
 const MAX_RECOMMENDATIONS = 50
 const MAX_LISTED_VULNERABILITIES = 100
-/** Inputs that count vulnerabilities (whole numbers), not points. */
-const COUNT_LIMITS: readonly InputName[] = ['max-exploitable-vulnerabilities', 'max-new-exploitable-vulnerabilities']
 
 /** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -104,37 +104,26 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
   const authMethod = resolveAuthMethod(parseChoice('auth-method', raw['auth-method'], AUTH_METHODS), raw)
 
   const needsApp = authMethod !== 'token'
-  const defaults: TenantLimits = {
-    minScore: parseOptionalNumber('min-score', raw['min-score'], 400),
-    maxExposureScore: parseOptionalNumber('max-exposure-score', raw['max-exposure-score'], 50),
-    maxDrop: parseOptionalNumber('max-drop', raw['max-drop'], 10),
-    maxDeviceGroupExposureScore: parseOptionalNumber('max-device-group-exposure-score', raw['max-device-group-exposure-score'], 50),
-    maxExploitableVulnerabilities: parseLimit('max-exploitable-vulnerabilities', raw['max-exploitable-vulnerabilities']),
-    maxNewExploitableVulnerabilities: parseLimit('max-new-exploitable-vulnerabilities', raw['max-new-exploitable-vulnerabilities'])
-  }
+  const defaults: Limits = Object.fromEntries(CHECKS.map(check => [check.id, parseLimit(check, raw[check.id])]))
   const tenants = parseTenantInput(raw['tenant-id'], needsApp, authMethod, defaults)
   const clientId = parseAppIdentifier(CLIENT_ID, raw['client-id'], needsApp, authMethod)
   const credential = parseCredential(authMethod, raw, env, now)
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd()
   const commentOnPr = parseBoolean('comment-on-pr', raw['comment-on-pr'])
   const history = parseHistoryStore(raw, env, workspace)
-  for (const [input, field] of [
-    ['max-drop', 'maxDrop'],
-    ['max-new-exploitable-vulnerabilities', 'maxNewExploitableVulnerabilities']
-  ] as const) {
-    const compared = tenants.find(tenant => tenant.limits[field] !== undefined)
+  for (const check of CHECKS.filter(definition => definition.needs.history)) {
+    const compared = tenants.find(tenant => tenant.limits[check.id] !== undefined)
     if (compared && history === undefined) {
       throw new ConfigurationError(
-        `${input} '${compared.limits[field]}' needs a history to compare with. Set history-branch (kept on a branch of this repository) or ` +
-          `history-file (a file in the workspace that later runs also see), or remove ${input}.`
+        `${check.id} '${compared.limits[check.id]}' needs a history to compare with. Set history-branch (kept on a branch of this repository) or ` +
+          `history-file (a file in the workspace that later runs also see), or remove ${check.id}.`
       )
     }
   }
-  const anyLimit = (field: keyof TenantLimits) => tenants.some(tenant => tenant.limits[field] !== undefined)
+  const needed = new Set(tenants.flatMap(tenant => [...neededSources(tenant.limits)]))
   const listedVulnerabilities = parseCount('vulnerabilities', raw.vulnerabilities || '0', MAX_LISTED_VULNERABILITIES, 10)
   const vulnerabilitySeverity = parseChoice('vulnerability-severity', raw['vulnerability-severity'] || 'critical', SEVERITIES)
-  const readsVulnerabilities =
-    listedVulnerabilities > 0 || anyLimit('maxExploitableVulnerabilities') || anyLimit('maxNewExploitableVulnerabilities')
+  const readsVulnerabilities = listedVulnerabilities > 0 || needed.has('vulnerabilities')
 
   return {
     app: {
@@ -149,7 +138,7 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
     region,
     apiUrl: checkServiceUrl('api-url', raw['api-url'] || endpoints.apiUrl, endpoints.apiUrl),
     failOnLowScore: parseBoolean('fail-on-low-score', raw['fail-on-low-score']),
-    includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || anyLimit('maxExposureScore'),
+    includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || needed.has('exposure'),
     recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
     vulnerabilitySeverity: readsVulnerabilities ? vulnerabilitySeverity : undefined,
     listedVulnerabilities,
@@ -160,7 +149,7 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
     trackingIssue: parseBoolean('issue-on-failure', raw['issue-on-failure'])
       ? readGitHubTarget(requireGitHubToken('issue-on-failure', 'issues: write', raw['github-token']), env)
       : undefined,
-    deviceGroups: parseDeviceGroups(raw['device-groups'], anyLimit('maxDeviceGroupExposureScore')),
+    deviceGroups: parseDeviceGroups(raw['device-groups'], needed.has('deviceGroups')),
     jobSummary: parseBoolean('job-summary', raw['job-summary']),
     runUrl: readRunUrl(env),
     runKey: readRunKey(env),
@@ -173,7 +162,7 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
  * tenant-id: one tenant as before (its errors unchanged), or several lines with settings. Empty only
  * with an access token, which also allows no more than one tenant (a token is for one tenant).
  */
-function parseTenantInput(value: string, required: boolean, method: AuthMethod, defaults: TenantLimits): Tenant[] {
+function parseTenantInput(value: string, required: boolean, method: AuthMethod, defaults: Limits): Tenant[] {
   const single = value.trim()
   const firstToken = single.split(/\s/)[0] ?? ''
   if (!/[\s,]/.test(single) || (!/[\n\r,]/.test(single) && !TENANT_ID.valid(firstToken))) {
@@ -181,7 +170,10 @@ function parseTenantInput(value: string, required: boolean, method: AuthMethod, 
     const id = parseAppIdentifier(TENANT_ID, single, required, method)
     return [{ id, label: id, limits: defaults }]
   }
-  const tenants = parseTenants(value, defaults, TENANT_ID.valid, (name, text) => parseLimit(name as InputName, text))
+  const tenants = parseTenants(value, defaults, TENANT_ID.valid, (id, text) => {
+    const check = CHECKS.find(definition => definition.id === id)
+    return check && parseLimit(check, text)
+  })
   if (tenants.length === 0) {
     // Only separators: as empty as no tenant-id at all.
     const id = parseAppIdentifier(TENANT_ID, '', required, method)
@@ -460,7 +452,7 @@ function parseScope(value: string, example: string): string {
   return value
 }
 
-function parseOptionalNumber(name: InputName, value: string, example: number): number | undefined {
+function parseOptionalNumber(name: string, value: string, example: number): number | undefined {
   if (!value) {
     return undefined
   }
@@ -473,17 +465,17 @@ function parseOptionalNumber(name: InputName, value: string, example: number): n
   return number
 }
 
-/** A limit: a number of points, or of vulnerabilities for the inputs that count them; empty for none. */
-function parseLimit(name: InputName, value: string): number | undefined {
-  if (!COUNT_LIMITS.includes(name)) {
-    return parseOptionalNumber(name, value, 400)
+/** A check's limit: a number of points, or a whole number of vulnerabilities, as the check says; empty for none. */
+function parseLimit(check: CheckDefinition, value: string): number | undefined {
+  if (check.unit === 'points') {
+    return parseOptionalNumber(check.id, value, check.example)
   }
   if (!value) {
     return undefined
   }
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
     throw new ConfigurationError(
-      `Invalid ${name} '${value}'. Expected a whole number of vulnerabilities such as 0 (none allowed), or leave it empty for no limit.`
+      `Invalid ${check.id} '${value}'. Expected a whole number of vulnerabilities such as ${check.example} (none allowed), or leave it empty for no limit.`
     )
   }
   return Number(value)

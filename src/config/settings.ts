@@ -5,13 +5,13 @@
  * publish) are apart from each tenant's (its ID, label and limits); the modules that do the work take
  * the few values they use, never this object.
  */
-import type { DeviceGroupSelection } from '../defender/answers.js'
+import type { DeviceGroupSelection } from '../sources/device-groups/answers.js'
 import type { Cloud, Region } from './clouds.js'
 import type { GitHubTarget } from '../github/api.js'
 import type { PullRequestCommentTarget } from '../github/pull-request.js'
 import type { AppSignIn } from '../signin/credentials.js'
 import type { Tenant } from '../tenants/tenant.js'
-import type { Severity } from '../vulnerabilities/answers.js'
+import type { Severity } from '../sources/vulnerabilities/answers.js'
 
 export interface Settings {
   /** How the app signs in to every tenant (secrets masked as soon as read). */

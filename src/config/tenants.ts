@@ -8,17 +8,8 @@
  *   11111111-2222-3333-4444-555555555555 name=Fabrikam
  */
 import { ConfigurationError } from '../errors.js'
-import type { Tenant, TenantLimits } from '../tenants/tenant.js'
-
-/** The limit keys a line may set, and the field each overrides. */
-export const TENANT_LIMIT_KEYS: Readonly<Record<string, keyof TenantLimits>> = {
-  'min-score': 'minScore',
-  'max-exposure-score': 'maxExposureScore',
-  'max-drop': 'maxDrop',
-  'max-device-group-exposure-score': 'maxDeviceGroupExposureScore',
-  'max-exploitable-vulnerabilities': 'maxExploitableVulnerabilities',
-  'max-new-exploitable-vulnerabilities': 'maxNewExploitableVulnerabilities'
-}
+import { CHECK_IDS, type CheckId, type Limits } from '../checks/registry.js'
+import type { Tenant } from '../tenants/tenant.js'
 
 const MAX_NAME_CHARS = 100
 
@@ -86,9 +77,9 @@ function parseLine(text: string, number: number): TenantLine {
  */
 export function parseTenants(
   value: string,
-  defaults: TenantLimits,
+  defaults: Limits,
   validId: (id: string) => boolean,
-  parseLimit: (name: string, value: string) => number | undefined
+  parseLimit: (name: CheckId, value: string) => number | undefined
 ): Tenant[] {
   const seen = new Map<string, number>()
   const lines = splitTenantLines(value)
@@ -107,7 +98,7 @@ export function parseTenants(
       throw invalid(`the tenant is already on line ${earlier}; list each tenant once.`)
     }
     seen.set(key, line.number)
-    const limits = { ...defaults }
+    const limits: Partial<Record<CheckId, number>> = { ...defaults }
     let label = line.id
     for (const [name, text] of line.settings) {
       if (name === 'name') {
@@ -118,9 +109,9 @@ export function parseTenants(
         label = text
         continue
       }
-      const field = TENANT_LIMIT_KEYS[name]
-      if (field === undefined) {
-        throw invalid(`unknown setting '${name}'. Expected name, ${Object.keys(TENANT_LIMIT_KEYS).join(', ')}.`)
+      const check = CHECK_IDS.find(id => id === name)
+      if (check === undefined) {
+        throw invalid(`unknown setting '${name}'. Expected name, ${CHECK_IDS.join(', ')}.`)
       }
       if (text.trim() === '') {
         // An empty value (min-score= or a ${{ vars.X }} that is unset) would switch the check off for this tenant.
@@ -130,7 +121,7 @@ export function parseTenants(
         )
       }
       try {
-        limits[field] = parseLimit(name, text)
+        limits[check] = parseLimit(check, text)
       } catch (error) {
         throw invalid(error instanceof Error ? error.message : String(error))
       }

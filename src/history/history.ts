@@ -3,7 +3,7 @@
  * own record: one JSON object per line, one line per run, only ever appended to. Everything here is
  * pure; where the lines are kept is ./file-store.ts's business.
  */
-import type { DefenderReadings } from '../defender/answers.js'
+import type { DefenderReadings } from '../sources/registry.js'
 import { isIsoDateTime, isRecord, parseJson } from '../json.js'
 import { redactedJson } from '../secrets.js'
 import {
@@ -11,7 +11,7 @@ import {
   vulnerabilityRecord,
   type EarlierVulnerabilities,
   type VulnerabilityRecord
-} from '../vulnerabilities/changes.js'
+} from '../sources/vulnerabilities/changes.js'
 
 export interface HistoryEntry {
   time: string

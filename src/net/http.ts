@@ -1,7 +1,7 @@
 import { info, warning } from '../log.js'
 import { HttpClient } from '@actions/http-client'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
-import { setTimeout as sleep } from 'node:timers/promises'
+import type { Clock } from '../clock.js'
 import { errorCode, ServiceError } from '../errors.js'
 import { plainDecimal } from '../format.js'
 import { decideRetry, type AttemptOutcome, type RetryPolicy } from './retry.js'
@@ -39,23 +39,6 @@ export interface HttpResponse {
   status: number
   headers: IncomingHttpHeaders
   body: string
-}
-
-/**
- * Time as the retry loop sees it. Injected so that tests can check every wait (a day's Retry-After,
- * capped) without waiting; the action uses {@link REAL_TIME}.
- */
-export interface Clock {
-  now(): number
-  sleep(ms: number, signal?: AbortSignal): Promise<unknown>
-  /** In [0, 1): spreads waits so that throttled runners do not come back in lockstep. */
-  random(): number
-}
-
-export const REAL_TIME: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined),
-  random: () => Math.random()
 }
 
 /**
@@ -120,7 +103,7 @@ export class Http {
   constructor(
     private readonly timeoutMs: number,
     private readonly policy: RetryPolicy,
-    private readonly clock: Clock = REAL_TIME
+    private readonly clock: Clock
   ) {
     this.client = new HttpClient(USER_AGENT, [], {
       allowRetries: false,
@@ -200,7 +183,7 @@ export class Http {
           `(retry ${retriesDone + 1} of ${policy.maxRetries}).`
       )
       this.waitedMs += decision.delayMs
-      await this.clock.sleep(decision.delayMs, this.disposal.signal).catch(() => undefined)
+      await this.clock.sleep(decision.delayMs, 'wait', this.disposal.signal).catch(() => undefined)
     }
   }
 
@@ -209,19 +192,23 @@ export class Http {
    * after those, again), as the README bounds a run. Returns what stops the watch.
    */
   stopAfter(budgetMs: number, reason: string): () => void {
-    let timer: NodeJS.Timeout
-    let allowedWaitsMs = 0
-    const check = (): void => {
-      const extension = this.waitedMs - allowedWaitsMs
-      if (extension > 0) {
+    const watch = new AbortController()
+    const keepWatch = async (): Promise<void> => {
+      let allowedWaitsMs = 0
+      for (let next = budgetMs; ; ) {
+        await this.clock.sleep(next, 'deadline', watch.signal)
+        const extension = this.waitedMs - allowedWaitsMs
+        if (extension <= 0) {
+          this.dispose(reason)
+          return
+        }
         allowedWaitsMs = this.waitedMs
-        timer = setTimeout(check, extension)
-      } else {
-        this.dispose(reason)
+        next = extension
       }
     }
-    timer = setTimeout(check, budgetMs)
-    return () => clearTimeout(timer)
+    // Stopped by the caller: the watch ends, and so does its pending sleep.
+    keepWatch().catch(() => undefined)
+    return () => watch.abort()
   }
 
   /** Ends every request under way and refuses later ones; `reason` says why in their messages. */
@@ -235,14 +222,17 @@ export class Http {
 
   private async attempt(request: HttpRequest): Promise<HttpResponse> {
     let message: IncomingMessage | undefined
-    let timer: NodeJS.Timeout | undefined
+    const timer = new AbortController()
     let stop: (error: Error) => void = () => undefined
     const deadline = new Promise<never>((_, reject) => {
       stop = reject
-      timer = setTimeout(() => {
-        message?.destroy()
-        reject(new Error(`no complete answer within ${this.timeoutMs / 1000} s (timeout-seconds)`))
-      }, this.timeoutMs)
+      this.clock.sleep(this.timeoutMs, 'deadline', timer.signal).then(
+        () => {
+          message?.destroy()
+          reject(new Error(`no complete answer within ${this.timeoutMs / 1000} s (timeout-seconds)`))
+        },
+        () => undefined
+      )
     })
     const abort = (): void => {
       message?.destroy()
@@ -271,7 +261,7 @@ export class Http {
     try {
       return await Promise.race([exchange, deadline])
     } finally {
-      clearTimeout(timer)
+      timer.abort()
       this.disposal.signal.removeEventListener('abort', abort)
     }
   }

@@ -3,8 +3,10 @@
  * piece of text that came from outside (the API, the history) goes through {@link inlineText}, so it
  * renders as inert text: no mention, link, image, HTML or table break, and no longer than a cell.
  */
-import { exposureLevel, severityRange, type Check } from '../gate/checks.js'
-import { exploitKind, isCveId } from '../vulnerabilities/answers.js'
+import type { Check } from '../checks/check.js'
+import { checkDefinition, limitOf } from '../checks/registry.js'
+import { exposureLevel } from '../sources/exposure/source.js'
+import { exploitKind, isCveId, severityRange } from '../sources/vulnerabilities/answers.js'
 import { formatCompared, formatPoints, plainDecimal } from '../format.js'
 import type { AuthMethod } from '../signin/credentials.js'
 import { CHECKS_RECORD_CHARS, type TrackingIssueContent } from '../github/tracking-issue.js'
@@ -29,15 +31,6 @@ const AUTH_LABELS: Record<AuthMethod, string> = {
   secret: 'client secret',
   certificate: 'client certificate',
   token: 'access token given to the action'
-}
-
-const CHECK_LABELS: Record<Check['input'], string> = {
-  'min-score': 'Score',
-  'max-exposure-score': 'Exposure score',
-  'max-drop': 'Fall since the previous reading',
-  'max-device-group-exposure-score': 'Device group exposure',
-  'max-exploitable-vulnerabilities': 'Exploitable vulnerabilities',
-  'max-new-exploitable-vulnerabilities': 'Newly exploitable vulnerabilities'
 }
 
 /** Readings listed in the history table; the chart shows more. */
@@ -387,7 +380,8 @@ function checksTable(report: ScoreReport, rows: number, where: string): string[]
   const ordered = [...report.checks.filter(check => !check.passed), ...report.checks.filter(check => check.passed)]
   const shown = ordered.slice(0, rows).map(check => {
     const [value, limitValue] = check.value === undefined ? ['', formatPoints(check.limit)] : formatCompared(check.value, check.limit)
-    const limit = `${check.input === 'min-score' ? 'at least' : 'at most'} ${limitValue}`
+    const definition = checkDefinition(check.input)
+    const limit = `${definition?.direction ?? 'at most'} ${limitValue}`
     const shownValue =
       check.unevaluated !== undefined
         ? `could not be evaluated: ${inlineText(check.unevaluated, MAX_REASON_CHARS)}`
@@ -395,7 +389,8 @@ function checksTable(report: ScoreReport, rows: number, where: string): string[]
           ? inlineText(check.note, MAX_REASON_CHARS)
           : value
     const result = check.passed ? '✅ passed' : report.enforced ? '❌ failed' : '⚠️ failed (warning)'
-    const label = check.subject === undefined ? CHECK_LABELS[check.input] : `${CHECK_LABELS[check.input]}: ${inlineText(check.subject)}`
+    const name = definition?.label ?? check.input
+    const label = check.subject === undefined ? name : `${name}: ${inlineText(check.subject)}`
     return `| ${label} (\`${check.input}\`) | ${limit} | ${shownValue} | ${result} |`
   })
   return ['| Check | Limit | Value | Result |', '|---|---|---|---|', ...shown, '', ...leftOut(ordered.length - shown.length, where)]
@@ -408,7 +403,7 @@ function detailRows(report: ScoreReport): Array<[string, string]> {
   const rows: Array<[string, string]> = [['Score', `**${shownScore(report)}** points${describeDelta(report)}`]]
   if (report.exposure) {
     const exposure = report.exposure.score
-    const limit = report.checks.find(check => check.input === 'max-exposure-score')?.limit
+    const limit = limitOf(report.checks, 'exposure')
     rows.push([
       'Exposure score',
       `${limit === undefined ? formatPoints(exposure) : formatCompared(exposure, limit)[0]}, ${exposureLevel(exposure)} (0-29 low, 30-69 medium, 70-100 high; lower is better)`
@@ -443,7 +438,7 @@ function deviceGroupsSection(report: ScoreReport, rows: number, where: string, l
   if (groups.length === 0) {
     return [`${'#'.repeat(level)} Device groups`, '', 'None of the device groups asked for is listed by the API.', '']
   }
-  const limit = report.checks.find(check => check.input === 'max-device-group-exposure-score')?.limit
+  const limit = limitOf(report.checks, 'device group exposure')
   const shown = groups.slice(0, rows).map(group => {
     const score = limit === undefined ? formatPoints(group.score) : formatCompared(group.score, limit)[0]
     return `| ${inlineText(group.name)} | ${score} | ${exposureLevel(group.score)} |`
@@ -555,7 +550,7 @@ function recommendationsSection(report: ScoreReport, rows: number, where: string
 }
 
 function historyChart(report: ScoreReport): string[] {
-  const chart = trendChart(report.history?.recent ?? [], report.checks.find(check => check.input === 'min-score')?.limit)
+  const chart = trendChart(report.history?.recent ?? [], limitOf(report.checks, 'score'))
   return chart.length > 0 ? [...chart, ''] : []
 }
 

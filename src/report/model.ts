@@ -7,13 +7,17 @@
 import { createHash } from 'node:crypto'
 import type { Tenant } from '../tenants/tenant.js'
 import type { AuthMethod } from '../signin/credentials.js'
-import type { DefenderReadings, DeviceGroupReadings, Recommendations, ScoreReading } from '../defender/answers.js'
-import { checksPassed, evaluateChecks, type Check, type CheckInput, type VulnerabilityFacts } from '../gate/checks.js'
+import type { ScoreReading } from '../defender/answers.js'
+import type { DefenderReadings } from '../sources/registry.js'
+import type { DeviceGroupReadings } from '../sources/device-groups/answers.js'
+import type { Recommendations } from '../sources/recommendations/answers.js'
+import { checksPassed, type Check, type VulnerabilityFacts } from '../checks/check.js'
+import { evaluateChecks, limitOf, type CheckId } from '../checks/registry.js'
 import { formatCompared, formatPoints } from '../format.js'
 import type { HistoryRecord, HistoryView } from '../history/history.js'
-import type { ExploitableVulnerability, Severity } from '../vulnerabilities/answers.js'
-import { compareVulnerabilities, recordedId, type VulnerabilityChanges } from '../vulnerabilities/changes.js'
-import type { VulnerabilityReading } from '../vulnerabilities/read.js'
+import type { ExploitableVulnerability, Severity } from '../sources/vulnerabilities/answers.js'
+import { compareVulnerabilities, recordedId, type VulnerabilityChanges } from '../sources/vulnerabilities/changes.js'
+import type { VulnerabilityReading } from '../sources/vulnerabilities/read.js'
 
 export interface ScoreReport {
   reading: ScoreReading
@@ -76,7 +80,7 @@ export interface UnreadTenant {
   /** Why, as one message: what happened and what to do. */
   error: string
   /** The checks asked of the tenant (its limits), none of which could be evaluated. */
-  checksAsked: CheckInput[]
+  checksAsked: CheckId[]
 }
 
 export type TenantOutcome = { kind: 'read'; report: ScoreReport } | ({ kind: 'unread' } & UnreadTenant)
@@ -100,20 +104,16 @@ export function buildReport(context: RunContext, tenant: Tenant, readings: Defen
     deviceGroups: readings.deviceGroups,
     vulnerabilities,
     history,
-    checks: evaluateChecks({
-      score: readings.score.score,
-      time: readings.score.time,
-      minScore: limits.minScore,
-      exposure: readings.exposure?.score,
-      maxExposureScore: limits.maxExposureScore,
-      history: record.kind === 'read' ? { kind: 'read', previous: record.view.previous } : record,
-      maxDrop: limits.maxDrop,
-      deviceGroups: readings.deviceGroups,
-      maxDeviceGroupExposureScore: limits.maxDeviceGroupExposureScore,
-      vulnerabilities: vulnerabilities && vulnerabilityFacts(vulnerabilities),
-      maxExploitableVulnerabilities: limits.maxExploitableVulnerabilities,
-      maxNewExploitableVulnerabilities: limits.maxNewExploitableVulnerabilities
-    }),
+    checks: evaluateChecks(
+      {
+        score: readings.score,
+        exposure: readings.exposure?.score,
+        history: record.kind === 'read' ? { kind: 'read', previous: record.view.previous } : record,
+        deviceGroups: readings.deviceGroups,
+        vulnerabilities: vulnerabilities && vulnerabilityFacts(vulnerabilities)
+      },
+      limits
+    ),
     ...shared,
     tenant: tenant.id,
     label: tenant.label
@@ -216,7 +216,7 @@ export function tenantBadgeSpec(outcome: TenantOutcome): BadgeSpec {
  * min-score when it is below it (339.996 is never shown as 340 next to a failed min-score 340).
  */
 export function shownScore(report: ScoreReport): string {
-  const minScore = report.checks.find(check => check.input === 'min-score')?.limit
+  const minScore = limitOf(report.checks, 'score')
   return minScore === undefined ? formatPoints(report.reading.score) : formatCompared(report.reading.score, minScore)[0]
 }
 

@@ -1,7 +1,8 @@
 /** The step's outputs: their one list, checked against action.yml by a test, and their values. */
 import { redactedJson } from '../secrets.js'
 import { formatPoints } from '../format.js'
-import { exposureLevel } from '../gate/checks.js'
+import { limitOf } from '../checks/registry.js'
+import { exposureLevel } from '../sources/exposure/source.js'
 import {
   failedTenants,
   passed,
@@ -47,12 +48,12 @@ export interface Published {
  */
 export function reportOutputs(run: RunReport, published: Published): Record<OutputName, string> {
   const report = lowest(run)
-  const minScore = report?.checks.find(check => check.input === 'min-score')
+  const minScore = report && limitOf(report.checks, 'score')
   const delta = report && scoreDelta(report)
   return {
     score: report ? formatPoints(report.reading.score, 'exact') : '',
     'score-time': report?.reading.time ?? '',
-    'min-score': minScore ? formatPoints(minScore.limit, 'exact') : '',
+    'min-score': minScore === undefined ? '' : formatPoints(minScore, 'exact'),
     passed: String(runPassed(run)),
     'exposure-score': report?.exposure ? formatPoints(report.exposure.score, 'exact') : '',
     'previous-score': report?.history?.previous ? formatPoints(report.history.previous.score, 'exact') : '',

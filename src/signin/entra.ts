@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js'
 import { debug, info } from '../log.js'
 import { addSecret } from '../secrets.js'
 import { describeBody, describeShape } from '../net/body.js'
@@ -130,7 +131,7 @@ export type IdTokenSource = () => Promise<string>
  */
 export const ID_TOKEN_RENEWAL_MS = 60_000
 
-export function idTokenSource(app: AppSignIn, http: Http): IdTokenSource {
+export function idTokenSource(app: AppSignIn, http: Http, clock: Clock): IdTokenSource {
   let idToken: Promise<string> | undefined
   /** When the token held expires (ms since the epoch); undefined while it is asked for, or when it says none. */
   let expiresAt: number | undefined
@@ -138,7 +139,7 @@ export function idTokenSource(app: AppSignIn, http: Http): IdTokenSource {
     if (app.credential.method !== 'oidc') {
       return Promise.reject(new ServiceError('An ID token is asked for only with OIDC sign-in.'))
     }
-    if (idToken === undefined || (expiresAt !== undefined && expiresAt - Date.now() < ID_TOKEN_RENEWAL_MS)) {
+    if (idToken === undefined || (expiresAt !== undefined && expiresAt - clock.now() < ID_TOKEN_RENEWAL_MS)) {
       expiresAt = undefined
       idToken = requestGitHubIdToken(app.credential.idTokenRequest, app.oidcAudience, http).then(token => {
         const exp = decodeJwtClaims(token)?.['exp']

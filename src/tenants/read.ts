@@ -4,12 +4,14 @@
  * retries): that is the tenant's outcome, and the other tenants are still read.
  */
 import type { Tenant } from '../tenants/tenant.js'
-import type { DefenderReadings } from '../defender/answers.js'
-import { readDefender, type DefenderRequest } from '../defender/api.js'
-import { aboutTenant } from '../log.js'
+import { neededSources } from '../checks/registry.js'
+import type { Clock } from '../clock.js'
+import { defenderApi } from '../defender/api.js'
+import { aboutTenant, info } from '../log.js'
 import type { Http } from '../net/http.js'
 import type { AppSignIn } from '../signin/credentials.js'
 import { acquireAccessToken, tokenDirectory, type IdTokenSource } from '../signin/entra.js'
+import { readTenantSources, type DefenderReadings, type SourceOptions } from '../sources/registry.js'
 import { mapBounded } from './pool.js'
 import { ConfigurationError } from '../errors.js'
 
@@ -25,8 +27,11 @@ export interface TenantReader {
   app: AppSignIn
   http: Http
   idToken: IdTokenSource
-  /** What to read; which extras a check depends on comes from each tenant's limits. */
-  defender: Omit<DefenderRequest, 'exposureChecked' | 'deviceGroupsChecked' | 'vulnerabilitiesChecked'>
+  clock: Clock
+  /** Defender API base URL, without a trailing slash. */
+  apiUrl: string
+  /** What the run asks of each source; those a tenant's checks need are read for it all the same. */
+  sources: SourceOptions
 }
 
 export type TenantReading =
@@ -38,14 +43,10 @@ export type TenantReading =
 export async function readTenant(tenant: Tenant, reader: TenantReader): Promise<TenantReading> {
   try {
     const token = await acquireAccessToken(reader.app, tenant.id, reader.http, reader.idToken)
-    const request: DefenderRequest = {
-      ...reader.defender,
-      exposureChecked: tenant.limits.maxExposureScore !== undefined,
-      deviceGroupsChecked: tenant.limits.maxDeviceGroupExposureScore !== undefined,
-      vulnerabilitiesChecked:
-        tenant.limits.maxExploitableVulnerabilities !== undefined || tenant.limits.maxNewExploitableVulnerabilities !== undefined
-    }
-    return { kind: 'read', tenant, directory: tokenDirectory(token), readings: await readDefender(reader.http, request, token) }
+    info(`Reading the device secure score from ${new URL(reader.apiUrl).host}.`)
+    const api = defenderApi(reader.http, reader.apiUrl, token)
+    const readings = await readTenantSources(api, reader.sources, neededSources(tenant.limits), reader.clock)
+    return { kind: 'read', tenant, directory: tokenDirectory(token), readings }
   } catch (error) {
     return { kind: 'unread', tenant, error }
   }

@@ -20,7 +20,7 @@ import {
   visibleText,
   withSim
 } from '../support/harness.js'
-import { SCORE_PATH } from '../../src/defender/answers.js'
+import { SCORE_PATH } from '../../src/sources/score/source.js'
 import { onScore } from '../sim/defender.js'
 import { aadError, DEFAULT_AUDIENCE, json, type Simulator } from '../sim/simulator.js'
 

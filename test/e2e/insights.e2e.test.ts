@@ -18,7 +18,8 @@ import {
   type ActionRun,
   type RunOptions
 } from '../support/harness.js'
-import { EXPOSURE_PATH, RECOMMENDATIONS_PATH } from '../../src/defender/answers.js'
+import { EXPOSURE_PATH } from '../../src/sources/exposure/source.js'
+import { RECOMMENDATIONS_PATH } from '../../src/sources/recommendations/answers.js'
 import type { Simulator } from '../sim/simulator.js'
 
 async function withWorkspace(test: (workspace: string) => Promise<void>): Promise<void> {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { TENANT_CONCURRENCY } from '../../src/tenants/read.js'
-import { SCORE_PATH } from '../../src/defender/answers.js'
+import { SCORE_PATH } from '../../src/sources/score/source.js'
 import type { Simulator } from '../sim/simulator.js'
 import { createAppCertificate, keyLines } from '../sim/pki.js'
 import {

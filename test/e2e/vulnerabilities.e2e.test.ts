@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { VULNERABILITIES_PATH } from '../../src/vulnerabilities/answers.js'
-import { MAX_RECORDED_IDS } from '../../src/vulnerabilities/changes.js'
+import { VULNERABILITIES_PATH } from '../../src/sources/vulnerabilities/answers.js'
+import { MAX_RECORDED_IDS } from '../../src/sources/vulnerabilities/changes.js'
 import { onScore } from '../sim/defender.js'
 import { json } from '../sim/reply.js'
 import { vulnerabilityItem, type Simulator } from '../sim/simulator.js'

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { cloudEndpoints, CLOUDS, REGIONS } from '../../src/config/clouds.js'
 import { INPUT_NAMES } from '../../src/config/inputs.js'
+import { CHECK_IDS, CHECKS } from '../../src/checks/registry.js'
 import { OUTPUT_NAMES } from '../../src/report/outputs.js'
 import { ROOT, readActionMetadata } from '../support/harness.js'
 import { CLOUDS_PAGE, FEATURE_PERMISSIONS, GENERATED, README, withGeneratedBlocks } from '../support/tools/readme.js'
@@ -24,6 +25,23 @@ describe('action metadata', () => {
     assert.deepEqual(Object.keys(metadata.inputs).sort(), [...INPUT_NAMES].sort())
     for (const [name, input] of Object.entries(metadata.inputs)) {
       assert.ok(input.description.length > 20, `${name} has a description`)
+    }
+  })
+
+  it('names the checks of the registry, in its order, wherever action.yml lists them (fail-on-low-score, passed, tenant-id)', async () => {
+    const metadata = await readActionMetadata()
+    const anyCheck = new RegExp(`(?<![a-z-])(?:${[...CHECK_IDS].sort((a, b) => b.length - a.length).join('|')})(?![a-z-])`, 'g')
+    const listed = (text: string) => text.match(anyCheck) ?? []
+    assert.deepEqual(listed(metadata.inputs['fail-on-low-score']?.description ?? ''), [...CHECK_IDS])
+    assert.deepEqual(listed(metadata.outputs['passed']?.description ?? ''), [...CHECK_IDS])
+    const keys = listed(metadata.inputs['tenant-id']?.description ?? '')
+    assert.deepEqual([...new Set(keys)].sort(), [...CHECK_IDS].sort())
+    for (const check of CHECKS) {
+      assert.ok(
+        INPUT_NAMES.some(name => name === check.id),
+        `${check.id} is an input`
+      )
+      assert.match(metadata.inputs[check.id]?.description ?? '', /./, `${check.id} is described`)
     }
   })
 

@@ -7,16 +7,12 @@ import assert from 'node:assert/strict'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import {
-  DEVICE_GROUPS_PATH,
-  EXPOSURE_PATH,
-  parseDeviceGroups,
-  parseRecommendations,
-  parseScoreResponse,
-  RECOMMENDATIONS_PATH,
-  SCORE_PATH
-} from '../../src/defender/answers.js'
-import { VULNERABILITIES_PATH, vulnerabilityPageReader } from '../../src/vulnerabilities/answers.js'
+import { DEVICE_GROUPS_PATH, parseDeviceGroups } from '../../src/sources/device-groups/answers.js'
+import { EXPOSURE_PATH } from '../../src/sources/exposure/source.js'
+import { parseRecommendations, RECOMMENDATIONS_PATH } from '../../src/sources/recommendations/answers.js'
+import { parseScoreResponse } from '../../src/defender/answers.js'
+import { SCORE_PATH } from '../../src/sources/score/source.js'
+import { VULNERABILITIES_PATH, vulnerabilityPageReader } from '../../src/sources/vulnerabilities/answers.js'
 import { ROOT, withSim } from '../support/harness.js'
 
 interface Fixture {

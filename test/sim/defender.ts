@@ -1,7 +1,10 @@
 /** The Defender for Endpoint API: checks the bearer token's audience and roles, answers the score, exposure, device-group and recommendation endpoints. */
 import { randomUUID } from 'node:crypto'
-import { DEVICE_GROUPS_PATH, EXPOSURE_PATH, RECOMMENDATIONS_PATH, SCORE_PATH } from '../../src/defender/answers.js'
-import { PAGE_SIZE, VULNERABILITIES_PATH, VULNERABILITY_PERMISSION } from '../../src/vulnerabilities/answers.js'
+import { DEVICE_GROUPS_PATH } from '../../src/sources/device-groups/answers.js'
+import { EXPOSURE_PATH } from '../../src/sources/exposure/source.js'
+import { RECOMMENDATIONS_PATH } from '../../src/sources/recommendations/answers.js'
+import { SCORE_PATH } from '../../src/sources/score/source.js'
+import { PAGE_SIZE, VULNERABILITIES_PATH, VULNERABILITY_PERMISSION } from '../../src/sources/vulnerabilities/answers.js'
 import type { IncomingMessage } from 'node:http'
 import { DEFENDER_RESOURCE, GCC_RESOURCE, GOV_RESOURCE } from './entra.js'
 import { json, type Reply } from './reply.js'

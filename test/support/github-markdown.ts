@@ -5,7 +5,7 @@
  * a reader gets, not on the Markdown text.
  */
 import { renderHtmlSync } from 'cmark-gfm'
-import { isCveId } from '../../src/vulnerabilities/answers.js'
+import { isCveId } from '../../src/sources/vulnerabilities/answers.js'
 
 export function renderGitHubMarkdown(markdown: string): string {
   return renderHtmlSync(markdown, {

@@ -23,7 +23,7 @@ describe('settings', () => {
   it('reads the defaults as OIDC with no gate', () => {
     const parsed = settings({})
     assert.equal(parsed.app.credential.method, 'oidc')
-    assert.equal(parsed.tenants[0]?.limits.minScore, undefined)
+    assert.equal(parsed.tenants[0]?.limits['min-score'], undefined)
     assert.equal(parsed.timeoutMs, 30_000)
     assert.equal(parsed.maxRetries, 3)
     assert.equal(parsed.apiUrl, 'https://api.security.microsoft.com')
@@ -43,9 +43,9 @@ describe('settings', () => {
   })
 
   it('parses thresholds, including fractions', () => {
-    assert.equal(settings({ 'min-score': '400' }).tenants[0]?.limits.minScore, 400)
-    assert.equal(settings({ 'min-score': '0' }).tenants[0]?.limits.minScore, 0)
-    assert.equal(settings({ 'min-score': '412.5' }).tenants[0]?.limits.minScore, 412.5)
+    assert.equal(settings({ 'min-score': '400' }).tenants[0]?.limits['min-score'], 400)
+    assert.equal(settings({ 'min-score': '0' }).tenants[0]?.limits['min-score'], 0)
+    assert.equal(settings({ 'min-score': '412.5' }).tenants[0]?.limits['min-score'], 412.5)
     for (const bad of ['-1', 'abc', '1e3', '40O', 'Infinity', '.5', '5.']) {
       assert.throws(() => settings({ 'min-score': bad }), {
         name: 'ConfigurationError',
@@ -262,7 +262,7 @@ describe('history-branch names', () => {
     const gated = settings({ 'tenant-id': 'a.example.com max-exploitable-vulnerabilities=2\nb.example.com' })
     assert.equal(gated.vulnerabilitySeverity, 'critical', 'a limit on one line reads them for the run')
     assert.deepEqual(
-      gated.tenants.map(tenant => tenant.limits.maxExploitableVulnerabilities),
+      gated.tenants.map(tenant => tenant.limits['max-exploitable-vulnerabilities']),
       [2, undefined]
     )
     const refusals: Array<[Record<string, string>, RegExp]> = [

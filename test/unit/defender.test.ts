@@ -2,13 +2,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { describeApiFailure } from '../../src/defender/api.js'
-import {
-  groupNameKey,
-  parseDeviceGroups,
-  parseRecommendations,
-  parseScoreResponse,
-  topRecommendations
-} from '../../src/defender/answers.js'
+import { groupNameKey, parseDeviceGroups } from '../../src/sources/device-groups/answers.js'
+import { parseRecommendations, topRecommendations } from '../../src/sources/recommendations/answers.js'
+import { parseScoreResponse } from '../../src/defender/answers.js'
 
 describe('Defender responses', () => {
   const ok = (body: string) => ({ status: 200, headers: { 'content-type': 'application/json' }, body })

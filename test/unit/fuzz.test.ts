@@ -8,7 +8,8 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { parseClientCertificate } from '../../src/signin/certificate.js'
 import { describeApiFailure } from '../../src/defender/api.js'
-import { parseRecommendations, parseScoreResponse } from '../../src/defender/answers.js'
+import { parseRecommendations } from '../../src/sources/recommendations/answers.js'
+import { parseScoreResponse } from '../../src/defender/answers.js'
 import { describeTokenFailure, parseEntraError, presentedAssertion } from '../../src/signin/entra.js'
 import { ConfigurationError, ServiceError } from '../../src/errors.js'
 import { parseHistory } from '../../src/history/history.js'
@@ -107,9 +108,11 @@ describe('fuzzing input parsing', () => {
           ConfigurationError
         )
         if ('value' in outcome && value !== '') {
-          assert.ok(Number.isFinite(outcome.value.tenants[0]?.limits.minScore) && (outcome.value.tenants[0]?.limits.minScore ?? -1) >= 0)
-          assert.equal(outcome.value.tenants[0]?.limits.minScore, Number(value))
-          assert.equal(outcome.value.tenants[0]?.limits.maxDrop, Number(value))
+          assert.ok(
+            Number.isFinite(outcome.value.tenants[0]?.limits['min-score']) && (outcome.value.tenants[0]?.limits['min-score'] ?? -1) >= 0
+          )
+          assert.equal(outcome.value.tenants[0]?.limits['min-score'], Number(value))
+          assert.equal(outcome.value.tenants[0]?.limits['max-drop'], Number(value))
         }
       }),
       { numRuns: RUNS }

@@ -1,8 +1,6 @@
 /** The test harness itself. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { EXTRA_GRACE_MS } from '../../src/defender/api.js'
-import { GRACE_MS } from '../support/fast-clock-grace.js'
 import { parseOutputFile } from '../support/harness.js'
 
 describe('harness', () => {
@@ -11,9 +9,5 @@ describe('harness', () => {
       a: 'x',
       b: 'line1\nline2'
     })
-  })
-
-  it("the fast clock knows the extras' grace by its length", () => {
-    assert.equal(GRACE_MS, EXTRA_GRACE_MS)
   })
 })

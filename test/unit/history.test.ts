@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { BRANCH_HISTORY_BYTES, nextBranchHistory, parseHistory, viewHistory, type HistoryEntry } from '../../src/history/history.js'
 import { MAX_READ_BYTES } from '../../src/files/workspace.js'
-import { MAX_RECORDED_IDS } from '../../src/vulnerabilities/changes.js'
+import { MAX_RECORDED_IDS } from '../../src/sources/vulnerabilities/changes.js'
 
 describe('history', () => {
   const entry = (score: number, tenant = 't1', time = `2026-11-${10 + score}T00:00:00Z`): HistoryEntry => ({

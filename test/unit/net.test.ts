@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { decideRetry, DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../../src/net/retry.js'
-import { describeSeconds, Http, type Clock } from '../../src/net/http.js'
+import { describeSeconds, Http } from '../../src/net/http.js'
+import { REAL_TIME, type Clock } from '../../src/clock.js'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isLoopbackHost } from '../../src/net/url-policy.js'
@@ -107,9 +108,15 @@ describe('Http with an injected clock', () => {
     return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }
   }
 
+  /** Waits between attempts are recorded and over at once; deadlines keep real time. */
   function fakeClock(): Clock & { waits: number[] } {
     const waits: number[] = []
-    return { waits, now: () => Date.parse('2026-01-01T00:00:00Z'), random: () => 0.5, sleep: async ms => void waits.push(ms) }
+    return {
+      waits,
+      now: () => Date.parse('2026-01-01T00:00:00Z'),
+      random: () => 0.5,
+      sleep: async (ms, kind, signal) => (kind === 'wait' ? void waits.push(ms) : REAL_TIME.sleep(ms, kind, signal))
+    }
   }
 
   it('caps a Retry-After of a day at 60 s, and waits it through the clock it was given', async () => {

@@ -5,14 +5,7 @@ import { ConfigurationError } from '../../src/errors.js'
 import { parseTenants, splitTenantLines } from '../../src/config/tenants.js'
 import { mapBounded } from '../../src/tenants/pool.js'
 
-const NONE = {
-  minScore: undefined,
-  maxExposureScore: undefined,
-  maxDrop: undefined,
-  maxDeviceGroupExposureScore: undefined,
-  maxExploitableVulnerabilities: undefined,
-  maxNewExploitableVulnerabilities: undefined
-}
+const NONE = {}
 const valid = (id: string) => /^[a-z0-9.-]+$/i.test(id)
 const number = (name: string, text: string) => {
   if (!/^\d+(\.\d+)?$/.test(text)) throw new ConfigurationError(`Invalid ${name} '${text}'.`)
@@ -33,10 +26,10 @@ describe('tenant-id lines', () => {
   })
 
   it('gives each tenant its label and its limits over the inputs', () => {
-    const tenants = parseTenants('a.com name="Contoso Ltd" max-drop=5\nb.com', { ...NONE, minScore: 400 }, valid, number)
+    const tenants = parseTenants('a.com name="Contoso Ltd" max-drop=5\nb.com', { ...NONE, 'min-score': 400 }, valid, number)
     assert.deepEqual(tenants, [
-      { id: 'a.com', label: 'Contoso Ltd', limits: { ...NONE, minScore: 400, maxDrop: 5 } },
-      { id: 'b.com', label: 'b.com', limits: { ...NONE, minScore: 400 } }
+      { id: 'a.com', label: 'Contoso Ltd', limits: { ...NONE, 'min-score': 400, 'max-drop': 5 } },
+      { id: 'b.com', label: 'b.com', limits: { ...NONE, 'min-score': 400 } }
     ])
   })
 
@@ -97,7 +90,7 @@ describe('a tenant-id line cannot switch a gate off', () => {
       'a.com max-drop=" "'
     ]) {
       assert.throws(
-        () => parseTenants(value, { ...NONE, minScore: 400 }, valid, number),
+        () => parseTenants(value, { ...NONE, 'min-score': 400 }, valid, number),
         (error: unknown) =>
           error instanceof ConfigurationError &&
           /^Invalid tenant-id line 1 'a\.com[^']*': (min-score|max-exploitable-vulnerabilities|max-drop) is empty/.test(error.message),

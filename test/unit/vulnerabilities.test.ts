@@ -10,14 +10,14 @@ import {
   vulnerabilityPageReader,
   type ExploitableVulnerability,
   type Severity
-} from '../../src/vulnerabilities/answers.js'
+} from '../../src/sources/vulnerabilities/answers.js'
 import {
   compareVulnerabilities,
   MAX_RECORDED_IDS,
   readVulnerabilityRecord,
   recordedId,
   vulnerabilityRecord
-} from '../../src/vulnerabilities/changes.js'
+} from '../../src/sources/vulnerabilities/changes.js'
 import { ServiceError } from '../../src/errors.js'
 
 function item(id: string, changes: Partial<ExploitableVulnerability> = {}): ExploitableVulnerability {

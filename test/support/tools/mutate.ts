@@ -29,9 +29,9 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     name: 'the grace for late extras is 60 times longer',
-    file: 'src/defender/api.ts',
-    find: 'sleep(EXTRA_GRACE_MS, LATE',
-    replace: 'sleep(EXTRA_GRACE_MS * 60, LATE',
+    file: 'src/sources/engine.ts',
+    find: "clock.sleep(EXTRA_GRACE_MS, 'grace'",
+    replace: "clock.sleep(EXTRA_GRACE_MS * 60, 'grace'",
     tests: ['e2e/unforgeable.e2e.test.js']
   },
   {
@@ -43,21 +43,21 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     name: 'a check that cannot be evaluated passes',
-    file: 'src/gate/checks.ts',
-    find: 'return { input, limit, value: undefined, passed: false, unevaluated: reason',
-    replace: 'return { input, limit, value: undefined, passed: true, unevaluated: reason',
-    tests: ['unit/gate.test.js', 'e2e/fail-closed.e2e.test.js']
+    file: 'src/checks/check.ts',
+    find: 'return { input, limit, value: undefined, passed: false, unevaluated: why',
+    replace: 'return { input, limit, value: undefined, passed: true, unevaluated: why',
+    tests: ['unit/checks.test.js', 'e2e/fail-closed.e2e.test.js']
   },
   {
     name: 'a vulnerability on no device counts as exploitable',
-    file: 'src/vulnerabilities/answers.ts',
+    file: 'src/sources/vulnerabilities/answers.ts',
     find: 'vulnerability.exposedMachines > 0 &&',
     replace: 'vulnerability.exposedMachines >= 0 &&',
     tests: ['unit/vulnerabilities.test.js', 'e2e/vulnerabilities.e2e.test.js']
   },
   {
     name: "the next page is followed off the API's origin",
-    file: 'src/vulnerabilities/read.ts',
+    file: 'src/sources/vulnerabilities/read.ts',
     find: 'if (url?.origin !== origin) {',
     replace: 'if (url === undefined) {',
     tests: ['e2e/vulnerabilities.e2e.test.js']
@@ -71,7 +71,7 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     name: 'a history line keeps every exploitable ID, unbounded',
-    file: 'src/vulnerabilities/changes.ts',
+    file: 'src/sources/vulnerabilities/changes.ts',
     find: 'exploitable.slice(0, MAX_RECORDED_IDS)',
     replace: 'exploitable',
     tests: ['unit/vulnerabilities.test.js', 'e2e/vulnerabilities.e2e.test.js']
@@ -99,7 +99,7 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     name: 'paging stops at a page shorter than $top that carries @odata.nextLink',
-    file: 'src/vulnerabilities/read.ts',
+    file: 'src/sources/vulnerabilities/read.ts',
     find: 'const next = page.nextLink ?? (page.items >= PAGE_SIZE ? pageUrl(apiUrl, lowest, skip) : undefined)',
     replace: 'const next = page.items >= PAGE_SIZE ? (page.nextLink ?? pageUrl(apiUrl, lowest, skip)) : undefined',
     tests: ['e2e/vulnerabilities.e2e.test.js']

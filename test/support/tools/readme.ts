@@ -7,8 +7,9 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { cloudEndpoints, CLOUDS, REGIONS } from '../../../src/config/clouds.js'
-import { RECOMMENDATIONS_PERMISSION, SCORE_PERMISSION } from '../../../src/defender/answers.js'
-import { VULNERABILITY_PERMISSION } from '../../../src/vulnerabilities/answers.js'
+import { RECOMMENDATIONS_PERMISSION } from '../../../src/sources/recommendations/answers.js'
+import { SCORE_PERMISSION } from '../../../src/defender/answers.js'
+import { VULNERABILITY_PERMISSION } from '../../../src/sources/vulnerabilities/answers.js'
 import { ROOT, readActionMetadata, type ActionMetadata } from '../harness.js'
 import { renderApiSurface } from './api-surface.js'
 

@@ -3,9 +3,8 @@
  * before the next is asked for, so memory holds one page and the exploitable items, however many
  * vulnerabilities the tenant has.
  */
-import { ServiceError } from '../errors.js'
-import type { Http } from '../net/http.js'
-import { describeApiFailure } from '../defender/api.js'
+import { ServiceError } from '../../errors.js'
+import type { DefenderApi } from '../../defender/api.js'
 import {
   fixFirst,
   PAGE_SIZE,
@@ -26,39 +25,28 @@ export const MAX_PAGE_BYTES = 32 * 1024 * 1024
 export const MAX_PAGES = 50
 
 /** Every exploitable vulnerability at or above `lowest`, what a responder fixes first first, each ID once. */
-export async function readVulnerabilities(
-  http: Http,
-  apiUrl: string,
-  token: string,
-  lowest: Severity
-): Promise<ExploitableVulnerability[]> {
-  const origin = new URL(apiUrl).origin
+export async function readVulnerabilities(api: DefenderApi, lowest: Severity): Promise<ExploitableVulnerability[]> {
+  const origin = new URL(api.apiUrl).origin
   const found = new Map<string, ExploitableVulnerability>()
-  let url = pageUrl(apiUrl, lowest, 0)
+  let url = pageUrl(api.apiUrl, lowest, 0)
   for (let pages = 1, skip = 0; ; pages++) {
     // A reader per attempt: a retry after a broken answer starts the page afresh.
     let reader = vulnerabilityPageReader(lowest)
-    const response = await http.send({
-      service: 'the Defender API',
-      method: 'GET',
-      url,
-      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+    await api.get(url, VULNERABILITY_PERMISSION, {
+      path: VULNERABILITIES_PATH,
       maxBodyBytes: MAX_PAGE_BYTES,
       sink: () => {
         reader = vulnerabilityPageReader(lowest)
         return reader
       }
     })
-    if (response.status !== 200) {
-      throw new ServiceError(describeApiFailure(VULNERABILITIES_PATH, response, VULNERABILITY_PERMISSION))
-    }
     const page = reader.end()
     for (const vulnerability of page.exploitable) {
       // Pages read while the data changes may repeat an item; each CVE counts once.
       found.set(vulnerability.id.toUpperCase(), vulnerability)
     }
     skip += page.items
-    const next = page.nextLink ?? (page.items >= PAGE_SIZE ? pageUrl(apiUrl, lowest, skip) : undefined)
+    const next = page.nextLink ?? (page.items >= PAGE_SIZE ? pageUrl(api.apiUrl, lowest, skip) : undefined)
     if (next === undefined) {
       break
     }

@@ -4,9 +4,9 @@
  * https://learn.microsoft.com/defender-endpoint/api/get-all-vulnerabilities,
  * https://learn.microsoft.com/defender-endpoint/api/vulnerability
  */
-import { ServiceError } from '../errors.js'
-import { isRecord } from '../json.js'
-import { CollectionReader } from '../net/json-items.js'
+import { ServiceError } from '../../errors.js'
+import { isRecord } from '../../json.js'
+import { CollectionReader } from '../../net/json-items.js'
 
 export const VULNERABILITIES_PATH = '/api/vulnerabilities'
 export const VULNERABILITY_PERMISSION = 'Vulnerability.Read.All'
@@ -205,4 +205,9 @@ function caseInsensitive(record: Record<string, unknown>, key: string): unknown 
 function describe(value: unknown): string {
   const text = JSON.stringify(value) ?? 'missing'
   return text.length > 60 ? `${text.slice(0, 59)}…` : text
+}
+
+/** `critical`, or `high or critical`: the severities counted. */
+export function severityRange(severity: Severity): string {
+  return severity === 'critical' ? 'critical' : severity === 'high' ? 'high or critical' : `${severity} or higher`
 }

@@ -3,7 +3,7 @@
  * history line keeps. Pure.
  */
 import { createHash } from 'node:crypto'
-import { isRecord } from '../json.js'
+import { isRecord } from '../../json.js'
 import { SEVERITIES, type ExploitableVulnerability, type Severity } from './answers.js'
 
 /**

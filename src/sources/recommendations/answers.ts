@@ -1,0 +1,56 @@
+/**
+ * Security recommendations (SecurityRecommendation.Read.All): the top ones by score impact, and how
+ * many the security team excepted. https://learn.microsoft.com/defender-endpoint/api/get-all-recommendations
+ */
+import { collection, finite, text } from '../../defender/answers.js'
+import type { HttpResponse } from '../../net/http.js'
+
+export const RECOMMENDATIONS_PATH = '/api/recommendations'
+export const RECOMMENDATIONS_PERMISSION = 'SecurityRecommendation.Read.All'
+
+/** A security recommendation, as the summary lists the ones that would raise the score most. */
+export interface Recommendation {
+  name: string
+  category: string
+  product: string
+  /** Points the device secure score would gain. */
+  configScoreImpact: number
+  exposedMachines: number | undefined
+  totalMachines: number | undefined
+}
+
+export interface Recommendations {
+  /** Active recommendations that would raise the score most, highest first. */
+  top: Recommendation[]
+  /** Recommendations left out because the security team granted an exception (status Exception). */
+  excepted: number
+}
+
+/** Reads the recommendations; items without a name are left out, and so are those excepted (status Exception). */
+export function parseRecommendations(response: HttpResponse, count: number): Recommendations {
+  const items = collection(response, RECOMMENDATIONS_PATH)
+  const excepted = items.filter(item => item['status'] === 'Exception').length
+  const active = items
+    .filter(item => item['status'] !== 'Exception')
+    .flatMap(item => {
+      const name = text(item['recommendationName'])
+      return name
+        ? [
+            {
+              name,
+              category: text(item['recommendationCategory']),
+              product: text(item['productName']),
+              configScoreImpact: finite(item['configScoreImpact']) ?? 0,
+              exposedMachines: finite(item['exposedMachinesCount']),
+              totalMachines: finite(item['totalMachineCount'])
+            }
+          ]
+        : []
+    })
+  return { top: topRecommendations(active, count), excepted }
+}
+
+/** The `count` recommendations that would raise the score most; ties keep the API's order. */
+export function topRecommendations(items: Recommendation[], count: number): Recommendation[] {
+  return [...items].sort((a, b) => b.configScoreImpact - a.configScoreImpact).slice(0, count)
+}
