@@ -20,7 +20,8 @@ import { redactSecrets } from './secrets.js'
 import type { RetryPolicy } from './net/retry.js'
 import { badgeFileName, writeBadge } from './report/badge.js'
 import { CHART_READINGS } from './report/chart.js'
-import { cappedMessages, outcomeMessage, renderComment, renderSummary, trackingIssueContent, worstFirst } from './report/markdown.js'
+import { cappedMessages, outcomeMessage } from './report/log-lines.js'
+import { renderComment, renderSummary, trackingIssueContent, worstFirst } from './report/markdown.js'
 import {
   buildReport,
   commentMarker,

@@ -61,3 +61,8 @@ export function plainDecimal(value: number): string {
         : `${digits.slice(0, point)}.${digits.slice(point)}`
   return negative ? `-${text}` : text
 }
+
+/** Points with their sign: +2.5, -3, 0. */
+export function signedPoints(value: number): string {
+  return value > 0 ? `+${formatPoints(value)}` : formatPoints(value)
+}

@@ -6,7 +6,7 @@ import { debug, fail } from './log.js'
 import { Http } from './net/http.js'
 import { DEFAULT_BACKOFF } from './net/retry.js'
 import { idTokenSource } from './signin/entra.js'
-import { checkDirectoriesListedOnce, readTenants } from './tenants/read.js'
+import { checkDirectoriesListedOnce, MAX_REQUESTS_IN_FLIGHT, readTenants } from './tenants/read.js'
 
 /** Rounds of requests the reading is given time for: the sign-in, then the reads sent at once. */
 const READING_ROUNDS = 2
@@ -24,7 +24,7 @@ export async function run(): Promise<void> {
     const settings = readSettings()
     const policy = { maxRetries: settings.maxRetries, ...DEFAULT_BACKOFF }
     const clock = runClock()
-    const microsoft = new Http(settings.timeoutMs, policy, clock)
+    const microsoft = new Http(settings.timeoutMs, policy, clock, MAX_REQUESTS_IN_FLIGHT)
     http = microsoft
     // One deadline for the whole reading (every tenant, sign-in and every page): what is unread by then fails closed.
     const readingBudgetMs = READING_ROUNDS * settings.timeoutMs * (settings.maxRetries + 1)

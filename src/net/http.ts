@@ -99,12 +99,16 @@ export class Http {
   private stopReason = 'the action stopped waiting for it'
   /** The waits between attempts decided so far, in milliseconds: a run's bound allows for them. */
   waitedMs = 0
+  /** Requests under way at once, at most: many tenants queue here rather than open a socket each. */
+  private readonly slots: Slots
 
   constructor(
     private readonly timeoutMs: number,
     private readonly policy: RetryPolicy,
-    private readonly clock: Clock
+    private readonly clock: Clock,
+    maxInFlight = Number.POSITIVE_INFINITY
   ) {
+    this.slots = new Slots(maxInFlight)
     this.client = new HttpClient(USER_AGENT, [], {
       allowRetries: false,
       allowRedirects: false,
@@ -130,8 +134,13 @@ export class Http {
       let failure = ''
       let hint = "Check the URL, the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), or raise timeout-seconds."
       let outcome: AttemptOutcome
+      const release = await this.slots.acquire()
+      if (this.disposal.signal.aborted) {
+        release()
+        throw new ServiceError(`No answer from ${request.service} (${host}): ${this.stopReason}.`)
+      }
       try {
-        response = await this.attempt(request)
+        response = await this.attempt(request).finally(release)
         outcome = { kind: 'response', status: response.status, retryAfter: headerValue(response.headers['retry-after']) }
       } catch (error) {
         if (error instanceof RefusedBody) {
@@ -328,4 +337,31 @@ function isCertificateError(error: unknown): boolean {
 
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
+}
+
+/** At most `limit` holders at once; the others wait their turn, first come first served. */
+class Slots {
+  private free: number
+  private readonly waiting: Array<() => void> = []
+
+  constructor(limit: number) {
+    this.free = limit
+  }
+
+  /** Resolves with the function that gives the slot back (once, however often it is called). */
+  async acquire(): Promise<() => void> {
+    if (this.free > 0) {
+      this.free--
+    } else {
+      await new Promise<void>(resolve => this.waiting.push(resolve))
+    }
+    let held = true
+    return () => {
+      if (!held) return
+      held = false
+      const next = this.waiting.shift()
+      if (next) next()
+      else this.free++
+    }
+  }
 }

@@ -1,16 +1,19 @@
 /**
- * Markdown renderings of the report: the job summary and the sticky pull-request comment. Every
- * piece of text that came from outside (the API, the history) goes through {@link inlineText}, so it
- * renders as inert text: no mention, link, image, HTML or table break, and no longer than a cell.
+ * The three Markdown documents of a run: the job summary, the sticky pull-request comment and a
+ * tenant's tracking issue, from one model (./model.ts). Each source's section is its own
+ * (../sources/<source>/section.ts); fitting to GitHub's sizes is ./fit.ts's; every text from outside
+ * goes through ./inline.ts, so it renders as inert text.
  */
-import type { Check } from '../checks/check.js'
 import { checkDefinition, limitOf } from '../checks/registry.js'
+import { deviceGroupsSection } from '../sources/device-groups/section.js'
 import { exposureLevel } from '../sources/exposure/source.js'
-import { exploitKind, isCveId, severityRange } from '../sources/vulnerabilities/answers.js'
-import { formatCompared, formatPoints, plainDecimal } from '../format.js'
+import { recommendationsSection } from '../sources/recommendations/section.js'
+import { vulnerabilitiesSection } from '../sources/vulnerabilities/section.js'
+import { formatCompared, formatPoints, plainDecimal, signedPoints } from '../format.js'
 import type { AuthMethod } from '../signin/credentials.js'
 import { CHECKS_RECORD_CHARS, type TrackingIssueContent } from '../github/tracking-issue.js'
-import { redactSecrets } from '../secrets.js'
+import { fitRows, fitTenants, leftOut } from './fit.js'
+import { htmlText, inlineText, MAX_REASON_CHARS } from './inline.js'
 import { staticBadgeUrl } from './badge.js'
 import { trendChart } from './chart.js'
 import {
@@ -55,7 +58,7 @@ export function renderSummary(run: RunReport, maxBytes = MAX_SUMMARY_BYTES): str
     return fitRows(rows => tenantSummary(only.report, rows, SUMMARY_CUT, 2).join('\n'), fits)
   }
   return fitTenants(
-    run,
+    run.tenants.length,
     (details, rows) => [...runOverview(run, rows, SUMMARY_CUT), ...tenantDetails(run, details, 'summary')].join('\n'),
     fits
   )
@@ -67,9 +70,9 @@ const SUMMARY_CUT = 'of a job summary; the report-json output lists more (up to 
 function tenantSummary(report: ScoreReport, rows: number, where: string, level: number): string[] {
   return [
     ...overview(report, rows, where, level),
-    ...vulnerabilitiesSection(report, rows, where, level + 1),
-    ...deviceGroupsSection(report, rows, where, level + 1),
-    ...recommendationsSection(report, rows, where, level + 1),
+    ...vulnerabilitiesSection(report.vulnerabilities, rows, where, level + 1),
+    ...deviceGroupsSection(report.deviceGroups?.groups, limitOf(report.checks, 'device group exposure'), rows, where, level + 1),
+    ...recommendationsSection(report.recommendations, rows, where, level + 1),
     ...historySection(report, level + 1),
     ...footnote()
   ]
@@ -88,7 +91,7 @@ export function renderComment(run: RunReport, runUrl: string | undefined, maxCha
     return fitRows(rows => [...head, ...postedReport(only.report, runUrl, rows, 'of a comment', 2)].join('\n'), fits)
   }
   return fitTenants(
-    run,
+    run.tenants.length,
     (details, rows) =>
       [
         ...head,
@@ -164,68 +167,18 @@ export function issueTitle(tenant: string, failedInputs: string): string {
   return title(`${tenant.slice(0, room)}…`).slice(0, MAX_TITLE_CHARS)
 }
 
-/**
- * The longest rendering that `fits`, with the same number of rows at most in every long table
- * (checks, device groups, recommendations): found by halving, as each rendering is linear in the rows.
- */
-function fitRows(render: (rows: number) => string, fits: (text: string) => boolean): string {
-  const all = render(Number.POSITIVE_INFINITY)
-  return fits(all) ? all : largest(MAX_TABLE_ROWS, rows => fits(render(rows)), render)
-}
-
-/** No table of the report has more rows than this when one is cut to fit. */
-const MAX_TABLE_ROWS = 100_000
-
 /** The report as the comment and the tracking issue show it: with the chart, without the history table, linked to the run. */
 function postedReport(report: ScoreReport, runUrl: string | undefined, rows: number, ofWhat: string, level: number): string[] {
   const where = `${ofWhat}; the job summary of the run lists more`
   return [
     ...overview(report, rows, where, level),
-    ...vulnerabilitiesSection(report, rows, where, level + 1),
-    ...deviceGroupsSection(report, rows, where, level + 1),
-    ...recommendationsSection(report, rows, where, level + 1),
+    ...vulnerabilitiesSection(report.vulnerabilities, rows, where, level + 1),
+    ...deviceGroupsSection(report.deviceGroups?.groups, limitOf(report.checks, 'device group exposure'), rows, where, level + 1),
+    ...recommendationsSection(report.recommendations, rows, where, level + 1),
     ...historyChart(report),
     ...runLink(runUrl),
     ...footnote()
   ]
-}
-
-/**
- * With many tenants: the longest rendering that fits, with every tenant's row in the table and as
- * many tenants' details as fit (worst first); only when the table alone does not fit, its rows too.
- */
-function fitTenants(run: RunReport, render: (details: number, rows: number) => string, fits: (text: string) => boolean): string {
-  const tenants = run.tenants.length
-  if (fits(render(tenants, Number.POSITIVE_INFINITY))) {
-    return render(tenants, Number.POSITIVE_INFINITY)
-  }
-  if (fits(render(0, Number.POSITIVE_INFINITY))) {
-    return largest(
-      tenants,
-      details => fits(render(details, Number.POSITIVE_INFINITY)),
-      details => render(details, Number.POSITIVE_INFINITY)
-    )
-  }
-  return largest(
-    tenants,
-    rows => fits(render(0, rows)),
-    rows => render(0, rows)
-  )
-}
-
-/** render(n) for the largest n in [0, max] that `fits` accepts (it accepts fewer whenever it accepts more). */
-function largest(max: number, fits: (n: number) => boolean, render: (n: number) => string): string {
-  let low = 0
-  let high = max
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2)
-    if (fits(middle)) {
-      low = middle
-    } else {
-      high = middle - 1
-    }
-  }
-  return render(low)
 }
 
 /** Worst first: tenants that could not be read, then failed ones, then the rest, each by score, lowest first. */
@@ -272,7 +225,7 @@ function tenantRow(outcome: TenantOutcome): string {
     failed.length === 0
       ? '✅ passed'
       : `${report.enforced ? '❌' : '⚠️'} failed: ${[...new Set(failed.map(check => check.input))].join(', ')}`
-  return `| ${inlineText(report.label)} | ${shownScore(report)} | ${delta === undefined ? '' : signed(delta)} | ${report.exposure ? formatPoints(report.exposure.score) : ''} | ${verdict} |`
+  return `| ${inlineText(report.label)} | ${shownScore(report)} | ${delta === undefined ? '' : signedPoints(delta)} | ${report.exposure ? formatPoints(report.exposure.score) : ''} | ${verdict} |`
 }
 
 /** Each tenant's details in a collapsed block, worst first; `count` of them, then where the rest is. */
@@ -301,45 +254,6 @@ function tenantDetails(run: RunReport, count: number, where: 'summary' | 'commen
 
 /** Rows of each table in a tenant's details block. */
 const DETAIL_ROWS = 20
-
-/** Text inside an HTML element (a `<summary>`): Markdown-inert like a cell, and no tag can open. */
-function htmlText(text: string): string {
-  return inlineText(text).replace(/\\</g, '&lt;').replace(/\\>/g, '&gt;')
-}
-
-/** The line under a table cut to fit: how many rows were left out, and where they are. */
-function leftOut(count: number, where: string): string[] {
-  return count > 0
-    ? [`${plainDecimal(count)} more row${count === 1 ? '' : 's'} left out to fit GitHub's limit on the length ${where}.`, '']
-    : []
-}
-
-/** Check messages the log gives at most; the summary and report-json have the rest. */
-export const MAX_LOGGED_CHECKS = 20
-
-/** One line for the log when nothing failed. */
-export function outcomeMessage(run: RunReport): string {
-  const [only] = run.tenants
-  if (run.tenants.length === 1 && only?.kind === 'read') {
-    const report = only.report
-    if (report.checks.length === 0) {
-      return `Device secure score is ${shownScore(report)} points (no threshold set, so nothing to check).`
-    }
-    return checkMessages(report.checks).join(' ')
-  }
-  return `Every one of the ${run.tenants.length} tenants passed its checks.`
-}
-
-/** The checks' messages for the log, at most {@link MAX_LOGGED_CHECKS}, then how many more there are. */
-export function checkMessages(checks: Check[]): string[] {
-  return cappedMessages(checks.map(check => check.message))
-}
-
-/** At most {@link MAX_LOGGED_CHECKS} messages, then how many more there are. */
-export function cappedMessages(messages: string[]): string[] {
-  const more = messages.length - MAX_LOGGED_CHECKS
-  return [...messages.slice(0, MAX_LOGGED_CHECKS), ...(more > 0 ? [`And ${more} more (the job summary and report-json list them).`] : [])]
-}
 
 function overview(report: ScoreReport, rows: number, where: string, level: number): string[] {
   const [mark, verdict] = verdictOf(report)
@@ -396,9 +310,6 @@ function checksTable(report: ScoreReport, rows: number, where: string): string[]
   return ['| Check | Limit | Value | Result |', '|---|---|---|---|', ...shown, '', ...leftOut(ordered.length - shown.length, where)]
 }
 
-/** Longest reason shown in a cell: a failure message of GitHub's can be long. */
-const MAX_REASON_CHARS = 400
-
 function detailRows(report: ScoreReport): Array<[string, string]> {
   const rows: Array<[string, string]> = [['Score', `**${shownScore(report)}** points${describeDelta(report)}`]]
   if (report.exposure) {
@@ -430,125 +341,6 @@ function describeDelta(report: ScoreReport): string {
   return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${inlineText(previous.time)})`
 }
 
-function deviceGroupsSection(report: ScoreReport, rows: number, where: string, level: number): string[] {
-  const groups = report.deviceGroups?.groups
-  if (!groups) {
-    return []
-  }
-  if (groups.length === 0) {
-    return [`${'#'.repeat(level)} Device groups`, '', 'None of the device groups asked for is listed by the API.', '']
-  }
-  const limit = limitOf(report.checks, 'device group exposure')
-  const shown = groups.slice(0, rows).map(group => {
-    const score = limit === undefined ? formatPoints(group.score) : formatCompared(group.score, limit)[0]
-    return `| ${inlineText(group.name)} | ${score} | ${exposureLevel(group.score)} |`
-  })
-  return [
-    `${'#'.repeat(level)} Exposure score by device group`,
-    '',
-    '| Device group | Exposure score | Level |',
-    '|---|---|---|',
-    ...shown,
-    '',
-    ...leftOut(groups.length - shown.length, where)
-  ]
-}
-
-/** IDs a line of new or no longer exploitable vulnerabilities names at most. */
-const NAMED_CHANGES = 20
-
-/** The exploitable vulnerabilities: how many, what changed (the new ones first), then the first to fix. */
-function vulnerabilitiesSection(report: ScoreReport, rows: number, where: string, level: number): string[] {
-  const vulnerabilities = report.vulnerabilities
-  if (!vulnerabilities) {
-    return []
-  }
-  const heading = `${'#'.repeat(level)} Exploitable vulnerabilities (${severityRange(vulnerabilities.severity)})`
-  if (vulnerabilities.kind === 'unavailable') {
-    return [heading, '', `Could not be read: ${inlineText(vulnerabilities.reason, MAX_REASON_CHARS)}`, '']
-  }
-  const { count, changes, listed, added } = vulnerabilities
-  const counted =
-    count === 0
-      ? 'No vulnerability at this severity has a known exploit on a device.'
-      : `${plainDecimal(count)} ${count === 1 ? 'vulnerability has' : 'vulnerabilities have'} a known exploit (public, verified or in an exploit kit) and ${count === 1 ? 'is' : 'are'} on at least one device.`
-  const newlyNamed = added.map(item => item.id)
-  const change =
-    changes.kind === 'compared'
-      ? [
-          changes.added.length === 0
-            ? `None became exploitable since the previous reading (${inlineText(changes.since)}).`
-            : `**New since the previous reading** (${inlineText(changes.since)}): ${namedIds(newlyNamed)}.`,
-          ...(changes.removed.length > 0 ? [`No longer exploitable: ${namedIds(changes.removed)}.`] : [])
-        ]
-      : changes.kind === 'first'
-        ? [`New ones: ${inlineText(changes.note, MAX_REASON_CHARS)}.`]
-        : changes.kind === 'unknown'
-          ? [`Which are new could not be told: ${inlineText(changes.reason, MAX_REASON_CHARS)}.`]
-          : []
-  const isNew = new Set(newlyNamed)
-  const shown = listed.slice(0, rows).map(item => {
-    const mark = isNew.has(item.id) ? ' 🆕' : ''
-    const epss = item.epss === undefined ? '' : `${formatPoints(item.epss * 100)}%`
-    const cvss = item.cvssV3 === undefined ? '' : formatPoints(item.cvssV3)
-    return `| ${vulnerabilityId(item.id)}${mark} | ${item.severity} | ${cvss} | ${epss} | ${plainDecimal(item.exposedMachines)} | ${exploitKind(item)} |`
-  })
-  const table =
-    shown.length > 0
-      ? [
-          `The first ${shown.length} to fix (a verified exploit or one in a kit first, then by EPSS, CVSS and exposed devices):`,
-          '',
-          '| Vulnerability | Severity | CVSS | EPSS | Exposed devices | Exploit |',
-          '|---|---|---|---|---|---|',
-          ...shown,
-          '',
-          ...leftOut(listed.length - shown.length, where)
-        ]
-      : []
-  return [heading, '', counted, '', ...change.flatMap(line => [line, '']), ...table]
-}
-
-/** The first {@link NAMED_CHANGES} IDs, then how many more. */
-function namedIds(ids: string[]): string {
-  const more = ids.length - NAMED_CHANGES
-  return `${ids.slice(0, NAMED_CHANGES).map(vulnerabilityId).join(', ')}${more > 0 ? ` and ${plainDecimal(more)} more` : ''}`
-}
-
-/** A CVE ID links to its record at cve.org, a link the action makes from the checked shape alone; any other ID is inert text. */
-function vulnerabilityId(id: string): string {
-  return isCveId(id) ? `[${id}](https://www.cve.org/CVERecord?id=${id})` : inlineText(id, 64)
-}
-
-function recommendationsSection(report: ScoreReport, rows: number, where: string, level: number): string[] {
-  if (!report.recommendations) {
-    return []
-  }
-  const { top: items, excepted } = report.recommendations
-  const exceptions =
-    excepted > 0
-      ? [`${excepted} recommendation${excepted === 1 ? ' was' : 's were'} left out: the security team granted an exception.`, '']
-      : []
-  if (items.length === 0) {
-    return [`${'#'.repeat(level)} Top recommendations`, '', 'The API listed no active security recommendations.', '', ...exceptions]
-  }
-  const shown = items.slice(0, rows).map((item, index) => {
-    const devices =
-      item.exposedMachines === undefined
-        ? ''
-        : `${plainDecimal(item.exposedMachines)}${item.totalMachines === undefined ? '' : ` of ${plainDecimal(item.totalMachines)}`}`
-    return `| ${index + 1} | ${inlineText(item.name)} | ${inlineText(item.category)} | ${signed(item.configScoreImpact)} | ${devices} |`
-  })
-  return [
-    `${'#'.repeat(level)} Top ${items.length} recommendations by score impact`,
-    '',
-    ...(shown.length > 0
-      ? ['| # | Recommendation | Category | Score impact (points) | Exposed devices |', '|---|---|---|---|---|', ...shown, '']
-      : []),
-    ...leftOut(items.length - shown.length, where),
-    ...exceptions
-  ]
-}
-
 function historyChart(report: ScoreReport): string[] {
   const chart = trendChart(report.history?.recent ?? [], limitOf(report.checks, 'score'))
   return chart.length > 0 ? [...chart, ''] : []
@@ -565,13 +357,13 @@ function historySection(report: ScoreReport, level: number): string[] {
   const last = scores.at(-1) ?? 0
   const rows = recent.map((entry, index) => {
     const before = recent[index - 1]
-    const change = before ? signed(entry.score - before.score) : ''
+    const change = before ? signedPoints(entry.score - before.score) : ''
     return `| ${inlineText(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`
   })
   return [
     `${'#'.repeat(level)} Last ${recent.length} readings`,
     '',
-    `Trend: \`${sparkline(scores)}\` ${formatPoints(first)} → ${formatPoints(last)} (${signed(last - first)})`,
+    `Trend: \`${sparkline(scores)}\` ${formatPoints(first)} → ${formatPoints(last)} (${signedPoints(last - first)})`,
     '',
     ...historyChart(report),
     '| Time | Score | Change | Exposure |',
@@ -593,34 +385,4 @@ export function sparkline(values: number[]): string {
   const low = Math.min(...values)
   const high = Math.max(...values)
   return values.map(value => SPARKS[high === low ? 3 : Math.round(((value - low) / (high - low)) * (SPARKS.length - 1))]).join('')
-}
-
-function signed(value: number): string {
-  return value > 0 ? `+${formatPoints(value)}` : formatPoints(value)
-}
-
-/** Longest text from outside shown in one cell; longer is cut with an ellipsis. */
-export const MAX_CELL_CHARS = 120
-
-/**
- * Text from outside, inert in GitHub Markdown: control characters shown as escapes, Markdown and
- * HTML punctuation backslash-escaped (no link, image, emphasis, HTML or table break), and mentions
- * (`@team`), issue references (`#1`, `owner/repo#2`, `GH-3`) and bare URLs broken with a zero-width
- * space so they neither ping nor link.
- */
-export function inlineText(text: string, maxChars = MAX_CELL_CHARS): string {
-  const redacted = redactSecrets(text)
-  const cut = [...redacted].length > maxChars ? `${[...redacted].slice(0, maxChars - 1).join('')}…` : redacted
-  return (
-    cut
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are shown, not obeyed.
-      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
-      .replace(/[\\`*_{}[\]()<>|!~&#$]/g, character => `\\${character}`)
-      .replace(/@/g, '@\u200b')
-      // #1, owner/repo#2 and GH-3 would link, and put a cross-reference on that issue's timeline (references are numbers).
-      .replace(/#(?=\d)/g, '#\u200b')
-      .replace(/\b(GH)-(?=\d)/gi, '$1\u200b-')
-      .replace(/:\/\//g, ':\u200b//')
-      .replace(/(w)(ww\.)/gi, '$1\u200b$2')
-  )
 }

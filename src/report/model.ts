@@ -15,8 +15,7 @@ import { checksPassed, type Check, type VulnerabilityFacts } from '../checks/che
 import { evaluateChecks, limitOf, type CheckId } from '../checks/registry.js'
 import { formatCompared, formatPoints } from '../format.js'
 import type { HistoryRecord, HistoryView } from '../history/history.js'
-import type { ExploitableVulnerability, Severity } from '../sources/vulnerabilities/answers.js'
-import { compareVulnerabilities, recordedId, type VulnerabilityChanges } from '../sources/vulnerabilities/changes.js'
+import { compareVulnerabilities, recordedId, type VulnerabilityReport } from '../sources/vulnerabilities/changes.js'
 import type { VulnerabilityReading } from '../sources/vulnerabilities/read.js'
 
 export interface ScoreReport {
@@ -45,20 +44,6 @@ export interface ScoreReport {
   apiHost: string
   authMethod: AuthMethod
 }
-
-/** A tenant's exploitable vulnerabilities as the report shows them, or why they could not be read (a check needed them). */
-export type VulnerabilityReport =
-  | {
-      kind: 'read'
-      severity: Severity
-      count: number
-      /** The first of them in the order a responder fixes them, as many as `vulnerabilities` asks. */
-      listed: ExploitableVulnerability[]
-      /** The newly exploitable ones among all of them (not only those listed), in the same order. */
-      added: ExploitableVulnerability[]
-      changes: VulnerabilityChanges
-    }
-  | { kind: 'unavailable'; severity: Severity; reason: string }
 
 /** What every tenant's report shares: how the run signs in, where it reads, whether failures fail the step. */
 export interface RunContext {

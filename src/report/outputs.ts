@@ -12,9 +12,9 @@ import {
   scoreDelta,
   type RunReport,
   type ScoreReport,
-  type TenantOutcome,
-  type VulnerabilityReport
+  type TenantOutcome
 } from './model.js'
+import type { VulnerabilityReport } from '../sources/vulnerabilities/changes.js'
 
 export const OUTPUT_NAMES = [
   'score',

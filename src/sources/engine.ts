@@ -40,8 +40,7 @@ export async function readSources<Options, Values>(
   const started = new Map(
     names.map(name => {
       const source = sources[name]
-      const read = source.always || needed.has(name) || source.wanted(options[name])
-      return [name, read ? settle(source.read(api, options[name])) : undefined] as const
+      return [name, isRead(source, options[name], needed.has(name)) ? settle(source.read(api, options[name])) : undefined] as const
     })
   )
   for (const result of await Promise.all(names.filter(name => failureOf(name) === 'tenant').map(name => started.get(name)))) {
@@ -76,6 +75,20 @@ export async function readSources<Options, Values>(
   })
   // Each outcome is of its own source's type: the table pairs them.
   return Object.fromEntries(names.map((name, index) => [name, outcomes[index]])) as Outcomes<Values>
+}
+
+/** How many sources a tenant's reading sends at once: those asked for, needed by its checks, or always read. */
+export function sourcesRead<Options, Values>(
+  sources: Sources<Options, Values>,
+  options: Options,
+  needed: ReadonlySet<keyof Options>
+): number {
+  const names = Object.keys(sources) as Array<keyof Options & keyof Values>
+  return names.filter(name => isRead(sources[name], options[name], needed.has(name))).length
+}
+
+function isRead<Options, Value>(source: Source<Options, Value>, options: Options, needed: boolean): boolean {
+  return source.always === true || needed || source.wanted(options)
 }
 
 /** The outcome of a request, handled from the moment it is sent (an extra may fail while the score is awaited). */

@@ -7,7 +7,7 @@ import type { DefenderApi } from '../defender/api.js'
 import type { ScoreReading } from '../defender/answers.js'
 import type { DeviceGroupReadings } from './device-groups/answers.js'
 import { deviceGroupsSource } from './device-groups/source.js'
-import { readSources } from './engine.js'
+import { readSources, sourcesRead } from './engine.js'
 import { exposureSource } from './exposure/source.js'
 import type { Recommendations } from './recommendations/answers.js'
 import { recommendationsSource } from './recommendations/source.js'
@@ -69,4 +69,9 @@ export async function readTenantSources(
           ? { kind: 'read', severity, exploitable: vulnerabilities.value }
           : { kind: 'unavailable', severity, reason: vulnerabilities.reason }
   }
+}
+
+/** How many requests a tenant's reading sends at once, with these options and these sources needed. */
+export function requestsAtOnce(options: SourceOptions, needed: ReadonlySet<SourceId>): number {
+  return sourcesRead<SourceOptions, SourceValues>(SOURCES, options, needed)
 }

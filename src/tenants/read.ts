@@ -11,16 +11,21 @@ import { aboutTenant, info } from '../log.js'
 import type { Http } from '../net/http.js'
 import type { AppSignIn } from '../signin/credentials.js'
 import { acquireAccessToken, tokenDirectory, type IdTokenSource } from '../signin/entra.js'
-import { readTenantSources, type DefenderReadings, type SourceOptions } from '../sources/registry.js'
+import { readTenantSources, requestsAtOnce, type DefenderReadings, type SourceOptions } from '../sources/registry.js'
 import { mapBounded } from './pool.js'
 import { ConfigurationError } from '../errors.js'
 
 /**
- * Tenants read at once. Each has its own throttling budget at Microsoft (per app and tenant), so the
- * bound is for the runner: 200 tenants open at most this many sign-ins, each followed by its reads
- * (up to 4 requests at once), not 200 x 4 sockets.
+ * Requests to Microsoft under way at once, at most, whatever the number of tenants: each tenant has
+ * its own throttling budget at Microsoft (per app and tenant), so the bound is for the runner's
+ * sockets and memory. Tenants are read as many at once as it allows (see {@link tenantsAtOnce}).
  */
-export const TENANT_CONCURRENCY = 10
+export const MAX_REQUESTS_IN_FLIGHT = 64
+
+/** Tenants read at once when each sends `requests` at once (its sign-in, then its sources together). */
+export function tenantsAtOnce(requests: number): number {
+  return Math.max(1, Math.floor(MAX_REQUESTS_IN_FLIGHT / Math.max(1, requests)))
+}
 
 /** What every tenant is read with. */
 export interface TenantReader {
@@ -52,12 +57,13 @@ export async function readTenant(tenant: Tenant, reader: TenantReader): Promise<
   }
 }
 
-/** Reads every tenant, {@link TENANT_CONCURRENCY} at a time; with several, each log line names its tenant. */
+/** Reads every tenant, as many at once as {@link MAX_REQUESTS_IN_FLIGHT} allows; with several, each log line names its tenant. */
 export function readTenants(tenants: Tenant[], reader: TenantReader): Promise<TenantReading[]> {
   if (tenants.length === 1) {
     return mapBounded(tenants, 1, tenant => readTenant(tenant, reader))
   }
-  return mapBounded(tenants, TENANT_CONCURRENCY, tenant => aboutTenant(tenant.label, () => readTenant(tenant, reader)))
+  const requests = Math.max(...tenants.map(tenant => requestsAtOnce(reader.sources, neededSources(tenant.limits))))
+  return mapBounded(tenants, tenantsAtOnce(requests), tenant => aboutTenant(tenant.label, () => readTenant(tenant, reader)))
 }
 
 /**

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { TENANT_CONCURRENCY } from '../../src/tenants/read.js'
+import { MAX_REQUESTS_IN_FLIGHT, tenantsAtOnce } from '../../src/tenants/read.js'
 import { SCORE_PATH } from '../../src/sources/score/source.js'
 import type { Simulator } from '../sim/simulator.js'
 import { createAppCertificate, keyLines } from '../sim/pki.js'
@@ -182,22 +182,26 @@ describe('many tenants', () => {
       )
     }))
 
-  it(`reads at most ${TENANT_CONCURRENCY} tenants at once`, () =>
+  it(`reads as many tenants at once as ${MAX_REQUESTS_IN_FLIGHT} requests in flight allow, and never more requests`, () =>
     withSim(async sim => {
       sim.latencyMs = 20
-      const ids = Array.from({ length: 30 }, (_, index) => `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`)
+      const ids = Array.from({ length: 100 }, (_, index) => `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`)
       for (const id of ids) sim.addTenant(id, `t${id.slice(-4)}.example.com`, 300)
       const result = await runSwept(sim, { inputs: { ...secretInputs(sim), 'tenant-id': ids.join(','), recommendations: '0' } })
       assert.equal(result.exitCode, 0, result.stdout)
-      const signIns = sim.requestsTo('entra')
-      const mostAtOnce = Math.max(
-        ...signIns.map(
-          request => signIns.filter(other => other.receivedAt <= request.receivedAt && other.answeredAt > request.receivedAt).length
+      const mostAtOnce = (requests: typeof sim.requests) =>
+        Math.max(
+          ...requests.map(
+            request => requests.filter(other => other.receivedAt <= request.receivedAt && other.answeredAt > request.receivedAt).length
+          )
         )
-      )
-      assert.equal(signIns.length, 30)
-      assert.ok(mostAtOnce <= TENANT_CONCURRENCY, `${mostAtOnce} sign-ins at once`)
-      assert.equal(sim.requestsTo('api', SCORE_PATH).length, 30)
+      const signIns = sim.requestsTo('entra')
+      assert.equal(signIns.length, 100)
+      assert.ok(mostAtOnce(signIns) <= tenantsAtOnce(1), `${mostAtOnce(signIns)} sign-ins at once`)
+      assert.ok(mostAtOnce(signIns) > 10, `more than the 10 tenants at once of before: ${mostAtOnce(signIns)}`)
+      const all = [...signIns, ...sim.requestsTo('api')]
+      assert.ok(mostAtOnce(all) <= MAX_REQUESTS_IN_FLIGHT, `${mostAtOnce(all)} requests at once`)
+      assert.equal(sim.requestsTo('api', SCORE_PATH).length, 100)
     }))
 
   it('refuses a bad line before any request, naming the line; a token with several tenants is refused', () =>
@@ -330,7 +334,7 @@ describe('many tenants: fail closed', () => {
   it('fetches a new OIDC ID token when the one held is within 60 s of its exp, so later tenants still sign in', () =>
     withSim(async sim => {
       // More tenants than are read at once: the later ones sign in after the first ID token was held.
-      const ids = Array.from({ length: TENANT_CONCURRENCY + 2 }, (_, index) => `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`)
+      const ids = Array.from({ length: tenantsAtOnce(2) + 2 }, (_, index) => `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`)
       for (const id of ids) sim.addTenant(id, `t${id.slice(-4)}.example.com`, 300)
       sim.oidcClaims = { ...sim.oidcClaims, exp: Math.floor(Date.now() / 1000) + 45 }
       const options = oidcRun(sim)

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { badgeSpec, type RunReport, type ScoreReport } from '../../src/report/model.js'
+import { inlineText } from '../../src/report/inline.js'
 import {
-  inlineText,
   issueTitle,
   MAX_COMMENT_CHARS,
   MAX_TITLE_CHARS,

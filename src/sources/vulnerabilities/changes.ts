@@ -124,3 +124,17 @@ export function compareVulnerabilities(
     removed: record.ids.filter(id => !now.has(id))
   }
 }
+
+/** A tenant's exploitable vulnerabilities as the report shows them, or why they could not be read (a check needed them). */
+export type VulnerabilityReport =
+  | {
+      kind: 'read'
+      severity: Severity
+      count: number
+      /** The first of them in the order a responder fixes them, as many as `vulnerabilities` asks. */
+      listed: ExploitableVulnerability[]
+      /** The newly exploitable ones among all of them (not only those listed), in the same order. */
+      added: ExploitableVulnerability[]
+      changes: VulnerabilityChanges
+    }
+  | { kind: 'unavailable'; severity: Severity; reason: string }
