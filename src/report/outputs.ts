@@ -1,5 +1,6 @@
 /** The step's outputs: their one list, checked against action.yml by a test, and their values. */
 import { redactedJson } from '../secrets.js'
+import type { ReportJson, TenantFieldsJson, TenantJson, VulnerabilitiesJson } from './report-json.js'
 import { formatPoints } from '../format.js'
 import { limitOf } from '../checks/registry.js'
 import { exposureLevel } from '../sources/exposure/source.js'
@@ -123,7 +124,7 @@ function failureRank(outcome: TenantOutcome): number {
 
 function reportDocument(run: RunReport, published: Published, tenants: TenantOutcome[]): string {
   const report = lowest(run)
-  const document = {
+  const document: ReportJson = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     ...(report ? tenantFields(report) : UNREAD_FIELDS),
     passed: runPassed(run),
@@ -142,7 +143,7 @@ function reportDocument(run: RunReport, published: Published, tenants: TenantOut
 }
 
 /** The per-tenant fields of a tenant that could not be read. */
-const UNREAD_FIELDS = {
+const UNREAD_FIELDS: TenantFieldsJson = {
   score: null,
   time: null,
   checks: [],
@@ -159,7 +160,7 @@ const UNREAD_FIELDS = {
   vulnerabilities: null
 }
 
-function tenantDocument(outcome: TenantOutcome): Record<string, unknown> {
+function tenantDocument(outcome: TenantOutcome): TenantJson {
   if (outcome.kind === 'unread') {
     return { tenant: outcome.tenant, name: outcome.label, ...UNREAD_FIELDS, passed: false, error: capText(outcome.error) }
   }
@@ -168,7 +169,7 @@ function tenantDocument(outcome: TenantOutcome): Record<string, unknown> {
 }
 
 /** What report-json says of one tenant read. */
-function tenantFields(report: ScoreReport) {
+function tenantFields(report: ScoreReport): TenantFieldsJson {
   const previous = report.history?.previous
   // Failed checks first when the list is cut, so that what failed is always in it.
   const checks =
@@ -217,7 +218,7 @@ function tenantFields(report: ScoreReport) {
  * The exploitable vulnerabilities: null when not read; with `error` when a check needed them and they
  * could not be read; `new` and `fixed` are null when there was nothing to compare with.
  */
-function vulnerabilitiesDocument(vulnerabilities: VulnerabilityReport | undefined) {
+function vulnerabilitiesDocument(vulnerabilities: VulnerabilityReport | undefined): VulnerabilitiesJson | null {
   if (vulnerabilities === undefined) {
     return null
   }

@@ -11,25 +11,25 @@ import { MAX_RECORDED_IDS } from '../../src/sources/vulnerabilities/changes.js'
 import { onScore } from '../sim/defender.js'
 import { json } from '../sim/reply.js'
 import { vulnerabilityItem, type Simulator } from '../sim/simulator.js'
-import { annotations, branchLines, onlyError, runSwept, scheduledRun, secretInputs, withSim, type ActionRun } from '../support/harness.js'
+import type { CheckJson, VulnerabilitiesJson } from '../../src/report/report-json.js'
+import {
+  annotations,
+  branchLines,
+  onlyError,
+  reportOf,
+  runSwept,
+  scheduledRun,
+  secretInputs,
+  withSim,
+  type ActionRun
+} from '../support/harness.js'
 
-interface VulnerabilitiesDocument {
-  severity: string
-  count: number | null
-  items: Array<Record<string, unknown>>
-  new: string[] | null
-  fixed: string[] | null
-  error?: string
+function vulnerabilitiesOf(run: ActionRun): VulnerabilitiesJson | null {
+  return reportOf(run).vulnerabilities
 }
 
-function vulnerabilitiesOf(run: ActionRun): VulnerabilitiesDocument | null {
-  const report = JSON.parse(run.outputs['report-json'] ?? '{}') as { vulnerabilities: VulnerabilitiesDocument | null }
-  return report.vulnerabilities
-}
-
-function checkOf(run: ActionRun, input: string): Record<string, unknown> | undefined {
-  const report = JSON.parse(run.outputs['report-json'] ?? '{}') as { checks: Array<Record<string, unknown>> }
-  return report.checks.find(check => check['input'] === input)
+function checkOf(run: ActionRun, input: string): CheckJson | undefined {
+  return reportOf(run).checks.find(check => check.input === input)
 }
 
 function vulnerabilityRequests(sim: Simulator): URLSearchParams[] {

@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
 import { INPUT_NAMES, type RawInputs } from '../../src/config/inputs.js'
 import { Simulator, type SimulatorOptions } from '../sim/simulator.js'
+import type { ReportJson } from '../../src/report/report-json.js'
 
 /** The repository root (this file runs from build/test/support/). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -345,4 +346,9 @@ export function branchLines(sim: Simulator, branch = 'secure-score-history', pat
     .split('\n')
     .filter(line => line.length > 0)
     .map(line => JSON.parse(line) as Record<string, unknown>)
+}
+
+/** The report-json output of a run, as its named type says it is. */
+export function reportOf(run: ActionRun): ReportJson {
+  return JSON.parse(run.outputs['report-json'] ?? '{}') as ReportJson
 }

@@ -14,6 +14,7 @@ import {
 } from '../../src/report/markdown.js'
 import { reportJson as runReportJson, reportOutputs as runReportOutputs, type Published } from '../../src/report/outputs.js'
 import { staticBadgeUrl } from '../../src/report/badge.js'
+import type { ReportJson } from '../../src/report/report-json.js'
 
 const report: ScoreReport = {
   reading: { score: 340, time: '2019-12-03T09:15:58.1665846Z' },
@@ -308,7 +309,7 @@ describe('report bounds', () => {
       unevaluated: 'history-file could not be read (EISDIR)',
       message: 'x'
     }
-    const document = JSON.parse(reportJson({ ...base, checks: [unevaluated] }, {})) as { checks: unknown[]; checksOmitted: number }
+    const document = JSON.parse(reportJson({ ...base, checks: [unevaluated] }, {})) as ReportJson
     assert.deepEqual(document.checks, [
       {
         input: 'max-drop',
@@ -365,7 +366,7 @@ describe('report-json has an overall size cap', () => {
     const run: RunReport = { ...base, tenants: [...base.tenants, ...unread] }
     const text = runReportJson(run, {}, 50_000)
     assert.ok(Buffer.byteLength(text) <= 50_000, `${Buffer.byteLength(text)} bytes`)
-    const document = JSON.parse(text) as { tenants: Array<{ passed: boolean }>; tenantsOmitted: number }
+    const document = JSON.parse(text) as ReportJson
     assert.ok(document.tenants.length > 10)
     assert.equal(document.tenants.length + document.tenantsOmitted, 301)
     assert.ok(
