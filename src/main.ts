@@ -43,7 +43,8 @@ export async function run(): Promise<void> {
         exposure: settings.includeExposureScore,
         deviceGroups: settings.deviceGroups,
         recommendations: settings.recommendations,
-        vulnerabilities: settings.vulnerabilitySeverity
+        vulnerabilities: settings.vulnerabilitySeverity,
+        devices: settings.devices && { ...settings.devices, asOf: clock.now() }
       }
     })
     // Loaded while the first requests are on the network: its compile time is off the critical path.

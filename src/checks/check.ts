@@ -10,7 +10,15 @@ import type { Severity } from '../sources/vulnerabilities/answers.js'
 import type { VulnerabilityChanges } from '../sources/vulnerabilities/changes.js'
 
 /** What a check compares its limit with, so that what is shown beside it is shown with the precision it needs. */
-export type Measure = 'score' | 'exposure' | 'device group exposure' | 'fall' | 'exploitable' | 'newly exploitable'
+export type Measure =
+  | 'score'
+  | 'exposure'
+  | 'device group exposure'
+  | 'fall'
+  | 'exploitable'
+  | 'newly exploitable'
+  | 'active devices percent'
+  | 'active devices fall'
 
 export interface CheckDefinition<Id extends string = string> {
   /** Its input's name, which is also its key in a tenant-id line. */
@@ -19,8 +27,8 @@ export interface CheckDefinition<Id extends string = string> {
   label: string
   /** Whether the value passes at least or at most at the limit. */
   direction: 'at least' | 'at most'
-  /** How its limit reads: points (a non-negative number) or a whole number of vulnerabilities. */
-  unit: 'points' | 'vulnerabilities'
+  /** How its limit reads: points (a non-negative number), a whole number of vulnerabilities, or a percentage (0 to 100). */
+  unit: 'points' | 'vulnerabilities' | 'percent'
   /** A limit an error message may suggest. */
   example: number
   measure: Measure
@@ -70,6 +78,17 @@ export type VulnerabilityFacts =
   | { kind: 'read'; severity: Severity; count: number; changes: VulnerabilityChanges }
   | { kind: 'unavailable'; severity: Severity; reason: string }
 
+/** Onboarded and active devices, now and at the previous reading that counted them, or why not. */
+export type CoverageFacts =
+  | { kind: 'read'; onboarded: number; active: number; previous: PreviousCoverage }
+  | { kind: 'unavailable'; reason: string }
+
+/** The previous reading's counts of devices, as the history gives them. */
+export type PreviousCoverage =
+  | { kind: 'read'; previous: { time: string; counts: { onboarded: number; active: number } | null } | undefined }
+  | { kind: 'unavailable'; reason: string }
+  | { kind: 'none' }
+
 /** What the checks decide on: a tenant's reading and its history. */
 export interface CheckFacts {
   score: ScoreReading
@@ -77,6 +96,7 @@ export interface CheckFacts {
   history: PreviousReading
   deviceGroups: DeviceGroupFacts | undefined
   vulnerabilities: VulnerabilityFacts | undefined
+  devices: CoverageFacts | undefined
 }
 
 /** A check that was asked for and cannot be evaluated: it failed, and says why. */

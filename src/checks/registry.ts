@@ -11,6 +11,8 @@ import { maxExploitableVulnerabilities } from './max-exploitable-vulnerabilities
 import { maxExposureScore } from './max-exposure-score.js'
 import { maxNewExploitableVulnerabilities } from './max-new-exploitable-vulnerabilities.js'
 import { minScore } from './min-score.js'
+import { maxActiveDevicesDropPercent } from './max-active-devices-drop-percent.js'
+import { minActiveDevicesPercent } from './min-active-devices-percent.js'
 
 export const CHECKS = [
   minScore,
@@ -18,7 +20,9 @@ export const CHECKS = [
   maxDrop,
   maxDeviceGroupExposureScore,
   maxExploitableVulnerabilities,
-  maxNewExploitableVulnerabilities
+  maxNewExploitableVulnerabilities,
+  minActiveDevicesPercent,
+  maxActiveDevicesDropPercent
 ] as const satisfies readonly CheckDefinition[]
 
 export type CheckId = (typeof CHECKS)[number]['id']

@@ -48,6 +48,10 @@ export const INPUT_NAMES = [
   'vulnerability-severity',
   'max-exploitable-vulnerabilities',
   'max-new-exploitable-vulnerabilities',
+  'devices',
+  'stale-after-days',
+  'min-active-devices-percent',
+  'max-active-devices-drop-percent',
   'github-token',
   'job-summary',
   'timeout-seconds',
@@ -63,6 +67,8 @@ const MAX_TIMEOUT_SECONDS = 600
 const MAX_RETRIES = 10
 const MAX_RECOMMENDATIONS = 50
 const MAX_LISTED_VULNERABILITIES = 100
+/** Ten years: a device silent longer is long gone. */
+const MAX_STALE_AFTER_DAYS = 3650
 
 /** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -150,6 +156,10 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
       ? readGitHubTarget(requireGitHubToken('issue-on-failure', 'issues: write', raw['github-token']), env)
       : undefined,
     deviceGroups: parseDeviceGroups(raw['device-groups'], needed.has('deviceGroups')),
+    devices:
+      parseBoolean('devices', raw.devices) || needed.has('devices')
+        ? { staleAfterDays: parseCount('stale-after-days', raw['stale-after-days'], MAX_STALE_AFTER_DAYS, 7, 1) }
+        : undefined,
     jobSummary: parseBoolean('job-summary', raw['job-summary']),
     runUrl: readRunUrl(env),
     runKey: readRunKey(env),
@@ -365,9 +375,9 @@ function parseOptionalPath(name: InputName, value: string, workspace: string): s
   return path
 }
 
-function parseCount(name: InputName, value: string, max: number, example: number): number {
-  if (!/^\d+$/.test(value) || Number(value) > max) {
-    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a whole number from 0 to ${max}, such as ${example}.`)
+function parseCount(name: InputName, value: string, max: number, example: number, min = 0): number {
+  if (!/^\d+$/.test(value) || Number(value) > max || Number(value) < min) {
+    throw new ConfigurationError(`Invalid ${name} '${value}'. Expected a whole number from ${min} to ${max}, such as ${example}.`)
   }
   return Number(value)
 }
@@ -469,6 +479,13 @@ function parseOptionalNumber(name: string, value: string, example: number): numb
 function parseLimit(check: CheckDefinition, value: string): number | undefined {
   if (check.unit === 'points') {
     return parseOptionalNumber(check.id, value, check.example)
+  }
+  if (check.unit === 'percent') {
+    const percent = parseOptionalNumber(check.id, value, check.example)
+    if (percent !== undefined && percent > 100) {
+      throw new ConfigurationError(`Invalid ${check.id} '${value}'. Expected a percentage from 0 to 100 such as ${check.example}.`)
+    }
+    return percent
   }
   if (!value) {
     return undefined

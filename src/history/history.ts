@@ -36,6 +36,14 @@ export interface HistoryEntry {
    * line's bound); null when the line has a record that cannot be read.
    */
   vulnerabilities?: VulnerabilityRecord | null
+  /** Onboarded and active devices, when coverage was read (never the devices themselves); null when unreadable. */
+  devices?: DeviceCounts | null
+}
+
+/** What a history line keeps of coverage: counts only. */
+export interface DeviceCounts {
+  onboarded: number
+  active: number
 }
 
 export interface HistoryFile {
@@ -61,6 +69,8 @@ export interface HistoryView {
   futureDated: number
   /** The newest earlier reading of the same tenant that recorded its exploitable vulnerabilities. */
   previousVulnerabilities: EarlierVulnerabilities | undefined
+  /** The newest earlier reading of the same tenant that counted its devices (null counts: unreadable). */
+  previousDevices: { time: string; counts: DeviceCounts | null } | undefined
 }
 
 /** A reading dated this much after the current one is taken as clock skew, not as the future. */
@@ -86,6 +96,9 @@ export function historyEntryOf(
     run,
     ...(vulnerabilities?.kind === 'read'
       ? { vulnerabilities: vulnerabilityRecord(vulnerabilities.severity, vulnerabilities.exploitable) }
+      : {}),
+    ...(readings.devices?.kind === 'read'
+      ? { devices: { onboarded: readings.devices.coverage.onboarded, active: readings.devices.coverage.active } }
       : {})
   }
 }
@@ -148,7 +161,7 @@ function toEntry(line: string): HistoryEntry | undefined {
   if (!isRecord(value)) {
     return undefined
   }
-  const { time, score, exposure, tenant, directory, apiHost, run, vulnerabilities } = value
+  const { time, score, exposure, tenant, directory, apiHost, run, vulnerabilities, devices } = value
   const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure))
   const validDirectory = directory === undefined || (typeof directory === 'string' && DIRECTORY_ID.test(directory))
   if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || score < 0 || !validExposure || !validDirectory) {
@@ -162,8 +175,17 @@ function toEntry(line: string): HistoryEntry | undefined {
     ...(typeof directory === 'string' ? { directory } : {}),
     apiHost: typeof apiHost === 'string' ? apiHost : '',
     ...(typeof run === 'string' ? { run } : {}),
-    ...(vulnerabilities === undefined ? {} : { vulnerabilities: readVulnerabilityRecord(vulnerabilities) })
+    ...(vulnerabilities === undefined ? {} : { vulnerabilities: readVulnerabilityRecord(vulnerabilities) }),
+    ...(devices === undefined ? {} : { devices: readDeviceCounts(devices) })
   }
+}
+
+/** Counts from a history line (hostile: anyone with write access can edit the file); null when they are not counts. */
+function readDeviceCounts(value: unknown): DeviceCounts | null {
+  if (!isRecord(value)) return null
+  const { onboarded, active } = value
+  const count = (item: unknown): item is number => typeof item === 'number' && Number.isSafeInteger(item) && item >= 0
+  return count(onboarded) && count(active) && active <= onboarded ? { onboarded, active } : null
 }
 
 /** Tenant IDs and domain names are case-insensitive: Contoso.onmicrosoft.com is contoso.onmicrosoft.com. */
@@ -203,6 +225,7 @@ export function viewHistory(entries: HistoryEntry[], current: HistoryEntry, keep
     .sort((a, b) => a.at - b.at || a.index - b.index)
     .map(({ entry }) => entry)
   const withVulnerabilities = earlier.findLast(entry => entry.vulnerabilities !== undefined)
+  const withDevices = earlier.findLast(entry => entry.devices !== undefined)
   return {
     previous: earlier.at(-1),
     recent: [...earlier.slice(-(keep - 1)), current],
@@ -210,7 +233,8 @@ export function viewHistory(entries: HistoryEntry[], current: HistoryEntry, keep
     previousVulnerabilities: withVulnerabilities && {
       time: withVulnerabilities.time,
       record: withVulnerabilities.vulnerabilities ?? null
-    }
+    },
+    previousDevices: withDevices && { time: withDevices.time, counts: withDevices.devices ?? null }
   }
 }
 

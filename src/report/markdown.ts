@@ -6,6 +6,7 @@
  */
 import { checkDefinition, limitOf } from '../checks/registry.js'
 import { deviceGroupsSection } from '../sources/device-groups/section.js'
+import { activeDevices, coverageSection } from '../sources/devices/section.js'
 import { exposureLevel } from '../sources/exposure/source.js'
 import { recommendationsSection } from '../sources/recommendations/section.js'
 import { vulnerabilitiesSection } from '../sources/vulnerabilities/section.js'
@@ -21,6 +22,7 @@ import {
   issueMarker,
   labelOf,
   passed,
+  readReports,
   runBadgeSpec,
   scoreDelta,
   shownScore,
@@ -71,6 +73,7 @@ function tenantSummary(report: ScoreReport, rows: number, where: string, level: 
   return [
     ...overview(report, rows, where, level),
     ...vulnerabilitiesSection(report.vulnerabilities, rows, where, level + 1),
+    ...coverageSection(report.devices, rows, where, level + 1),
     ...deviceGroupsSection(report.deviceGroups?.groups, limitOf(report.checks, 'device group exposure'), rows, where, level + 1),
     ...recommendationsSection(report.recommendations, rows, where, level + 1),
     ...historySection(report, level + 1),
@@ -173,6 +176,7 @@ function postedReport(report: ScoreReport, runUrl: string | undefined, rows: num
   return [
     ...overview(report, rows, where, level),
     ...vulnerabilitiesSection(report.vulnerabilities, rows, where, level + 1),
+    ...coverageSection(report.devices, rows, where, level + 1),
     ...deviceGroupsSection(report.deviceGroups?.groups, limitOf(report.checks, 'device group exposure'), rows, where, level + 1),
     ...recommendationsSection(report.recommendations, rows, where, level + 1),
     ...historyChart(report),
@@ -200,23 +204,25 @@ function runOverview(run: RunReport, rows: number, where: string): string[] {
       : `${failing} of ${total} tenants failed${unread > 0 ? ` (${unread} could not be read, which counts as failed)` : ''}` +
         (run.context.enforced ? '.' : ' (a warning only: fail-on-low-score is false).')
   const ordered = worstFirst(run)
-  const shown = ordered.slice(0, rows).map(tenantRow)
+  // With coverage read for any tenant, the table says how many of each tenant's devices still report.
+  const coverage = readReports(run).some(report => report.devices !== undefined)
+  const shown = ordered.slice(0, rows).map(outcome => tenantRow(outcome, coverage))
   return [
     `## ${mark} Device secure score: ${total - failing} of ${total} tenants pass`,
     '',
     verdict,
     '',
-    '| Tenant | Score | Change | Exposure | Verdict |',
-    '|---|---|---|---|---|',
+    coverage ? '| Tenant | Score | Change | Exposure | Active devices | Verdict |' : '| Tenant | Score | Change | Exposure | Verdict |',
+    coverage ? '|---|---|---|---|---|---|' : '|---|---|---|---|---|',
     ...shown,
     '',
     ...leftOut(ordered.length - shown.length, where)
   ]
 }
 
-function tenantRow(outcome: TenantOutcome): string {
+function tenantRow(outcome: TenantOutcome, coverage: boolean): string {
   if (outcome.kind === 'unread') {
-    return `| ${inlineText(outcome.label)} | | | | ❌ could not be read: ${inlineText(outcome.error, MAX_REASON_CHARS)} |`
+    return `| ${inlineText(outcome.label)} | | | |${coverage ? ' |' : ''} ❌ could not be read: ${inlineText(outcome.error, MAX_REASON_CHARS)} |`
   }
   const { report } = outcome
   const delta = scoreDelta(report)
@@ -225,7 +231,8 @@ function tenantRow(outcome: TenantOutcome): string {
     failed.length === 0
       ? '✅ passed'
       : `${report.enforced ? '❌' : '⚠️'} failed: ${[...new Set(failed.map(check => check.input))].join(', ')}`
-  return `| ${inlineText(report.label)} | ${shownScore(report)} | ${delta === undefined ? '' : signedPoints(delta)} | ${report.exposure ? formatPoints(report.exposure.score) : ''} | ${verdict} |`
+  const devices = report.devices?.kind === 'read' ? activeDevices(report.devices.coverage).replace(' onboarded devices active', '') : ''
+  return `| ${inlineText(report.label)} | ${shownScore(report)} | ${delta === undefined ? '' : signedPoints(delta)} | ${report.exposure ? formatPoints(report.exposure.score) : ''} |${coverage ? ` ${devices} |` : ''} ${verdict} |`
 }
 
 /** Each tenant's details in a collapsed block, worst first; `count` of them, then where the rest is. */

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import type { Tenant } from '../tenants/tenant.js'
 import type { AuthMethod } from '../signin/credentials.js'
 import type { ScoreReading } from '../defender/answers.js'
-import type { DefenderReadings } from '../sources/registry.js'
+import type { CoverageReading, DefenderReadings } from '../sources/registry.js'
 import type { DeviceGroupReadings } from '../sources/device-groups/answers.js'
 import type { Recommendations } from '../sources/recommendations/answers.js'
 import { checksPassed, type Check, type VulnerabilityFacts } from '../checks/check.js'
@@ -27,6 +27,8 @@ export interface ScoreReport {
   deviceGroups: DeviceGroupReadings | undefined
   /** The exploitable vulnerabilities; undefined when not read. */
   vulnerabilities: VulnerabilityReport | undefined
+  /** Coverage: the devices that still report; undefined when not read. */
+  devices: CoverageReading | undefined
   /** Earlier readings of the same tenant; undefined without history-file. */
   history: HistoryView | undefined
   checks: Check[]
@@ -88,6 +90,7 @@ export function buildReport(context: RunContext, tenant: Tenant, readings: Defen
     recommendations: readings.recommendations,
     deviceGroups: readings.deviceGroups,
     vulnerabilities,
+    devices: readings.devices,
     history,
     checks: evaluateChecks(
       {
@@ -95,7 +98,18 @@ export function buildReport(context: RunContext, tenant: Tenant, readings: Defen
         exposure: readings.exposure?.score,
         history: record.kind === 'read' ? { kind: 'read', previous: record.view.previous } : record,
         deviceGroups: readings.deviceGroups,
-        vulnerabilities: vulnerabilities && vulnerabilityFacts(vulnerabilities)
+        vulnerabilities: vulnerabilities && vulnerabilityFacts(vulnerabilities),
+        devices:
+          readings.devices === undefined
+            ? undefined
+            : readings.devices.kind === 'unavailable'
+              ? readings.devices
+              : {
+                  kind: 'read',
+                  onboarded: readings.devices.coverage.onboarded,
+                  active: readings.devices.coverage.active,
+                  previous: record.kind === 'read' ? { kind: 'read', previous: record.view.previousDevices } : record
+                }
       },
       limits
     ),

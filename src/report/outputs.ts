@@ -1,6 +1,8 @@
 /** The step's outputs: their one list, checked against action.yml by a test, and their values. */
 import { redactedJson } from '../secrets.js'
-import type { ReportJson, TenantFieldsJson, TenantJson, VulnerabilitiesJson } from './report-json.js'
+import type { DevicesJson, ReportJson, TenantFieldsJson, TenantJson, VulnerabilitiesJson } from './report-json.js'
+import { activePercent } from '../sources/devices/answers.js'
+import type { CoverageReading } from '../sources/registry.js'
 import { formatPoints } from '../format.js'
 import { limitOf } from '../checks/registry.js'
 import { exposureLevel } from '../sources/exposure/source.js'
@@ -31,7 +33,9 @@ export const OUTPUT_NAMES = [
   'issue-url',
   'report-json',
   'failed-tenants',
-  'exploitable-vulnerabilities'
+  'exploitable-vulnerabilities',
+  'active-devices',
+  'active-devices-percent'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
@@ -51,6 +55,8 @@ export function reportOutputs(run: RunReport, published: Published): Record<Outp
   const report = lowest(run)
   const minScore = report && limitOf(report.checks, 'score')
   const delta = report && scoreDelta(report)
+  const coverage = report?.devices?.kind === 'read' ? report.devices.coverage : undefined
+  const percent = coverage && activePercent(coverage)
   return {
     score: report ? formatPoints(report.reading.score, 'exact') : '',
     'score-time': report?.reading.time ?? '',
@@ -65,7 +71,9 @@ export function reportOutputs(run: RunReport, published: Published): Record<Outp
     'issue-url': published.issueUrl ?? '',
     'report-json': reportJson(run, published),
     'failed-tenants': failedTenants(run).join('\n'),
-    'exploitable-vulnerabilities': report?.vulnerabilities?.kind === 'read' ? String(report.vulnerabilities.count) : ''
+    'exploitable-vulnerabilities': report?.vulnerabilities?.kind === 'read' ? String(report.vulnerabilities.count) : '',
+    'active-devices': coverage ? String(coverage.active) : '',
+    'active-devices-percent': percent === undefined ? '' : formatPoints(percent, 'exact')
   }
 }
 
@@ -157,7 +165,8 @@ const UNREAD_FIELDS: TenantFieldsJson = {
   exceptedRecommendations: null,
   deviceGroups: null,
   deviceGroupsOmitted: null,
-  vulnerabilities: null
+  vulnerabilities: null,
+  devices: null
 }
 
 function tenantDocument(outcome: TenantOutcome): TenantJson {
@@ -210,7 +219,8 @@ function tenantFields(report: ScoreReport): TenantFieldsJson {
         exposureLevel: exposureLevel(group.score)
       })) ?? null,
     deviceGroupsOmitted: groups ? Math.max(0, groups.length - REPORT_LIST_CAP) : null,
-    vulnerabilities: vulnerabilitiesDocument(report.vulnerabilities)
+    vulnerabilities: vulnerabilitiesDocument(report.vulnerabilities),
+    devices: devicesDocument(report.devices)
   }
 }
 
@@ -251,4 +261,44 @@ function vulnerabilitiesDocument(vulnerabilities: VulnerabilityReport | undefine
 
 function capText(text: string): string {
   return text.length > REPORT_TEXT_CAP ? `${text.slice(0, REPORT_TEXT_CAP - 1)}…` : text
+}
+
+/** Coverage: null when not read; with `error` when a check needed it and it could not be read. */
+function devicesDocument(devices: CoverageReading | undefined): DevicesJson | null {
+  if (devices === undefined) {
+    return null
+  }
+  if (devices.kind === 'unavailable') {
+    return { ...UNREAD_DEVICES, error: capText(devices.reason) }
+  }
+  const { coverage } = devices
+  return {
+    byHealthStatus: Object.fromEntries(Object.entries(coverage.byHealthStatus).map(([status, count]) => [capText(status), count])),
+    onboarded: coverage.onboarded,
+    active: coverage.active,
+    activePercent: activePercent(coverage) ?? null,
+    canBeOnboarded: coverage.canBeOnboarded,
+    staleAfterDays: coverage.staleAfterDays,
+    staleCount: coverage.staleCount,
+    stale: coverage.stale.map(device => ({
+      name: capText(device.name),
+      lastSeen: device.lastSeen,
+      healthStatus: capText(device.healthStatus),
+      platform: capText(device.platform),
+      group: capText(device.group)
+    })),
+    staleOmitted: coverage.staleCount - coverage.stale.length
+  }
+}
+
+const UNREAD_DEVICES: DevicesJson = {
+  byHealthStatus: {},
+  onboarded: null,
+  active: null,
+  activePercent: null,
+  canBeOnboarded: null,
+  staleAfterDays: null,
+  staleCount: null,
+  stale: [],
+  staleOmitted: null
 }

@@ -57,6 +57,22 @@ export interface VulnerabilitiesJson {
   error?: string
 }
 
+/** Coverage: onboarded devices by health status, how many are active, and the stale ones (listed up to a cap). */
+export interface DevicesJson {
+  byHealthStatus: Record<string, number>
+  onboarded: number | null
+  active: number | null
+  /** Active onboarded devices in percent of the onboarded; null when none is onboarded. */
+  activePercent: number | null
+  canBeOnboarded: number | null
+  staleAfterDays: number | null
+  staleCount: number | null
+  stale: Array<{ name: string; lastSeen: string | null; healthStatus: string; platform: string; group: string }>
+  staleOmitted: number | null
+  /** Why it could not be read, when a check needed it. */
+  error?: string
+}
+
 /** What report-json says of one tenant (null fields when it could not be read). */
 export interface TenantFieldsJson {
   score: number | null
@@ -73,6 +89,7 @@ export interface TenantFieldsJson {
   deviceGroups: DeviceGroupJson[] | null
   deviceGroupsOmitted: number | null
   vulnerabilities: VulnerabilitiesJson | null
+  devices: DevicesJson | null
 }
 
 export interface TenantJson extends TenantFieldsJson {

@@ -16,13 +16,16 @@ import { readValue, type Source } from './source.js'
 import type { Severity } from './vulnerabilities/answers.js'
 import type { VulnerabilityReading } from './vulnerabilities/read.js'
 import { vulnerabilitiesSource } from './vulnerabilities/source.js'
+import type { Coverage } from './devices/answers.js'
+import { devicesSource } from './devices/source.js'
 
 export const SOURCES = {
   score: scoreSource,
   exposure: exposureSource,
   deviceGroups: deviceGroupsSource,
   recommendations: recommendationsSource,
-  vulnerabilities: vulnerabilitiesSource
+  vulnerabilities: vulnerabilitiesSource,
+  devices: devicesSource
 }
 
 export type SourceId = keyof typeof SOURCES
@@ -40,7 +43,12 @@ export interface DefenderReadings {
   deviceGroups: DeviceGroupReadings | undefined
   /** The exploitable vulnerabilities; `unavailable` only when a check needs them. */
   vulnerabilities: VulnerabilityReading | undefined
+  /** Coverage: how many onboarded devices still report; `unavailable` only when a check needs it. */
+  devices: CoverageReading | undefined
 }
+
+/** Coverage as read, or why not when a check needs it. */
+export type CoverageReading = { kind: 'read'; coverage: Coverage } | { kind: 'unavailable'; reason: string }
 
 /** Reads a tenant's sources: those asked for in `options`, and those `needed` by its checks. */
 export async function readTenantSources(
@@ -67,7 +75,13 @@ export async function readTenantSources(
         ? undefined
         : vulnerabilities.kind === 'read'
           ? { kind: 'read', severity, exploitable: vulnerabilities.value }
-          : { kind: 'unavailable', severity, reason: vulnerabilities.reason }
+          : { kind: 'unavailable', severity, reason: vulnerabilities.reason },
+    devices:
+      outcomes.devices === undefined
+        ? undefined
+        : outcomes.devices.kind === 'read'
+          ? { kind: 'read', coverage: outcomes.devices.value }
+          : { kind: 'unavailable', reason: outcomes.devices.reason }
   }
 }
 

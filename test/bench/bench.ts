@@ -12,11 +12,12 @@
  * `--tenants N` reads N tenants of the simulator in one run (secret sign-in, action.yml's defaults) and
  * reports the wall time and peak RSS against the targets (4 s and 96 MiB for 200 at 50 ms).
  *
+ * `--devices N` reads one tenant with N devices (pages of 10,000; items the size of Microsoft's example).
  * `--vulnerabilities N` reads one tenant with N exploitable critical vulnerabilities (items the size
  * of Microsoft's example, pages of 8,000) under max-exploitable-vulnerabilities, and reports the wall
  * time and peak RSS against the targets (the pages' latency plus 1 s, and 128 MiB).
  *
- *   npm run bench [-- --runs 15 --latency 50 --sweep --burst --tenants 200 --vulnerabilities 50000]
+ *   npm run bench [-- --runs 15 --latency 50 --sweep --burst --tenants 100,1000 --vulnerabilities 50000 --devices 100000]
  */
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -25,7 +26,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { oidcRun, pullRequestRun, ROOT, runAction, secretInputs, spawnNode, withSim, type RunOptions } from '../support/harness.js'
 import { createAppCertificate, type Pem } from '../sim/pki.js'
-import { vulnerabilityItem, type RecordedRequest, type Simulator } from '../sim/simulator.js'
+import { machineItem, vulnerabilityItem, type RecordedRequest, type Simulator } from '../sim/simulator.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const FLOOR = join(HERE, 'floor.cjs')
@@ -41,7 +42,8 @@ const { values: options } = parseArgs({
     sweep: { type: 'boolean', default: false },
     burst: { type: 'boolean', default: false },
     tenants: { type: 'string', default: '0' },
-    vulnerabilities: { type: 'string', default: '0' }
+    vulnerabilities: { type: 'string', default: '0' },
+    devices: { type: 'string', default: '0' }
   }
 })
 const runs = Number(options.runs)
@@ -376,18 +378,17 @@ async function manyTenants(count: number): Promise<{ wallMs: Stats; rssMiB: numb
   }
 }
 
-/** Peak RSS allowed for the vulnerabilities mode; its wall time may be the pages' latency plus this. */
-const VULNERABILITIES_TARGET = { rssMiB: 128, overPagesMs: 1000 }
+/** Peak RSS allowed for the paged modes (vulnerabilities, devices); their wall time may be the pages' latency plus this. */
+const PAGED_TARGET = { rssMiB: 128, overPagesMs: 1000 }
 
-/** One run reading `count` exploitable vulnerabilities: wall time and peak RSS. */
-async function manyVulnerabilities(count: number): Promise<{ wallMs: Stats; rssMiB: number; pages: number }> {
+/** One run reading a large paged collection into a tenant (`arrange`), gated by `inputs`: wall time, peak RSS, pages. */
+async function pagedRun(
+  arrange: (sim: Simulator) => void,
+  inputs: Record<string, string>,
+  path: string
+): Promise<{ wallMs: Stats; rssMiB: number; pages: number }> {
   const workDir = await mkdtemp(join(tmpdir(), 'secure-score-bench-'))
   const rssFile = join(workDir, 'rss')
-  // Items about 900 bytes, the size of Microsoft's example item: pages of 8,000 are then about 7 MiB.
-  const description = 'A remote code execution vulnerability exists in the way the component handles objects in memory. '.repeat(6)
-  const items = Array.from({ length: count }, (_, index) =>
-    vulnerabilityItem(`CVE-2025-${String(10000 + index)}`, { description, epss: (index % 1000) / 1000, exposedMachines: 1 + (index % 50) })
-  )
   try {
     const samples: number[] = []
     let rss = 0
@@ -395,15 +396,13 @@ async function manyVulnerabilities(count: number): Promise<{ wallMs: Stats; rssM
     for (let index = 0; index < Math.max(3, Math.min(runs, 7)); index++) {
       await withSim(
         async sim => {
-          sim.vulnerabilities = items
-          const run: RunOptions = {
-            inputs: { ...secretInputs(sim), 'min-score': '100', 'max-exploitable-vulnerabilities': String(count) }
-          }
+          arrange(sim)
+          const run: RunOptions = { inputs: { ...secretInputs(sim), 'min-score': '100', ...inputs } }
           samples.push(
             await timeAction({ ...run, workspace: workDir, nodeArgs: ['--import', RSS_PROBE], env: { BENCH_RSS_FILE: rssFile } })
           )
           rss = Math.max(rss, Number(await readFile(rssFile, 'utf8')) / 1024)
-          pages = sim.requestsTo('api', '/api/vulnerabilities').length
+          pages = sim.requestsTo('api', path).length
         },
         { latencyMs }
       )
@@ -412,6 +411,50 @@ async function manyVulnerabilities(count: number): Promise<{ wallMs: Stats; rssM
   } finally {
     await rm(workDir, { recursive: true, force: true })
   }
+}
+
+/** `count` exploitable vulnerabilities of about 900 bytes each, the size of Microsoft's example item: pages of 8,000 are about 7 MiB. */
+function manyVulnerabilities(count: number): Promise<{ wallMs: Stats; rssMiB: number; pages: number }> {
+  const description = 'A remote code execution vulnerability exists in the way the component handles objects in memory. '.repeat(6)
+  const items = Array.from({ length: count }, (_, index) =>
+    vulnerabilityItem(`CVE-2025-${String(10000 + index)}`, { description, epss: (index % 1000) / 1000, exposedMachines: 1 + (index % 50) })
+  )
+  return pagedRun(
+    sim => {
+      sim.vulnerabilities = items
+    },
+    { 'max-exploitable-vulnerabilities': String(count) },
+    '/api/vulnerabilities'
+  )
+}
+
+/** `count` devices the size of Microsoft's example item (one in ten silent for 40 days): pages of 10,000. */
+function manyDevices(count: number): Promise<{ wallMs: Stats; rssMiB: number; pages: number }> {
+  const longAgo = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000).toISOString()
+  const items = Array.from({ length: count }, (_, index) =>
+    machineItem(
+      `device-${String(index).padStart(6, '0')}-1e5bc9d7e413ddd7902c2932e418702b`,
+      index % 10 === 0 ? { healthStatus: 'Inactive', lastSeen: longAgo } : {}
+    )
+  )
+  return pagedRun(
+    sim => {
+      sim.machines = items
+    },
+    { 'min-active-devices-percent': '50' },
+    '/api/machines'
+  )
+}
+
+/** The paged mode's line: wall time against the pages' latency plus 1 s, and peak RSS. */
+function pagedLine(what: string, key: string, result: { wallMs: Stats; rssMiB: number; pages: number }): string {
+  const targetMs = result.pages * latencyMs + PAGED_TARGET.overPagesMs
+  return (
+    `${what} in ${result.pages} pages, ${latencyMs} ms per request: wall time median ` +
+    `${ms(result.wallMs.median).trim()} (min ${ms(result.wallMs.min).trim()}, max ${ms(result.wallMs.max).trim()}; target <= ${targetMs} ms, ` +
+    `the pages' latency plus 1 s: ${met(`${key} wall time (ms)`, result.wallMs.median, targetMs)}), peak RSS ${result.rssMiB.toFixed(1)} MiB ` +
+    `(target <= ${PAGED_TARGET.rssMiB} MiB: ${met(`${key} peak RSS (MiB)`, result.rssMiB, PAGED_TARGET.rssMiB)})`
+  )
 }
 
 /** The most requests of `requests` that were under way at the same moment. */
@@ -451,14 +494,14 @@ function finish(): never {
 const certificate = await createAppCertificate()
 const vulnerabilityCount = Number(options.vulnerabilities)
 if (vulnerabilityCount > 0) {
-  const result = await manyVulnerabilities(vulnerabilityCount)
-  const targetMs = result.pages * latencyMs + VULNERABILITIES_TARGET.overPagesMs
   console.log(
-    `${vulnerabilityCount} exploitable vulnerabilities in ${result.pages} pages, ${latencyMs} ms per request: wall time median ` +
-      `${ms(result.wallMs.median).trim()} (min ${ms(result.wallMs.min).trim()}, max ${ms(result.wallMs.max).trim()}; target <= ${targetMs} ms, ` +
-      `the pages' latency plus 1 s: ${met('vulnerabilities wall time (ms)', result.wallMs.median, targetMs)}), peak RSS ${result.rssMiB.toFixed(1)} MiB ` +
-      `(target <= ${VULNERABILITIES_TARGET.rssMiB} MiB: ${met('vulnerabilities peak RSS (MiB)', result.rssMiB, VULNERABILITIES_TARGET.rssMiB)})`
+    pagedLine(`${vulnerabilityCount} exploitable vulnerabilities`, 'vulnerabilities', await manyVulnerabilities(vulnerabilityCount))
   )
+  finish()
+}
+const deviceCount = Number(options.devices)
+if (deviceCount > 0) {
+  console.log(pagedLine(`${deviceCount} devices`, 'devices', await manyDevices(deviceCount)))
   finish()
 }
 // `--tenants 100,1000` measures each count, so the CPU per tenant can be compared.

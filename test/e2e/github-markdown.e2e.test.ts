@@ -72,6 +72,7 @@ function report(text: string): RunReport {
       excepted: 1
     },
     deviceGroups: { groups: [{ name: text, score: 80 }], missing: [text], listed: [text] },
+    devices: undefined,
     vulnerabilities: {
       kind: 'read',
       severity: 'critical',
@@ -98,7 +99,8 @@ function report(text: string): RunReport {
         { time: '2026-11-24T09:00:00Z', score: 340, exposure: 42, tenant: 't', apiHost: 'h' }
       ],
       futureDated: 0,
-      previousVulnerabilities: undefined
+      previousVulnerabilities: undefined,
+      previousDevices: undefined
     },
     checks: [
       {

@@ -13,6 +13,7 @@ import { parseRecommendations, RECOMMENDATIONS_PATH } from '../../src/sources/re
 import { parseScoreResponse } from '../../src/defender/answers.js'
 import { SCORE_PATH } from '../../src/sources/score/source.js'
 import { VULNERABILITIES_PATH, vulnerabilityPageReader } from '../../src/sources/vulnerabilities/answers.js'
+import { CoverageTally, DEVICES_PATH } from '../../src/sources/devices/answers.js'
 import { ROOT, withSim } from '../support/harness.js'
 
 interface Fixture {
@@ -53,7 +54,7 @@ describe("Microsoft's example answers", () => {
     const kept = await fixtures()
     assert.deepEqual(
       kept.map(fixture => fixture.path).sort(),
-      [SCORE_PATH, EXPOSURE_PATH, DEVICE_GROUPS_PATH, RECOMMENDATIONS_PATH, VULNERABILITIES_PATH].sort()
+      [SCORE_PATH, EXPOSURE_PATH, DEVICE_GROUPS_PATH, RECOMMENDATIONS_PATH, VULNERABILITIES_PATH, DEVICES_PATH].sort()
     )
     for (const fixture of kept) assert.match(fixture.source, /^https:\/\/learn\.microsoft\.com\/defender-endpoint\/api\//)
   })
@@ -81,6 +82,20 @@ describe("Microsoft's example answers", () => {
     const page = reader.end()
     assert.equal(page.items, 1)
     assert.deepEqual(page.exploitable, [], 'on 4 devices, but with no known exploit')
+    const tally = new CoverageTally({ staleAfterDays: 7, asOf: Date.parse('2018-08-03T00:00:00Z') })
+    const devices = tally.reader()
+    // Microsoft's example leaves out onboardingStatus, which the action needs: it is refused as given, and read with it.
+    assert.throws(() => {
+      devices.write(Buffer.from(JSON.stringify(byPath.get(DEVICES_PATH))))
+      devices.end()
+    }, /no ID, health status or onboarding status as text/)
+    const withStatus = tally.reader()
+    const example = byPath.get(DEVICES_PATH) as { value: Array<Record<string, unknown>> }
+    withStatus.write(
+      Buffer.from(JSON.stringify({ ...example, value: example.value.map(item => ({ ...item, onboardingStatus: 'Onboarded' })) }))
+    )
+    tally.add(withStatus.end().devices)
+    assert.deepEqual([tally.result().onboarded, tally.result().active, tally.result().staleCount], [1, 1, 0])
   })
 
   it('are the only shapes the simulator answers in, field by field', () =>

@@ -4,6 +4,7 @@ import { DEVICE_GROUPS_PATH } from '../../src/sources/device-groups/answers.js'
 import { EXPOSURE_PATH } from '../../src/sources/exposure/source.js'
 import { RECOMMENDATIONS_PATH } from '../../src/sources/recommendations/answers.js'
 import { SCORE_PATH } from '../../src/sources/score/source.js'
+import { DEVICES_PAGE_SIZE, DEVICES_PATH, DEVICES_PERMISSION } from '../../src/sources/devices/answers.js'
 import { PAGE_SIZE, VULNERABILITIES_PATH, VULNERABILITY_PERMISSION } from '../../src/sources/vulnerabilities/answers.js'
 import type { IncomingMessage } from 'node:http'
 import { DEFENDER_RESOURCE, GCC_RESOURCE, GOV_RESOURCE } from './entra.js'
@@ -56,6 +57,11 @@ export function answerDefender(sim: Simulator, request: IncomingMessage, url: UR
       role: VULNERABILITY_PERMISSION,
       body: () => undefined,
       raw: () => vulnerabilityPage(sim, data.vulnerabilities, url, requestId)
+    },
+    [DEVICES_PATH]: {
+      role: DEVICES_PERMISSION,
+      body: () => undefined,
+      raw: () => machinesPage(sim, data.machines, url, requestId)
     }
   }
   const endpoint = endpoints[url.pathname]
@@ -117,6 +123,67 @@ function vulnerabilityPage(sim: Simulator, items: unknown[], url: URL, requestId
       '@odata.context': `${url.origin}/api/$metadata#Vulnerabilities`,
       value: page,
       ...(nextLink ? { '@odata.nextLink': nextLink } : {})
+    })
+    cache.set(key, body)
+  }
+  return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body }
+}
+
+/** The properties GET /api/machines filters on, as its page documents them. */
+const MACHINE_FILTERS = new Set([
+  'computerDnsName',
+  'id',
+  'version',
+  'deviceValue',
+  'aadDeviceId',
+  'machineTags',
+  'lastSeen',
+  'exposureLevel',
+  'onboardingStatus',
+  'lastIpAddress',
+  'healthStatus',
+  'osPlatform',
+  'riskScore',
+  'rbacGroupId'
+])
+
+/**
+ * GET /api/machines as documented: $top up to 10,000, $skip, and $filter with `property eq 'value'`
+ * clauses joined by `and` on the properties the page lists (anything else is refused, as the API refuses
+ * it); with {@link Simulator.machinesServerPageSize}, pages of the server's size with an @odata.nextLink.
+ */
+function machinesPage(sim: Simulator, items: unknown[], url: URL, requestId: string): Reply {
+  const bad = (message: string) => json(400, { error: { code: 'BadRequest', message, target: requestId } })
+  const top = Number(url.searchParams.get('$top') ?? DEVICES_PAGE_SIZE)
+  const skip = Number(url.searchParams.get('$skip') ?? 0)
+  if (!Number.isInteger(top) || top < 0 || top > DEVICES_PAGE_SIZE || !Number.isInteger(skip) || skip < 0) {
+    return bad(`Invalid paging: $top must be 0 to ${DEVICES_PAGE_SIZE}, $skip 0 or more.`)
+  }
+  const filter = url.searchParams.get('$filter') ?? ''
+  const clauses = (filter ? filter.split(' and ') : []).map(clause => /^(\w+) eq '([^']*)'$/.exec(clause))
+  if (clauses.some(clause => !clause || !MACHINE_FILTERS.has(clause[1] ?? ''))) {
+    return bad('Filter parameter is invalid')
+  }
+  const selected = items.filter(item =>
+    clauses.every(
+      clause => typeof item === 'object' && item !== null && String((item as Record<string, unknown>)[clause?.[1] ?? '']) === clause?.[2]
+    )
+  )
+  const size = sim.machinesServerPageSize === undefined ? top : Math.min(top, sim.machinesServerPageSize)
+  const next =
+    sim.machinesServerPageSize !== undefined && skip + size < selected.length
+      ? `${sim.apiUrl}${DEVICES_PATH}?${new URLSearchParams({ ...(filter ? { $filter: filter } : {}), $top: String(top), $skip: String(skip + size) })}`
+      : undefined
+  // The same page is serialised once: the benchmark times the action, not the simulator.
+  const key = `machines|${filter}|${top}|${skip}|${sim.machinesServerPageSize ?? ''}`
+  const cache = pageCache.get(items) ?? new Map<string, string>()
+  pageCache.set(items, cache)
+  let body = cache.get(key)
+  if (body === undefined) {
+    body = JSON.stringify({
+      '@odata.context': `${url.origin}/api/$metadata#Machines`,
+      value: selected.slice(skip, skip + size),
+      ...(next ? { '@odata.nextLink': next } : {})
     })
     cache.set(key, body)
   }

@@ -107,10 +107,12 @@ export interface SimTenant {
   recommendations: unknown[]
   /** The items of GET /api/vulnerabilities, every severity (the endpoint filters and pages them). */
   vulnerabilities: unknown[]
+  /** The items of GET /api/machines (the endpoint filters and pages them). */
+  machines: unknown[]
 }
 
 /** What the Defender API reports for a tenant: the primary tenant's fields on the simulator, or a customer tenant's. */
-export type TenantData = Pick<SimTenant, 'score' | 'exposure' | 'deviceGroups' | 'recommendations' | 'vulnerabilities'>
+export type TenantData = Pick<SimTenant, 'score' | 'exposure' | 'deviceGroups' | 'recommendations' | 'vulnerabilities' | 'machines'>
 
 export interface ScoreState {
   score: unknown
@@ -125,7 +127,7 @@ export class Simulator {
     secret: `${PLANTED}-client-secret~${randomBytes(12).toString('base64url')}`,
     certificates: [],
     federated: [{ issuer: GITHUB_ISSUER, subject: 'repo:octo-org/octo-repo:ref:refs/heads/main', audience: DEFAULT_AUDIENCE }],
-    roles: ['Score.Read.All', 'SecurityRecommendation.Read.All', 'Vulnerability.Read.All']
+    roles: ['Score.Read.All', 'SecurityRecommendation.Read.All', 'Vulnerability.Read.All', 'Machine.Read.All']
   }
   /** What the Defender API reports; tests may set any shape, valid or not. */
   score: ScoreState = { score: 340 }
@@ -188,6 +190,10 @@ export class Simulator {
   ]
   /** The items of GET /api/vulnerabilities: Microsoft's example item, and exploitable ones of every kind. */
   vulnerabilities: unknown[] = sampleVulnerabilities()
+  /** The items of GET /api/machines: a small fleet, one of them stale and one that can be onboarded. */
+  machines: unknown[] = sampleMachines()
+  /** When set, the API pages devices at this size whatever $top asks, with an @odata.nextLink on its own origin. */
+  machinesServerPageSize: number | undefined
   /** When set, vulnerability pages carry an @odata.nextLink on this origin instead of leaving $skip to the client. */
   vulnerabilityNextLinkOrigin: string | undefined
   /** When set, the API pages vulnerabilities at this size whatever $top asks, with an @odata.nextLink on its own origin. */
@@ -317,6 +323,7 @@ export class Simulator {
       deviceGroups: [],
       recommendations: [],
       vulnerabilities: [],
+      machines: [],
       ...changes
     }
     this.customerTenants.set(id, tenant)
@@ -505,5 +512,43 @@ function sampleVulnerabilities(): unknown[] {
     vulnerabilityItem('CVE-2024-38063', { epss: 0.08, exposedMachines: 40 }),
     // Critical with an exploit but on no device: not exploitable here.
     vulnerabilityItem('CVE-2022-30190', { exposedMachines: 0, exploitInKit: true })
+  ]
+}
+
+/** A device with the fields of Microsoft's example answer and its onboarding status; `changes` override them. */
+export function machineItem(id: string, changes: Record<string, unknown> = {}): Record<string, unknown> {
+  const recently = new Date(Date.now() - 60 * 60 * 1000).toISOString()
+  return {
+    id,
+    computerDnsName: `${id}.contoso.com`,
+    firstSeen: '2025-01-06T09:00:00.0000000Z',
+    lastSeen: recently,
+    osPlatform: 'Windows11',
+    version: '24H2',
+    osProcessor: 'x64',
+    lastIpAddress: '10.0.0.4',
+    lastExternalIpAddress: '203.0.113.7',
+    osBuild: 26100,
+    healthStatus: 'Active',
+    onboardingStatus: 'Onboarded',
+    rbacGroupId: 140,
+    rbacGroupName: 'Workstations',
+    riskScore: 'Low',
+    exposureLevel: 'Medium',
+    isAadJoined: true,
+    aadDeviceId: '80fe8ff8-2624-418e-9591-41f0491218f9',
+    machineTags: ['finance'],
+    ...changes
+  }
+}
+
+function sampleMachines(): unknown[] {
+  const longAgo = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000).toISOString()
+  return [
+    machineItem('laptop-001'),
+    machineItem('laptop-002'),
+    machineItem('server-001', { osPlatform: 'WindowsServer2022', rbacGroupName: 'Servers' }),
+    machineItem('kiosk-007', { healthStatus: 'Inactive', lastSeen: longAgo, rbacGroupName: 'Kiosks' }),
+    machineItem('printer-03', { onboardingStatus: 'CanBeOnboarded', healthStatus: 'Unknown', osPlatform: 'Linux' })
   ]
 }

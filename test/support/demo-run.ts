@@ -33,7 +33,8 @@ export function demoRun(sim: Simulator): Promise<ActionRun> {
       'history-branch': 'secure-score-history',
       vulnerabilities: '5',
       'vulnerability-severity': 'high',
-      'max-new-exploitable-vulnerabilities': '3'
+      'max-new-exploitable-vulnerabilities': '3',
+      'min-active-devices-percent': '70'
     }
   })
 }

@@ -63,7 +63,8 @@ function everything(sim: Simulator): RunOptions {
       'include-exposure-score': 'true',
       'history-file': 'history.jsonl',
       'badge-file': 'badge.svg',
-      'comment-on-pr': 'true'
+      'comment-on-pr': 'true',
+      devices: 'true'
     }
   }
 }

@@ -32,7 +32,8 @@ describe('checks', () => {
     exposure: undefined,
     history: { kind: 'read', previous: undefined },
     deviceGroups: undefined,
-    vulnerabilities: undefined
+    vulnerabilities: undefined,
+    devices: undefined
   }
 
   it('checks nothing without thresholds', () => {

@@ -22,6 +22,7 @@ const report: ScoreReport = {
   recommendations: undefined,
   deviceGroups: undefined,
   vulnerabilities: undefined,
+  devices: undefined,
   history: undefined,
   checks: [{ input: 'min-score', limit: 400, value: 340, passed: false, message: 'below' }],
   enforced: true,
@@ -72,7 +73,9 @@ describe('report', () => {
       'comment-url': 'https://github.com/o/r/pull/1#issuecomment-2',
       'issue-url': '',
       'failed-tenants': 'contoso.onmicrosoft.com',
-      'exploitable-vulnerabilities': ''
+      'exploitable-vulnerabilities': '',
+      'active-devices': '',
+      'active-devices-percent': ''
     })
     // Written out, not computed with the code under test: the schema README documents.
     const tenantFields = {
@@ -89,7 +92,8 @@ describe('report', () => {
       exceptedRecommendations: null,
       deviceGroups: null,
       deviceGroupsOmitted: null,
-      vulnerabilities: null
+      vulnerabilities: null,
+      devices: null
     }
     assert.deepEqual(JSON.parse(document), {
       schemaVersion: 1,
@@ -157,7 +161,8 @@ describe('report', () => {
         { time: 'T3', score: 340, exposure: 42, tenant: 't', apiHost: 'h' }
       ],
       futureDated: 0,
-      previousVulnerabilities: undefined
+      previousVulnerabilities: undefined,
+      previousDevices: undefined
     }
     const summary = renderSummary({
       ...report,

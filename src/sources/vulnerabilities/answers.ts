@@ -7,6 +7,7 @@
 import { ServiceError } from '../../errors.js'
 import { isRecord } from '../../json.js'
 import { CollectionReader } from '../../net/json-items.js'
+import type { PageReader } from '../../defender/paging.js'
 
 export const VULNERABILITIES_PATH = '/api/vulnerabilities'
 export const VULNERABILITY_PERMISSION = 'Vulnerability.Read.All'
@@ -39,11 +40,8 @@ export interface VulnerabilityPage {
   nextLink: string | undefined
 }
 
-/** A page as it arrives, chunk by chunk (see ../net/json-items.ts): write the chunks, then end. */
-export interface VulnerabilityPageReader {
-  write(chunk: Buffer): void
-  end(): VulnerabilityPage
-}
+/** A page as it arrives, chunk by chunk (see ../../net/json-items.ts): write the chunks, then end. */
+export type VulnerabilityPageReader = PageReader<VulnerabilityPage>
 
 /** The server-side filter: the severity asked for and every one above it, in the API's spelling. */
 export function severityFilter(lowest: Severity): string {

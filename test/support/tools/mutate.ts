@@ -57,7 +57,7 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     name: "the next page is followed off the API's origin",
-    file: 'src/sources/vulnerabilities/read.ts',
+    file: 'src/defender/paging.ts',
     find: 'if (url?.origin !== origin) {',
     replace: 'if (url === undefined) {',
     tests: ['e2e/vulnerabilities.e2e.test.js']
@@ -99,9 +99,9 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     name: 'paging stops at a page shorter than $top that carries @odata.nextLink',
-    file: 'src/sources/vulnerabilities/read.ts',
-    find: 'const next = page.nextLink ?? (page.items >= PAGE_SIZE ? pageUrl(apiUrl, lowest, skip) : undefined)',
-    replace: 'const next = page.items >= PAGE_SIZE ? (page.nextLink ?? pageUrl(apiUrl, lowest, skip)) : undefined',
+    file: 'src/defender/paging.ts',
+    find: 'const next = page.nextLink ?? (page.items >= paging.pageSize ? paging.pageUrl(skip) : undefined)',
+    replace: 'const next = page.items >= paging.pageSize ? (page.nextLink ?? paging.pageUrl(skip)) : undefined',
     tests: ['e2e/vulnerabilities.e2e.test.js']
   },
   {

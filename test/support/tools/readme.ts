@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { cloudEndpoints, CLOUDS, REGIONS } from '../../../src/config/clouds.js'
 import { RECOMMENDATIONS_PERMISSION } from '../../../src/sources/recommendations/answers.js'
 import { SCORE_PERMISSION } from '../../../src/defender/answers.js'
+import { DEVICES_PERMISSION } from '../../../src/sources/devices/answers.js'
 import { VULNERABILITY_PERMISSION } from '../../../src/sources/vulnerabilities/answers.js'
 import { ROOT, readActionMetadata, type ActionMetadata } from '../harness.js'
 import { renderApiSurface } from './api-surface.js'
@@ -41,6 +42,12 @@ export const FEATURE_PERMISSIONS: Array<{ feature: string; inputs: string; entra
     feature: 'Exploitable vulnerabilities',
     inputs: '`vulnerabilities`, `max-exploitable-vulnerabilities`, `max-new-exploitable-vulnerabilities`',
     entra: VULNERABILITY_PERMISSION,
+    github: ''
+  },
+  {
+    feature: 'Coverage: the devices that still report',
+    inputs: '`devices`, `min-active-devices-percent`, `max-active-devices-drop-percent`',
+    entra: DEVICES_PERMISSION,
     github: ''
   },
   { feature: 'Sign-in with GitHub OIDC (the default)', inputs: '`auth-method`', entra: '', github: 'id-token: write' },
