@@ -12,7 +12,7 @@ import { DEFAULT_BRANCH_HISTORY_FILE, type HistoryStore, type Settings } from '.
 import type { Tenant } from '../tenants/tenant.js'
 import type { CheckDefinition } from '../checks/check.js'
 import { CHECKS, neededSources, type Limits } from '../checks/registry.js'
-import { parseTenants } from './tenants.js'
+import { MAX_STALE_AFTER_DAYS, parseTenants } from './tenants.js'
 import { badgeFileName } from '../report/badge.js'
 import { SEVERITIES } from '../sources/vulnerabilities/answers.js'
 
@@ -67,8 +67,6 @@ const MAX_TIMEOUT_SECONDS = 600
 const MAX_RETRIES = 10
 const MAX_RECOMMENDATIONS = 50
 const MAX_LISTED_VULNERABILITIES = 100
-/** Ten years: a device silent longer is long gone. */
-const MAX_STALE_AFTER_DAYS = 3650
 
 /** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {

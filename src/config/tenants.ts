@@ -12,6 +12,8 @@ import { CHECK_IDS, type CheckId, type Limits } from '../checks/registry.js'
 import type { Tenant } from '../tenants/tenant.js'
 
 const MAX_NAME_CHARS = 100
+/** Ten years: a device silent longer is long gone (the input stale-after-days has the same bound). */
+export const MAX_STALE_AFTER_DAYS = 3650
 
 /** One line of tenant-id as written: the tenant, and its settings as text. */
 export interface TenantLine {
@@ -100,6 +102,7 @@ export function parseTenants(
     seen.set(key, line.number)
     const limits: Partial<Record<CheckId, number>> = { ...defaults }
     let label = line.id
+    let staleAfterDays: number | undefined
     for (const [name, text] of line.settings) {
       if (name === 'name') {
         // biome-ignore lint/suspicious/noControlCharactersInRegex: a label with control characters could forge log lines.
@@ -109,9 +112,16 @@ export function parseTenants(
         label = text
         continue
       }
+      if (name === 'stale-after-days') {
+        if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > MAX_STALE_AFTER_DAYS) {
+          throw invalid(`stale-after-days '${text}' must be a whole number of days from 1 to ${MAX_STALE_AFTER_DAYS}, such as 7.`)
+        }
+        staleAfterDays = Number(text)
+        continue
+      }
       const check = CHECK_IDS.find(id => id === name)
       if (check === undefined) {
-        throw invalid(`unknown setting '${name}'. Expected name, ${CHECK_IDS.join(', ')}.`)
+        throw invalid(`unknown setting '${name}'. Expected name, stale-after-days, ${CHECK_IDS.join(', ')}.`)
       }
       if (text.trim() === '') {
         // An empty value (min-score= or a ${{ vars.X }} that is unset) would switch the check off for this tenant.
@@ -138,7 +148,7 @@ export function parseTenants(
       )
     }
     seen.set(labelKey, line.number)
-    return { id: line.id, label, limits }
+    return { id: line.id, label, limits, ...(staleAfterDays === undefined ? {} : { staleAfterDays }) }
   })
 }
 

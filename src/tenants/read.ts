@@ -50,7 +50,13 @@ export async function readTenant(tenant: Tenant, reader: TenantReader): Promise<
     const token = await acquireAccessToken(reader.app, tenant.id, reader.http, reader.idToken)
     info(`Reading the device secure score from ${new URL(reader.apiUrl).host}.`)
     const api = defenderApi(reader.http, reader.apiUrl, token)
-    const readings = await readTenantSources(api, reader.sources, neededSources(tenant.limits), reader.clock)
+    // A tenant-id line may say when its devices count as stale.
+    const { devices } = reader.sources
+    const sources =
+      devices && tenant.staleAfterDays !== undefined
+        ? { ...reader.sources, devices: { ...devices, staleAfterDays: tenant.staleAfterDays } }
+        : reader.sources
+    const readings = await readTenantSources(api, sources, neededSources(tenant.limits), reader.clock)
     return { kind: 'read', tenant, directory: tokenDirectory(token), readings }
   } catch (error) {
     return { kind: 'unread', tenant, error }

@@ -9,4 +9,6 @@ export interface Tenant {
   label: string
   /** Its limit of each check it is checked against (the input, or its line's value). */
   limits: Limits
+  /** When its devices count as stale, when its line says (stale-after-days=); the input's otherwise. */
+  staleAfterDays?: number
 }

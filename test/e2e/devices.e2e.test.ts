@@ -176,11 +176,11 @@ describe('coverage', () => {
       assert.equal(sim.requests.length, 0)
     }))
 
-  it('a tenant-id line sets a coverage limit for its tenant, and the tenants table gains an Active devices column', () =>
+  it('a tenant-id line sets a coverage limit and stale-after-days for its tenant, and the tenants table gains an Active devices column', () =>
     withSim(async sim => {
       const fabrikam = sim.addTenant('11111111-2222-3333-4444-555555555555', 'fabrikam.onmicrosoft.com', 420, { machines: fleet(5, 5) })
       const result = await run(sim, {
-        'tenant-id': `${sim.tenantId} name=Contoso\n${fabrikam.id} name=Fabrikam min-active-devices-percent=80`,
+        'tenant-id': `${sim.tenantId} name=Contoso stale-after-days=60\n${fabrikam.id} name=Fabrikam min-active-devices-percent=80`,
         devices: 'true'
       })
       assert.equal(result.exitCode, 1)
@@ -190,5 +190,11 @@ describe('coverage', () => {
       )
       assert.match(result.summary, /\| Tenant \| Score \| Change \| Exposure \| Active devices \| Verdict \|/)
       assert.match(result.summary, /\| Fabrikam \| 420 \| +\| +\| 5 of 10 \(50%\) \| ❌ failed: min-active-devices-percent \|/)
+      const [contoso, other] = reportOf(result).tenants
+      assert.deepEqual(
+        [contoso?.devices?.staleAfterDays, contoso?.devices?.staleCount, other?.devices?.staleAfterDays, other?.devices?.staleCount],
+        [60, 0, 7, 5],
+        "stale-after-days=60 on Contoso's line: its device silent for 40 days is not stale there"
+      )
     }))
 })
