@@ -4,6 +4,8 @@
  * API's own origin (the token goes with it), a bounded number of pages. It knows no source.
  */
 import { ServiceError } from '../errors.js'
+import { isRecord } from '../json.js'
+import { CollectionReader } from '../net/json-items.js'
 import type { DefenderApi } from './api.js'
 
 /** What a page gave: how many items it held, and where the next one is when the API says. */
@@ -85,4 +87,50 @@ function sameOrigin(link: string, origin: string, paging: { path: string; what: 
     )
   }
   return url.href
+}
+
+/**
+ * A reader of one page of the collection at `path`: each item goes to `onItem` as it arrives (and may
+ * refuse it by throwing), and the page ends with `summary` of what was kept and where the next page is.
+ * What is not JSON, or not the documented `{ "value": [...] }`, is refused with `unexpected` (what to do).
+ */
+export function collectionPageReader<Kept>(
+  path: string,
+  unexpected: string,
+  onItem: (item: unknown) => void,
+  kept: () => Kept
+): PageReader<Kept & PageSummary> {
+  let items = 0
+  const collection = new CollectionReader(item => {
+    items++
+    onItem(item)
+  })
+  const refused = (error: unknown) =>
+    error instanceof ServiceError && !error.message.startsWith('The Defender API')
+      ? new ServiceError(`The Defender API answered GET ${path} with ${error.message.replace(/^the answer is /, '')}. ${unexpected}`)
+      : error
+  return {
+    write(chunk) {
+      try {
+        collection.write(chunk)
+      } catch (error) {
+        throw refused(error)
+      }
+    },
+    end() {
+      let envelope: unknown
+      try {
+        envelope = collection.end()
+      } catch (error) {
+        throw refused(error)
+      }
+      if (!isRecord(envelope) || !Array.isArray(envelope['value'])) {
+        throw new ServiceError(
+          `The Defender API answered GET ${path} but not with the documented { "value": [...] } collection. ${unexpected}`
+        )
+      }
+      const next = envelope['@odata.nextLink']
+      return { ...kept(), items, nextLink: typeof next === 'string' && next.length > 0 ? next : undefined }
+    }
+  }
 }

@@ -4,6 +4,7 @@
  * a schema version.
  */
 import type { ExposureLevel } from '../sources/exposure/source.js'
+import type { Recommendation } from '../sources/recommendations/answers.js'
 import type { Severity } from '../sources/vulnerabilities/answers.js'
 
 export interface CheckJson {
@@ -16,15 +17,6 @@ export interface CheckJson {
   /** `could not be evaluated: <why>`, when it could not be. */
   reason?: string
   note?: string
-}
-
-export interface RecommendationJson {
-  name: string
-  category: string
-  product: string
-  configScoreImpact: number
-  exposedMachines: number | undefined
-  totalMachines: number | undefined
 }
 
 export interface DeviceGroupJson {
@@ -84,7 +76,8 @@ export interface TenantFieldsJson {
   previousScore: number | null
   previousTime: string | null
   scoreDelta: number | null
-  recommendations: RecommendationJson[] | null
+  /** As the summary lists them (../sources/recommendations/answers.ts), texts cut at 500 characters. */
+  recommendations: Recommendation[] | null
   exceptedRecommendations: number | null
   deviceGroups: DeviceGroupJson[] | null
   deviceGroupsOmitted: number | null

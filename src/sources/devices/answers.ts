@@ -7,8 +7,7 @@
  */
 import { ServiceError } from '../../errors.js'
 import { isIsoDateTime, isRecord } from '../../json.js'
-import { CollectionReader } from '../../net/json-items.js'
-import type { PageReader, PageSummary } from '../../defender/paging.js'
+import { collectionPageReader, type PageReader, type PageSummary } from '../../defender/paging.js'
 
 export const DEVICES_PATH = '/api/machines'
 export const DEVICES_PERMISSION = 'Machine.Read.All'
@@ -101,37 +100,12 @@ export class CoverageTally {
   /** A page's reader: its devices are counted only once the page is whole (a retried page starts afresh). */
   reader(): PageReader<PageSummary & { devices: Device[] }> {
     const devices: Device[] = []
-    const collection = new CollectionReader(item => devices.push(readDevice(item, this.request)))
-    const refused = (error: unknown) =>
-      error instanceof ServiceError && !error.message.startsWith('The Defender API')
-        ? new ServiceError(
-            `The Defender API answered GET ${DEVICES_PATH} with ${error.message.replace(/^the answer is /, '')}. ${UNEXPECTED}`
-          )
-        : error
-    return {
-      write: chunk => {
-        try {
-          collection.write(chunk)
-        } catch (error) {
-          throw refused(error)
-        }
-      },
-      end: () => {
-        let envelope: unknown
-        try {
-          envelope = collection.end()
-        } catch (error) {
-          throw refused(error)
-        }
-        if (!isRecord(envelope) || !Array.isArray(envelope['value'])) {
-          throw new ServiceError(
-            `The Defender API answered GET ${DEVICES_PATH} but not with the documented { "value": [...] } collection. ${UNEXPECTED}`
-          )
-        }
-        const next = envelope['@odata.nextLink']
-        return { devices, items: devices.length, nextLink: typeof next === 'string' && next.length > 0 ? next : undefined }
-      }
-    }
+    return collectionPageReader(
+      DEVICES_PATH,
+      UNEXPECTED,
+      item => devices.push(readDevice(item, this.request)),
+      () => ({ devices })
+    )
   }
 
   add(devices: Device[]): void {

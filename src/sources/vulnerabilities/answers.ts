@@ -6,8 +6,7 @@
  */
 import { ServiceError } from '../../errors.js'
 import { isRecord } from '../../json.js'
-import { CollectionReader } from '../../net/json-items.js'
-import type { PageReader } from '../../defender/paging.js'
+import { collectionPageReader, type PageReader } from '../../defender/paging.js'
 
 export const VULNERABILITIES_PATH = '/api/vulnerabilities'
 export const VULNERABILITY_PERMISSION = 'Vulnerability.Read.All'
@@ -71,44 +70,17 @@ const UNEXPECTED =
  */
 export function vulnerabilityPageReader(lowest: Severity): VulnerabilityPageReader {
   const exploitable: ExploitableVulnerability[] = []
-  let items = 0
-  const collection = new CollectionReader(item => {
-    items++
-    const vulnerability = readItem(item)
-    if (isExploitable(vulnerability, lowest)) {
-      exploitable.push(vulnerability)
-    }
-  })
-  const refused = (error: unknown) =>
-    error instanceof ServiceError && !error.message.startsWith('The Defender API')
-      ? new ServiceError(
-          `The Defender API answered GET ${VULNERABILITIES_PATH} with ${error.message.replace(/^the answer is /, '')}. ${UNEXPECTED}`
-        )
-      : error
-  return {
-    write(chunk) {
-      try {
-        collection.write(chunk)
-      } catch (error) {
-        throw refused(error)
+  return collectionPageReader(
+    VULNERABILITIES_PATH,
+    UNEXPECTED,
+    item => {
+      const vulnerability = readItem(item)
+      if (isExploitable(vulnerability, lowest)) {
+        exploitable.push(vulnerability)
       }
     },
-    end() {
-      let envelope: unknown
-      try {
-        envelope = collection.end()
-      } catch (error) {
-        throw refused(error)
-      }
-      if (!isRecord(envelope) || !Array.isArray(envelope['value'])) {
-        throw new ServiceError(
-          `The Defender API answered GET ${VULNERABILITIES_PATH} but not with the documented { "value": [...] } collection. ${UNEXPECTED}`
-        )
-      }
-      const next = envelope['@odata.nextLink']
-      return { exploitable, items, nextLink: typeof next === 'string' && next.length > 0 ? next : undefined }
-    }
-  }
+    () => ({ exploitable })
+  )
 }
 
 /** The flags that make an item exploitable: each absent, or a boolean. */
