@@ -370,6 +370,10 @@ export class Simulator {
     // The runner's OIDC endpoint stays plain HTTP on loopback; the services a proxy may stand in front of get TLS.
     const server =
       tls && service !== 'oidc' ? createTlsServer({ key: tls.keyPem, cert: tls.certificatePem }, listener) : createServer(listener)
+    // Idle connections are kept a minute, as the services' front doors keep them: Node's default of 5 s
+    // closes a kept-alive socket while the action works on a 16 MiB history between two requests, and
+    // the next request on it then fails (EPIPE) on a busy machine.
+    server.keepAliveTimeout = 60_000
     this.servers.push(server)
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
     this.ports.set(service, (server.address() as AddressInfo).port)

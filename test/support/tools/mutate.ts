@@ -64,7 +64,7 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     name: 'a mention in API text is no longer broken',
-    file: 'src/report/markdown.ts',
+    file: 'src/report/inline.ts',
     find: ".replace(/@/g, '@\\u200b')",
     replace: '',
     tests: ['e2e/github-markdown.e2e.test.js']
