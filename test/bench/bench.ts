@@ -12,6 +12,7 @@
  * `--tenants N` reads N tenants of the simulator in one run (secret sign-in, action.yml's defaults) and
  * reports the wall time and peak RSS against the targets (4 s and 96 MiB for 200 at 50 ms).
  *
+ * `--with-devices` adds coverage (devices: true) to the tenants mode.
  * `--devices N` reads one tenant with N devices (pages of 10,000; items the size of Microsoft's example).
  * `--vulnerabilities N` reads one tenant with N exploitable critical vulnerabilities (items the size
  * of Microsoft's example, pages of 8,000) under max-exploitable-vulnerabilities, and reports the wall
@@ -42,6 +43,7 @@ const { values: options } = parseArgs({
     sweep: { type: 'boolean', default: false },
     burst: { type: 'boolean', default: false },
     tenants: { type: 'string', default: '0' },
+    'with-devices': { type: 'boolean', default: false },
     vulnerabilities: { type: 'string', default: '0' },
     devices: { type: 'string', default: '0' }
   }
@@ -355,8 +357,13 @@ async function manyTenants(count: number): Promise<{ wallMs: Stats; rssMiB: numb
       await withSim(
         async sim => {
           const ids = Array.from({ length: count - 1 }, (_, tenant) => `00000000-0000-4000-8000-${String(tenant).padStart(12, '0')}`)
-          for (const id of ids) sim.addTenant(id, `t${id.slice(-6)}.example.com`, 300 + (Number(id.slice(-3)) % 100))
-          const run: RunOptions = { inputs: { ...secretInputs(sim), 'tenant-id': [sim.tenantId, ...ids].join('\n'), 'min-score': '100' } }
+          // With --with-devices, each tenant also reads its coverage: the fleet of the simulator's sample.
+          const machines = options['with-devices'] ? { machines: sim.machines } : {}
+          for (const id of ids) sim.addTenant(id, `t${id.slice(-6)}.example.com`, 300 + (Number(id.slice(-3)) % 100), machines)
+          const devices: Record<string, string> = options['with-devices'] ? { devices: 'true' } : {}
+          const run: RunOptions = {
+            inputs: { ...secretInputs(sim), 'tenant-id': [sim.tenantId, ...ids].join('\n'), 'min-score': '100', ...devices }
+          }
           samples.push(
             await timeAction({
               ...run,
