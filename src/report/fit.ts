@@ -21,8 +21,9 @@ const MAX_TABLE_ROWS = 100_000
  * many tenants' details as fit (worst first); only when the table alone does not fit, its rows too.
  */
 export function fitTenants(tenants: number, render: (details: number, rows: number) => string, fits: (text: string) => boolean): string {
-  if (fits(render(tenants, Number.POSITIVE_INFINITY))) {
-    return render(tenants, Number.POSITIVE_INFINITY)
+  const all = render(tenants, Number.POSITIVE_INFINITY)
+  if (fits(all)) {
+    return all
   }
   if (fits(render(0, Number.POSITIVE_INFINITY))) {
     return largest(

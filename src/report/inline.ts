@@ -19,7 +19,9 @@ export const MAX_CELL_CHARS = 120
  */
 export function inlineText(text: string, maxChars = MAX_CELL_CHARS): string {
   const redacted = redactSecrets(text)
-  const cut = [...redacted].length > maxChars ? `${[...redacted].slice(0, maxChars - 1).join('')}…` : redacted
+  // Code points, not UTF-16 units, are counted; a text no longer in units than the cap has no more code points.
+  const characters = redacted.length > maxChars ? [...redacted] : undefined
+  const cut = characters && characters.length > maxChars ? `${characters.slice(0, maxChars - 1).join('')}…` : redacted
   return (
     cut
       // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are shown, not obeyed.

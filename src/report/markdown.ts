@@ -6,7 +6,7 @@
  */
 import { checkDefinition, limitOf } from '../checks/registry.js'
 import { deviceGroupsSection } from '../sources/device-groups/section.js'
-import { activeDevices, coverageSection } from '../sources/devices/section.js'
+import { activeDevices, COVERAGE_CAVEAT, coverageSection } from '../sources/devices/section.js'
 import { exposureLevel } from '../sources/exposure/source.js'
 import { recommendationsSection } from '../sources/recommendations/section.js'
 import { vulnerabilitiesSection } from '../sources/vulnerabilities/section.js'
@@ -73,7 +73,8 @@ function tenantSummary(report: ScoreReport, rows: number, where: string, level: 
   return [
     ...overview(report, rows, where, level),
     ...vulnerabilitiesSection(report.vulnerabilities, rows, where, level + 1),
-    ...coverageSection(report.devices, rows, where, level + 1),
+    // The caveat once: in a tenant's own report (level 2); with many tenants, under their table.
+    ...coverageSection(report.devices, rows, where, level + 1, level === 2),
     ...deviceGroupsSection(report.deviceGroups?.groups, limitOf(report.checks, 'device group exposure'), rows, where, level + 1),
     ...recommendationsSection(report.recommendations, rows, where, level + 1),
     ...historySection(report, level + 1),
@@ -176,7 +177,8 @@ function postedReport(report: ScoreReport, runUrl: string | undefined, rows: num
   return [
     ...overview(report, rows, where, level),
     ...vulnerabilitiesSection(report.vulnerabilities, rows, where, level + 1),
-    ...coverageSection(report.devices, rows, where, level + 1),
+    // The caveat once: in a tenant's own report (level 2); with many tenants, under their table.
+    ...coverageSection(report.devices, rows, where, level + 1, level === 2),
     ...deviceGroupsSection(report.deviceGroups?.groups, limitOf(report.checks, 'device group exposure'), rows, where, level + 1),
     ...recommendationsSection(report.recommendations, rows, where, level + 1),
     ...historyChart(report),
@@ -216,7 +218,8 @@ function runOverview(run: RunReport, rows: number, where: string): string[] {
     coverage ? '|---|---|---|---|---|---|' : '|---|---|---|---|---|',
     ...shown,
     '',
-    ...leftOut(ordered.length - shown.length, where)
+    ...leftOut(ordered.length - shown.length, where),
+    ...(coverage ? [COVERAGE_CAVEAT, ''] : [])
   ]
 }
 

@@ -189,6 +189,11 @@ describe('coverage', () => {
         /^\[Fabrikam\] 5 of 10 onboarded devices active \(50%\): below the threshold min-active-devices-percent 80\.$/
       )
       assert.match(result.summary, /\| Tenant \| Score \| Change \| Exposure \| Active devices \| Verdict \|/)
+      assert.equal(
+        result.summary.split('Microsoft leaves devices that have not been active for 30 days').length - 1,
+        1,
+        'the caveat is said once'
+      )
       assert.match(result.summary, /\| Fabrikam \| 420 \| +\| +\| 5 of 10 \(50%\) \| ❌ failed: min-active-devices-percent \|/)
       const [contoso, other] = reportOf(result).tenants
       assert.deepEqual(

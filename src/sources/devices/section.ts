@@ -19,16 +19,26 @@ export function activeDevices(coverage: Pick<Coverage, 'onboarded' | 'active'>):
   )
 }
 
-export function coverageSection(devices: CoverageReading | undefined, rows: number, where: string, level: number): string[] {
+/** Why coverage matters, said once a document: in a tenant's own report, or under the table of many tenants. */
+export const COVERAGE_CAVEAT =
+  '<sub>Microsoft leaves devices that have not been active for 30 days out of the device secure score and the exposure score: ' +
+  'a device that stops reporting can raise the score.</sub>'
+
+/** `caveat`: whether this section says {@link COVERAGE_CAVEAT} (a tenant's own report does; a tenant's details among many do not). */
+export function coverageSection(
+  devices: CoverageReading | undefined,
+  rows: number,
+  where: string,
+  level: number,
+  caveat: boolean
+): string[] {
   if (devices === undefined) {
     return []
   }
   const heading = `${'#'.repeat(level)} Coverage`
-  const note =
-    '<sub>Microsoft leaves devices that have not been active for 30 days out of the device secure score and the exposure score: ' +
-    'a device that stops reporting can raise the score.</sub>'
+  const note = caveat ? [COVERAGE_CAVEAT, ''] : []
   if (devices.kind === 'unavailable') {
-    return [heading, '', `Could not be read: ${inlineText(devices.reason, MAX_REASON_CHARS)}`, '', note, '']
+    return [heading, '', `Could not be read: ${inlineText(devices.reason, MAX_REASON_CHARS)}`, '', ...note]
   }
   const { coverage } = devices
   const statuses = [
@@ -68,7 +78,6 @@ export function coverageSection(devices: CoverageReading | undefined, rows: numb
               ]
             : [])
         ]),
-    note,
-    ''
+    ...note
   ]
 }
