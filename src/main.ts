@@ -44,7 +44,7 @@ export async function run(): Promise<void> {
         deviceGroups: settings.deviceGroups,
         recommendations: settings.recommendations,
         vulnerabilities: settings.vulnerabilitySeverity,
-        devices: settings.devices && { ...settings.devices, asOf: clock.now() }
+        devices: { ...settings.devices, asOf: clock.now() }
       }
     })
     // Loaded while the first requests are on the network: its compile time is off the critical path.

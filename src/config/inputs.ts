@@ -154,10 +154,7 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
       ? readGitHubTarget(requireGitHubToken('issue-on-failure', 'issues: write', raw['github-token']), env)
       : undefined,
     deviceGroups: parseDeviceGroups(raw['device-groups'], needed.has('deviceGroups')),
-    devices:
-      parseBoolean('devices', raw.devices) || needed.has('devices')
-        ? { staleAfterDays: parseCount('stale-after-days', raw['stale-after-days'], MAX_STALE_AFTER_DAYS, 7, 1) }
-        : undefined,
+    devices: parseCoverage(parseBoolean('devices', raw.devices) || needed.has('devices'), raw['stale-after-days']),
     jobSummary: parseBoolean('job-summary', raw['job-summary']),
     runUrl: readRunUrl(env),
     runKey: readRunKey(env),
@@ -371,6 +368,12 @@ function parseOptionalPath(name: InputName, value: string, workspace: string): s
     )
   }
   return path
+}
+
+/** Coverage: whether it is read (devices, or a coverage check of any tenant), and when a device counts as stale. */
+function parseCoverage(asked: boolean, staleAfterDays: string): Settings['devices'] {
+  // stale-after-days is read only when coverage is: an input of a feature that is off is not validated.
+  return { asked, staleAfterDays: asked ? parseCount('stale-after-days', staleAfterDays, MAX_STALE_AFTER_DAYS, 7, 1) : 7 }
 }
 
 function parseCount(name: InputName, value: string, max: number, example: number, min = 0): number {

@@ -45,8 +45,8 @@ export interface Settings {
   badgeFile: string | undefined
   /** Where to keep one open issue per tenant while checks fail (issue-on-failure), if asked. */
   trackingIssue: GitHubTarget | undefined
-  /** Coverage, when it is read (devices, or a coverage check of any tenant): when a device counts as stale. */
-  devices: { staleAfterDays: number } | undefined
+  /** Coverage: whether it is read (devices, or a coverage check of any tenant), and when a device counts as stale. */
+  devices: { asked: boolean; staleAfterDays: number }
   /** Device groups whose exposure score is read and shown (device-groups), if any. */
   deviceGroups: DeviceGroupSelection | undefined
   /** Where and how to keep the sticky pull-request comment, if asked. */

@@ -53,9 +53,9 @@ export async function readTenant(tenant: Tenant, reader: TenantReader): Promise<
     // A tenant-id line may say when its devices count as stale.
     const { devices } = reader.sources
     const sources =
-      devices && tenant.staleAfterDays !== undefined
-        ? { ...reader.sources, devices: { ...devices, staleAfterDays: tenant.staleAfterDays } }
-        : reader.sources
+      tenant.staleAfterDays === undefined
+        ? reader.sources
+        : { ...reader.sources, devices: { ...devices, staleAfterDays: tenant.staleAfterDays } }
     const readings = await readTenantSources(api, sources, neededSources(tenant.limits), reader.clock)
     return { kind: 'read', tenant, directory: tokenDirectory(token), readings }
   } catch (error) {

@@ -19,13 +19,13 @@ const MAX_PAGES = 50
 /** 10,000 devices of Microsoft's example's size are about 8 MiB; long tags and names get room. */
 const MAX_PAGE_BYTES = 32 * 1024 * 1024
 
-export const devicesSource: Source<CoverageRequest | undefined, Coverage> = {
+export const devicesSource: Source<CoverageRequest & { asked: boolean }, Coverage> = {
   name: 'Device coverage',
   permission: DEVICES_PERMISSION,
-  wanted: request => request !== undefined,
+  wanted: request => request.asked,
   failure: 'check',
   read: async (api, request) => {
-    const tally = new CoverageTally(request ?? { staleAfterDays: 7, asOf: Date.now() })
+    const tally = new CoverageTally(request)
     await readPages(
       api,
       {
