@@ -4,6 +4,8 @@
  * compiled in time the run would spend waiting anyway.
  */
 import * as core from '@actions/core'
+import { acceptanceNotes, acceptRisks } from './accepted-risks/apply.js'
+import type { AcceptedRisk, AcceptedRisks } from './accepted-risks/risk.js'
 import type { Settings } from './config/settings.js'
 import { CHECK_IDS } from './checks/registry.js'
 import type { Clock } from './clock.js'
@@ -14,7 +16,7 @@ import { trackFailures, type TrackedTenant } from './github/tracking-issue.js'
 import { recordOnBranch } from './history/branch-store.js'
 import { recordInFile } from './history/file-store.js'
 import { historyEntryOf, viewHistory, type EarlierReadings, type HistoryEntry, type HistoryRecord } from './history/history.js'
-import { fail, info, warning } from './log.js'
+import { fail, info, notice, warning } from './log.js'
 import { Http } from './net/http.js'
 import { redactSecrets } from './secrets.js'
 import type { RetryPolicy } from './net/retry.js'
@@ -43,7 +45,13 @@ const RECENT_READINGS = CHART_READINGS
  * Records, reports, publishes and decides. One budget for every call to GitHub's API (history,
  * comment, issues): past it, the verdict is given and the rest is a warning.
  */
-export async function conclude(settings: Settings, readings: TenantReading[], policy: RetryPolicy, clock: Clock): Promise<void> {
+export async function conclude(
+  settings: Settings,
+  readings: TenantReading[],
+  policy: RetryPolicy,
+  clock: Clock,
+  acceptedRisks: AcceptedRisks | undefined
+): Promise<void> {
   const githubBudgetMs = settings.timeoutMs * (settings.maxRetries + 1)
   const github = new Http(settings.timeoutMs, policy, clock)
   const stopWatch = github.stopAfter(
@@ -52,7 +60,7 @@ export async function conclude(settings: Settings, readings: TenantReading[], po
   )
   try {
     const history = await recordHistory(settings, readings, github)
-    const report = buildRunReport(settings, readings, history)
+    const report = buildRunReport(settings, readings, history, acceptedRisks)
     const published = await publish(settings, report, github)
     await writeRunnerFiles(settings, report, published)
     concludeChecks(report)
@@ -62,7 +70,12 @@ export async function conclude(settings: Settings, readings: TenantReading[], po
   }
 }
 
-function buildRunReport(settings: Settings, readings: TenantReading[], history: Map<string, HistoryRecord>): RunReport {
+function buildRunReport(
+  settings: Settings,
+  readings: TenantReading[],
+  history: Map<string, HistoryRecord>,
+  acceptedRisks: AcceptedRisks | undefined
+): RunReport {
   const context: RunContext = {
     listedVulnerabilities: settings.listedVulnerabilities,
     enforced: settings.failOnLowScore,
@@ -71,17 +84,38 @@ function buildRunReport(settings: Settings, readings: TenantReading[], history: 
     apiHost: new URL(settings.apiUrl).host,
     authMethod: settings.app.credential.method
   }
+  const accepted = readings.map(reading =>
+    reading.kind === 'read' && acceptedRisks ? acceptRisks(acceptedRisks, reading.tenant, reading.readings) : undefined
+  )
+  const unused = acceptedRisks && announceAcceptances(acceptedRisks, accepted)
   return {
     context,
-    tenants: readings.map((reading): TenantOutcome => {
+    tenants: readings.map((reading, index): TenantOutcome => {
       const { tenant } = reading
       if (reading.kind === 'unread') {
         const checksAsked = CHECK_IDS.filter(id => tenant.limits[id] !== undefined)
         return { kind: 'unread', tenant: tenant.id, label: tenant.label, error: failureMessage(reading.error), checksAsked }
       }
-      return { kind: 'read', report: buildReport(context, tenant, reading.readings, history.get(tenant.id) ?? { kind: 'none' }) }
-    })
+      const applied = accepted[index]
+      const acceptance = acceptedRisks && {
+        where: acceptedRisks.where,
+        items: applied?.items ?? [],
+        unused: (unused ?? []).filter(risk => risk.tenant === undefined || risk.tenant === tenant.id)
+      }
+      const tenantReadings = applied?.readings ?? reading.readings
+      return { kind: 'read', report: buildReport(context, tenant, tenantReadings, history.get(tenant.id) ?? { kind: 'none' }, acceptance) }
+    }),
+    acceptedRisks: acceptedRisks && { where: acceptedRisks.where, entries: acceptedRisks.risks.length, unused: unused ?? [] }
   }
+}
+
+/** The file's warnings (expired, expiring) and notices (unused), once a run; returns the unused entries. */
+function announceAcceptances(file: AcceptedRisks, accepted: Array<{ matched: Set<number> } | undefined>): AcceptedRisk[] {
+  const used = new Set(accepted.flatMap(tenant => [...(tenant?.matched ?? [])]))
+  const { warnings, notices, unused } = acceptanceNotes(file, used)
+  for (const message of warnings) warning(message)
+  for (const message of notices) notice(message)
+  return unused
 }
 
 /** Appends one line per tenant read, in one write, and gives each tenant its view of the history. */

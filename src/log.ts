@@ -34,6 +34,10 @@ export function warning(message: string): void {
   core.warning(redactSecrets(named(message)))
 }
 
+export function notice(message: string): void {
+  core.notice(redactSecrets(named(message)))
+}
+
 export function debug(message: string): void {
   core.debug(redactSecrets(named(message)))
 }

@@ -1,12 +1,34 @@
 import { readSettings } from './config/inputs.js'
 import { failureMessage, isExpectedFailure } from './errors.js'
-import { runClock } from './clock.js'
+import type { AcceptedRisks } from './accepted-risks/risk.js'
+import { CHECK_IDS } from './checks/registry.js'
+import { runClock, type Clock } from './clock.js'
+import type { Settings } from './config/settings.js'
 import { formatPoints } from './format.js'
 import { debug, fail } from './log.js'
 import { Http } from './net/http.js'
-import { DEFAULT_BACKOFF } from './net/retry.js'
+import { DEFAULT_BACKOFF, type RetryPolicy } from './net/retry.js'
 import { idTokenSource } from './signin/entra.js'
 import { checkDirectoriesListedOnce, MAX_REQUESTS_IN_FLIGHT, readTenants } from './tenants/read.js'
+
+/** The accepted-risks file, read and validated; its module (and the YAML parser) is loaded only by runs that set the input. */
+async function readAcceptedRisksFile(settings: Settings, policy: RetryPolicy, clock: Clock): Promise<AcceptedRisks | undefined> {
+  if (settings.acceptedRisks === undefined) {
+    return undefined
+  }
+  const { readAcceptedRisks } = await import('./accepted-risks/read.js')
+  const github = new Http(settings.timeoutMs, policy, clock)
+  try {
+    return await readAcceptedRisks(settings.acceptedRisks, github, {
+      tenants: settings.tenants,
+      today: new Date(clock.now()).toISOString().slice(0, 10),
+      maxDays: settings.acceptedRisks.maxDays,
+      checkIds: CHECK_IDS
+    })
+  } finally {
+    github.dispose()
+  }
+}
 
 /** Rounds of requests the reading is given time for: the sign-in, then the reads sent at once. */
 const READING_ROUNDS = 2
@@ -24,6 +46,8 @@ export async function run(): Promise<void> {
     const settings = readSettings()
     const policy = { maxRetries: settings.maxRetries, ...DEFAULT_BACKOFF }
     const clock = runClock()
+    // Before any request to Microsoft: a gate whose exceptions cannot be read does not guess.
+    const acceptedRisks = settings.acceptedRisks && (await readAcceptedRisksFile(settings, policy, clock))
     const microsoft = new Http(settings.timeoutMs, policy, clock, MAX_REQUESTS_IN_FLIGHT)
     http = microsoft
     // One deadline for the whole reading (every tenant, sign-in and every page): what is unread by then fails closed.
@@ -53,7 +77,7 @@ export async function run(): Promise<void> {
     stopReading()
     checkDirectoriesListedOnce(readings)
     // A tenant that cannot be read is one tenant of the list, alone or not: outputs, summary, issue and verdict.
-    await conclude(settings, readings, policy, clock)
+    await conclude(settings, readings, policy, clock, acceptedRisks)
   } catch (error) {
     if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
       debug(error.stack)

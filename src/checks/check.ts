@@ -71,6 +71,8 @@ export interface DeviceGroupFacts {
   missing: string[]
   /** Every group the API lists, to name them when a selected one is missing. */
   listed: string[]
+  /** Selected groups accepted in the accepted-risks file: not gated. */
+  accepted: Array<{ name: string; score: number }>
 }
 
 /** The exploitable vulnerabilities and their changes since the previous reading, or why they were not read. */

@@ -20,7 +20,7 @@ export const maxDeviceGroupExposureScore: CheckDefinition<'max-device-group-expo
     if (deviceGroups === undefined) {
       return [unevaluated(maxDeviceGroupExposureScore, limit, 'the exposure scores of the device groups were not read', WHAT)]
     }
-    if (deviceGroups.groups.length === 0 && deviceGroups.missing.length === 0) {
+    if (deviceGroups.groups.length === 0 && deviceGroups.missing.length === 0 && deviceGroups.accepted.length === 0) {
       return [unevaluated(maxDeviceGroupExposureScore, limit, 'the API lists no device group', WHAT)]
     }
     const checks: Check[] = deviceGroups.groups.map(group => {
@@ -38,6 +38,18 @@ export const maxDeviceGroupExposureScore: CheckDefinition<'max-device-group-expo
           : `Device group ${name}: exposure score ${shownExposure} (${exposureLevel(group.score)}) is above the threshold ${INPUT} ${shownLimit} (lower is better).`
       }
     })
+    for (const group of deviceGroups.accepted) {
+      const [shownExposure, shownLimit] = formatCompared(group.score, limit)
+      checks.push({
+        input: INPUT,
+        limit,
+        value: group.score,
+        passed: true,
+        subject: group.name,
+        note: 'an accepted risk (accepted-risks): not gated',
+        message: `Device group ${JSON.stringify(group.name)}: exposure score ${shownExposure} against ${INPUT} ${shownLimit} is not gated: an accepted risk (accepted-risks).`
+      })
+    }
     const listed = deviceGroups.listed.slice(0, MAX_NAMES_LISTED).map(name => JSON.stringify(name))
     const more = deviceGroups.listed.length > MAX_NAMES_LISTED ? ` and ${deviceGroups.listed.length - MAX_NAMES_LISTED} more` : ''
     for (const name of deviceGroups.missing) {

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { relative, resolve, sep } from 'node:path'
 import { addSecret } from '../secrets.js'
 import { cloudEndpoints, CLOUDS, REGIONS, type Cloud, type Region } from './clouds.js'
 import { ConfigurationError } from '../errors.js'
@@ -52,6 +53,9 @@ export const INPUT_NAMES = [
   'stale-after-days',
   'min-active-devices-percent',
   'max-active-devices-drop-percent',
+  'accepted-risks',
+  'accepted-risks-max-days',
+  'accepted-risks-warn-days',
   'github-token',
   'job-summary',
   'timeout-seconds',
@@ -67,6 +71,8 @@ const MAX_TIMEOUT_SECONDS = 600
 const MAX_RETRIES = 10
 const MAX_RECOMMENDATIONS = 50
 const MAX_LISTED_VULNERABILITIES = 100
+/** The longest an acceptance may last: ten years is no longer an acceptance with an expiry. */
+const MAX_ACCEPTANCE_DAYS = 3650
 
 /** Reads every input through `@actions/core`, masking secrets before anything else can print them. */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -155,6 +161,7 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
       : undefined,
     deviceGroups: parseDeviceGroups(raw['device-groups'], needed.has('deviceGroups')),
     devices: parseCoverage(parseBoolean('devices', raw.devices) || needed.has('devices'), raw['stale-after-days']),
+    acceptedRisks: parseAcceptedRisks(raw, env, workspace),
     jobSummary: parseBoolean('job-summary', raw['job-summary']),
     runUrl: readRunUrl(env),
     runKey: readRunKey(env),
@@ -368,6 +375,32 @@ function parseOptionalPath(name: InputName, value: string, workspace: string): s
     )
   }
   return path
+}
+
+/** accepted-risks: its path in the repository, its bounds, and what the runner says of the event (where it is read from). */
+function parseAcceptedRisks(raw: RawInputs, env: NodeJS.ProcessEnv, workspace: string): Settings['acceptedRisks'] {
+  const value = raw['accepted-risks']
+  if (!value) {
+    return undefined
+  }
+  const example = '.github/accepted-risks.yml'
+  const workspacePath = insideWorkspace(value, workspace)
+  if (value.includes('\0') || /[\\/]$/.test(value) || workspacePath === undefined || workspacePath === resolve(workspace)) {
+    throw new ConfigurationError(
+      `Invalid accepted-risks '${value}'. Expected the path of a YAML file in the repository, relative to its root, such as ${example}.`
+    )
+  }
+  const maxDays = parseCount('accepted-risks-max-days', raw['accepted-risks-max-days'], MAX_ACCEPTANCE_DAYS, 365, 1)
+  return {
+    path: relative(workspace, workspacePath).split(sep).join('/'),
+    workspacePath,
+    workspace,
+    maxDays,
+    warnDays: parseCount('accepted-risks-warn-days', raw['accepted-risks-warn-days'], MAX_ACCEPTANCE_DAYS, 14),
+    eventName: env['GITHUB_EVENT_NAME'] ?? '',
+    eventPath: env['GITHUB_EVENT_PATH'] ?? '',
+    github: raw['github-token'] ? readGitHubTarget(raw['github-token'], env) : undefined
+  }
 }
 
 /** Coverage: whether it is read (devices, or a coverage check of any tenant), and when a device counts as stale. */

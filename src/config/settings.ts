@@ -5,6 +5,7 @@
  * publish) are apart from each tenant's (its ID, label and limits); the modules that do the work take
  * the few values they use, never this object.
  */
+import type { AcceptedRisksInput } from '../accepted-risks/read.js'
 import type { DeviceGroupSelection } from '../sources/device-groups/answers.js'
 import type { Cloud, Region } from './clouds.js'
 import type { GitHubTarget } from '../github/api.js'
@@ -49,6 +50,8 @@ export interface Settings {
   devices: { asked: boolean; staleAfterDays: number }
   /** Device groups whose exposure score is read and shown (device-groups), if any. */
   deviceGroups: DeviceGroupSelection | undefined
+  /** The accepted-risks file and where to read it, if one is given. */
+  acceptedRisks: AcceptedRisksInput | undefined
   /** Where and how to keep the sticky pull-request comment, if asked. */
   pullRequestComment: PullRequestCommentTarget | undefined
   /** Whether to write the job summary. */

@@ -3,15 +3,13 @@
  * hidden marker AND its author: the action edits only comments created by the identity its token
  * acts as (GitHubApi.viewerLogin), so a comment by anyone else that quotes the marker is never touched.
  */
-import { readFile, stat } from 'node:fs/promises'
 import { failureMessage } from '../errors.js'
-import { isRecord, parseJson } from '../json.js'
+import { isRecord } from '../json.js'
+import { PULL_REQUEST_EVENTS, readEventPayload } from './event.js'
 import { info, warning } from '../log.js'
 import type { Http } from '../net/http.js'
 import { GitHubApi, GitHubError, gitHubHint, type GitHubTarget } from './api.js'
 import { isOwnedBy } from './ownership.js'
-
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
 
 /** Where the sticky comment goes: GitHub's API, and what the runner says about this run. */
 export interface PullRequestCommentTarget {
@@ -21,8 +19,6 @@ export interface PullRequestCommentTarget {
   /** GITHUB_EVENT_PATH: the event payload, which holds the pull request's number. */
   eventPath: string
 }
-/** The runner's event payload is small; a larger file is not one. */
-const MAX_EVENT_BYTES = 16 * 1024 * 1024
 
 /**
  * Keeps one comment on the pull request, whatever other runs do at the same time: creates it when
@@ -104,17 +100,10 @@ function toComment(value: unknown): Comment[] {
 }
 
 async function pullRequestNumber(eventPath: string): Promise<number | undefined> {
-  try {
-    if ((await stat(eventPath)).size > MAX_EVENT_BYTES) {
-      return undefined
-    }
-    const payload = parseJson(await readFile(eventPath, 'utf8'))
-    const pullRequest = isRecord(payload) ? payload['pull_request'] : undefined
-    const number = isRecord(pullRequest) ? pullRequest['number'] : undefined
-    return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined
-  } catch {
-    return undefined
-  }
+  const payload = await readEventPayload(eventPath)
+  const pullRequest = isRecord(payload) ? payload['pull_request'] : undefined
+  const number = isRecord(pullRequest) ? pullRequest['number'] : undefined
+  return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined
 }
 
 /** Why GitHub's API did not take the comment, and for a refusal, what to do. */

@@ -95,7 +95,13 @@ export function historyEntryOf(
     apiHost,
     run,
     ...(vulnerabilities?.kind === 'read'
-      ? { vulnerabilities: vulnerabilityRecord(vulnerabilities.severity, vulnerabilities.exploitable) }
+      ? {
+          vulnerabilities: vulnerabilityRecord(vulnerabilities.severity, [
+            ...vulnerabilities.exploitable,
+            ...vulnerabilities.underException,
+            ...vulnerabilities.accepted
+          ])
+        }
       : {}),
     ...(readings.devices?.kind === 'read'
       ? { devices: { onboarded: readings.devices.coverage.onboarded, active: readings.devices.coverage.active } }

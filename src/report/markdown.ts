@@ -4,6 +4,7 @@
  * (../sources/<source>/section.ts); fitting to GitHub's sizes is ./fit.ts's; every text from outside
  * goes through ./inline.ts, so it renders as inert text.
  */
+import { acceptedRisksSection } from '../accepted-risks/section.js'
 import { checkDefinition, limitOf } from '../checks/registry.js'
 import { deviceGroupsSection } from '../sources/device-groups/section.js'
 import { activeDevices, COVERAGE_CAVEAT, coverageSection } from '../sources/devices/section.js'
@@ -73,9 +74,10 @@ function tenantSummary(report: ScoreReport, rows: number, where: string, level: 
   return [
     ...overview(report, rows, where, level),
     ...vulnerabilitiesSection(report.vulnerabilities, rows, where, level + 1),
+    ...acceptedRisksSection(report.acceptance, rows, where, level + 1),
     // The caveat once: in a tenant's own report (level 2); with many tenants, under their table.
     ...coverageSection(report.devices, rows, where, level + 1, level === 2),
-    ...deviceGroupsSection(report.deviceGroups?.groups, limitOf(report.checks, 'device group exposure'), rows, where, level + 1),
+    ...deviceGroupsSection(report.deviceGroups, limitOf(report.checks, 'device group exposure'), rows, where, level + 1),
     ...recommendationsSection(report.recommendations, rows, where, level + 1),
     ...historySection(report, level + 1),
     ...footnote()
@@ -177,9 +179,10 @@ function postedReport(report: ScoreReport, runUrl: string | undefined, rows: num
   return [
     ...overview(report, rows, where, level),
     ...vulnerabilitiesSection(report.vulnerabilities, rows, where, level + 1),
+    ...acceptedRisksSection(report.acceptance, rows, where, level + 1),
     // The caveat once: in a tenant's own report (level 2); with many tenants, under their table.
     ...coverageSection(report.devices, rows, where, level + 1, level === 2),
-    ...deviceGroupsSection(report.deviceGroups?.groups, limitOf(report.checks, 'device group exposure'), rows, where, level + 1),
+    ...deviceGroupsSection(report.deviceGroups, limitOf(report.checks, 'device group exposure'), rows, where, level + 1),
     ...recommendationsSection(report.recommendations, rows, where, level + 1),
     ...historyChart(report),
     ...runLink(runUrl),
@@ -309,9 +312,11 @@ function checksTable(report: ScoreReport, rows: number, where: string): string[]
     const shownValue =
       check.unevaluated !== undefined
         ? `could not be evaluated: ${inlineText(check.unevaluated, MAX_REASON_CHARS)}`
-        : check.note !== undefined
-          ? inlineText(check.note, MAX_REASON_CHARS)
-          : value
+        : check.note === undefined
+          ? value
+          : check.value === undefined
+            ? inlineText(check.note, MAX_REASON_CHARS)
+            : `${value} (${inlineText(check.note, MAX_REASON_CHARS)})`
     const result = check.passed ? '✅ passed' : report.enforced ? '❌ failed' : '⚠️ failed (warning)'
     const name = definition?.label ?? check.input
     const label = check.subject === undefined ? name : `${name}: ${inlineText(check.subject)}`

@@ -5,6 +5,8 @@
  * not be read.
  */
 import { createHash } from 'node:crypto'
+import type { TenantAcceptance } from '../accepted-risks/apply.js'
+import type { AcceptedRisk } from '../accepted-risks/risk.js'
 import type { Tenant } from '../tenants/tenant.js'
 import type { AuthMethod } from '../signin/credentials.js'
 import type { ScoreReading } from '../defender/answers.js'
@@ -29,6 +31,8 @@ export interface ScoreReport {
   vulnerabilities: VulnerabilityReport | undefined
   /** Coverage: the devices that still report; undefined when not read. */
   devices: CoverageReading | undefined
+  /** What the accepted-risks file did to this tenant's reading; undefined without the file. */
+  acceptance: TenantAcceptance | undefined
   /** Earlier readings of the same tenant; undefined without history-file. */
   history: HistoryView | undefined
   checks: Check[]
@@ -76,10 +80,18 @@ export type TenantOutcome = { kind: 'read'; report: ScoreReport } | ({ kind: 'un
 export interface RunReport {
   context: RunContext
   tenants: TenantOutcome[]
+  /** The accepted-risks file, when one is used: where it was read, its entries, and those that matched nothing. */
+  acceptedRisks?: { where: string; entries: number; unused: AcceptedRisk[] } | undefined
 }
 
 /** A tenant's report: what was read, what it is compared with, and the verdict of every check. */
-export function buildReport(context: RunContext, tenant: Tenant, readings: DefenderReadings, record: HistoryRecord): ScoreReport {
+export function buildReport(
+  context: RunContext,
+  tenant: Tenant,
+  readings: DefenderReadings,
+  record: HistoryRecord,
+  acceptance?: TenantAcceptance
+): ScoreReport {
   const history = record.kind === 'read' ? record.view : undefined
   const { limits } = tenant
   const { listedVulnerabilities, ...shared } = context
@@ -91,6 +103,7 @@ export function buildReport(context: RunContext, tenant: Tenant, readings: Defen
     deviceGroups: readings.deviceGroups,
     vulnerabilities,
     devices: readings.devices,
+    acceptance,
     history,
     checks: evaluateChecks(
       {
@@ -127,10 +140,11 @@ function vulnerabilityReport(
   if (reading?.kind !== 'read') {
     return reading
   }
-  const { severity, exploitable } = reading
+  const { severity, exploitable, underException, accepted } = reading
   const changes = compareVulnerabilities(
     severity,
     exploitable,
+    [...exploitable, ...underException, ...accepted],
     record.kind === 'read' ? { kind: 'read', previous: record.view.previousVulnerabilities } : record
   )
   const added = new Set(changes.kind === 'compared' ? changes.added : [])
@@ -140,7 +154,9 @@ function vulnerabilityReport(
     count: exploitable.length,
     listed: exploitable.slice(0, listed),
     added: exploitable.filter(item => added.has(recordedId(item.id))),
-    changes
+    changes,
+    underException: underException.length,
+    accepted: accepted.length
   }
 }
 

@@ -2,6 +2,7 @@
 import { redactedJson } from '../secrets.js'
 import type { DevicesJson, ReportJson, TenantFieldsJson, TenantJson, VulnerabilitiesJson } from './report-json.js'
 import { activePercent } from '../sources/devices/answers.js'
+import { topRecommendations } from '../sources/recommendations/answers.js'
 import type { CoverageReading } from '../sources/registry.js'
 import { formatPoints } from '../format.js'
 import { limitOf } from '../checks/registry.js'
@@ -144,7 +145,14 @@ function reportDocument(run: RunReport, published: Published, tenants: TenantOut
     commentUrl: published.commentUrl ?? null,
     issueUrl: published.issueUrl ?? null,
     tenants: tenants.map(tenantDocument),
-    tenantsOmitted: run.tenants.length - tenants.length
+    tenantsOmitted: run.tenants.length - tenants.length,
+    acceptedRisks: run.acceptedRisks
+      ? {
+          from: run.acceptedRisks.where,
+          entries: run.acceptedRisks.entries,
+          unused: run.acceptedRisks.unused.map(risk => ({ entry: risk.entry, id: capText(risk.id), expires: risk.expires }))
+        }
+      : null
   }
   // JSON.stringify leaves U+2028 and U+2029 as they are; escaped, no line break of any kind reaches the output.
   return redactedJson(document).replace(/[\u2028\u2029]/g, character => `\\u${character.charCodeAt(0).toString(16)}`)
@@ -166,7 +174,8 @@ const UNREAD_FIELDS: TenantFieldsJson = {
   deviceGroups: null,
   deviceGroupsOmitted: null,
   vulnerabilities: null,
-  devices: null
+  devices: null,
+  accepted: null
 }
 
 function tenantDocument(outcome: TenantOutcome): TenantJson {
@@ -205,7 +214,7 @@ function tenantFields(report: ScoreReport): TenantFieldsJson {
     previousTime: previous?.time ?? null,
     scoreDelta: scoreDelta(report) ?? null,
     recommendations:
-      report.recommendations?.top.map(item => ({
+      (report.recommendations && topRecommendations(report.recommendations))?.map(item => ({
         ...item,
         name: capText(item.name),
         category: capText(item.category),
@@ -220,7 +229,18 @@ function tenantFields(report: ScoreReport): TenantFieldsJson {
       })) ?? null,
     deviceGroupsOmitted: groups ? Math.max(0, groups.length - REPORT_LIST_CAP) : null,
     vulnerabilities: vulnerabilitiesDocument(report.vulnerabilities),
-    devices: devicesDocument(report.devices)
+    devices: devicesDocument(report.devices),
+    accepted:
+      report.acceptance?.items.slice(0, REPORT_LIST_CAP).map(({ risk, item, leftOutOf, expired }) => ({
+        item: capText(item),
+        entry: risk.entry,
+        id: capText(risk.id),
+        owner: capText(risk.owner),
+        reason: capText(risk.reason),
+        expires: risk.expires,
+        leftOutOf,
+        expired
+      })) ?? null
   }
 }
 
@@ -241,6 +261,8 @@ function vulnerabilitiesDocument(vulnerabilities: VulnerabilityReport | undefine
   return {
     severity: vulnerabilities.severity,
     count: vulnerabilities.count,
+    underException: vulnerabilities.underException,
+    accepted: vulnerabilities.accepted,
     items: vulnerabilities.listed.map(item => ({
       id: capText(item.id),
       severity: item.severity,
@@ -249,7 +271,8 @@ function vulnerabilitiesDocument(vulnerabilities: VulnerabilityReport | undefine
       exposedMachines: item.exposedMachines,
       publicExploit: item.publicExploit,
       exploitVerified: item.exploitVerified,
-      exploitInKit: item.exploitInKit
+      exploitInKit: item.exploitInKit,
+      partialException: item.partialException
     })),
     since: compared ? changes.since : null,
     new: compared ? ids(changes.added) : null,

@@ -34,11 +34,18 @@ export interface VulnerabilityItemJson {
   publicExploit: boolean
   exploitVerified: boolean
   exploitInKit: boolean
+  /** Defender's status is PartialException: counted all the same. */
+  partialException: boolean
 }
 
 export interface VulnerabilitiesJson {
   severity: Severity
+  /** Those that count: neither under an exception in Defender nor accepted. */
   count: number | null
+  /** Left out of the count: under an exception in Defender (status UnderException). */
+  underException?: number | null
+  /** Left out of the count: accepted in the accepted-risks file (listed in the tenant's `accepted`). */
+  accepted?: number | null
   items: VulnerabilityItemJson[]
   since?: string | null
   new: string[] | null
@@ -65,6 +72,22 @@ export interface DevicesJson {
   error?: string
 }
 
+/** An item of the tenant's reading an accepted-risks entry names. */
+export interface AcceptedJson {
+  /** The item as the API names it: a vulnerability's or recommendation's ID, a device group's name. */
+  item: string
+  /** The entry: its place in the file, its id, owner, reason and expiry (YYYY-MM-DD). */
+  entry: number
+  id: string
+  owner: string
+  reason: string
+  expires: string
+  /** The checks it is left out of, or the list when no check counts it. */
+  leftOutOf: string[]
+  /** The entry has expired: the item counts again. */
+  expired: boolean
+}
+
 /** What report-json says of one tenant (null fields when it could not be read). */
 export interface TenantFieldsJson {
   score: number | null
@@ -83,6 +106,8 @@ export interface TenantFieldsJson {
   deviceGroupsOmitted: number | null
   vulnerabilities: VulnerabilitiesJson | null
   devices: DevicesJson | null
+  /** What the accepted-risks file matched; null without the file. */
+  accepted?: AcceptedJson[] | null
 }
 
 export interface TenantJson extends TenantFieldsJson {
@@ -106,4 +131,6 @@ export interface ReportJson extends TenantFieldsJson {
   issueUrl: string | null
   tenants: TenantJson[]
   tenantsOmitted: number
+  /** The accepted-risks file: where it was read, its entries, and those that matched nothing in the run; null without one. */
+  acceptedRisks?: { from: string; entries: number; unused: Array<{ entry: number; id: string; expires: string }> } | null
 }

@@ -74,7 +74,7 @@ export async function readTenantSources(
       vulnerabilities === undefined
         ? undefined
         : vulnerabilities.kind === 'read'
-          ? { kind: 'read', severity, exploitable: vulnerabilities.value }
+          ? { kind: 'read', severity, ...vulnerabilities.value, accepted: [] }
           : { kind: 'unavailable', severity, reason: vulnerabilities.reason },
     devices:
       outcomes.devices === undefined

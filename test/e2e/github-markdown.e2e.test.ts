@@ -68,10 +68,12 @@ function report(text: string): RunReport {
     reading: { score: 340, time: '2026-11-24T09:00:00Z' },
     exposure: { score: 42, time: '2026-11-24T09:00:00Z' },
     recommendations: {
-      top: [{ name: text, category: text, product: text, configScoreImpact: 2, exposedMachines: 3, totalMachines: 9 }],
-      excepted: 1
+      active: [{ id: text, name: text, category: text, product: text, configScoreImpact: 2, exposedMachines: 3, totalMachines: 9 }],
+      shown: 5,
+      excepted: 1,
+      accepted: 1
     },
-    deviceGroups: { groups: [{ name: text, score: 80 }], missing: [text], listed: [text] },
+    deviceGroups: { groups: [{ name: text, score: 80 }], missing: [text], listed: [text], accepted: [] },
     devices: undefined,
     vulnerabilities: {
       kind: 'read',
@@ -86,11 +88,49 @@ function report(text: string): RunReport {
           exposedMachines: 2,
           publicExploit: true,
           exploitVerified: false,
-          exploitInKit: false
+          exploitInKit: false,
+          partialException: true,
+          firstDetected: undefined
         }
       ],
       added: [],
-      changes: { kind: 'compared', since: text, added: [text], removed: [text] }
+      changes: { kind: 'compared', since: text, added: [text], removed: [text] },
+      underException: 2,
+      accepted: 1
+    },
+    acceptance: {
+      where: text,
+      items: [
+        {
+          risk: {
+            entry: 1,
+            id: text,
+            kind: 'item',
+            name: text,
+            reason: text,
+            owner: text,
+            expires: '2027-01-31',
+            tenant: undefined,
+            tenantLabel: undefined
+          },
+          item: text,
+          leftOutOf: ['max-exploitable-vulnerabilities'],
+          expired: false
+        }
+      ],
+      unused: [
+        {
+          entry: 2,
+          id: text,
+          kind: 'item',
+          name: text,
+          reason: text,
+          owner: text,
+          expires: '2027-01-31',
+          tenant: undefined,
+          tenantLabel: undefined
+        }
+      ]
     },
     history: {
       previous: { time: text, score: 330, exposure: null, tenant: 't', apiHost: 'h' },

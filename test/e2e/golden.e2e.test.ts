@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { it } from 'node:test'
 import { vulnerabilityItem, type Simulator } from '../sim/simulator.js'
-import { pullRequestRun, ROOT, runSwept, secretInputs, withSim } from '../support/harness.js'
+import { stringify } from 'yaml'
+import { BASE_SHA, pullRequestRun, ROOT, runSwept, secretInputs, withSim } from '../support/harness.js'
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'golden')
 const FABRIKAM = '11111111-2222-3333-4444-555555555555'
@@ -60,6 +61,32 @@ function arrange(sim: Simulator): void {
     earlier(FABRIKAM, 438, '2026-11-30T02:41:00Z', ['CVE-2024-38063'])
   ]
   sim.branches.set(BRANCH, new Map([['history.jsonl', Buffer.from(`${lines.join('\n')}\n`)]]))
+  const risks = [
+    {
+      id: 'CVE-2024-21413',
+      reason: 'Outlook on kiosk images; the vendor ships a fix in March',
+      owner: 'secops@contoso.com',
+      expires: DATES.later
+    },
+    {
+      id: 'device-group:lab | *kiosks*',
+      reason: 'Lab machines, wiped nightly',
+      owner: 'Lab team',
+      expires: DATES.soon,
+      tenant: 'Fabrikam'
+    },
+    { id: 'CVE-2024-38063', reason: 'Waiting for the driver update', owner: 'Platform team', expires: DATES.gone, tenant: 'Fabrikam' },
+    { id: 'CVE-2021-44228', reason: 'Log4j on the build agents', owner: 'Build team', expires: DATES.later }
+  ]
+  sim.branches.set(BASE_SHA, new Map([[ACCEPTED_RISKS, Buffer.from(stringify(risks))]]))
+}
+
+const ACCEPTED_RISKS = '.github/accepted-risks.yml'
+/** Expiry dates from the run's day: named in the fixtures, as the day changes. */
+const DATES = { later: inDays(90), soon: inDays(5), gone: inDays(-2) }
+
+function inDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
 }
 
 const INPUTS = (sim: Simulator): Record<string, string> => ({
@@ -81,7 +108,8 @@ const INPUTS = (sim: Simulator): Record<string, string> => ({
   'max-drop': '10',
   'comment-on-pr': 'true',
   'issue-on-failure': 'true',
-  'badge-file': 'badges/{tenant}.svg'
+  'badge-file': 'badges/{tenant}.svg',
+  'accepted-risks': ACCEPTED_RISKS
 })
 
 /** What varies from run to run: the workspace, times of the moment, random IDs, loopback ports, the run's random mark. */
@@ -93,6 +121,7 @@ function normalised(text: string, sim: Simulator, workspace: string): string {
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, id => (fixed.has(id) ? id : '<uuid>'))
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
     .replace(/(\d+\.\d+)\.[0-9a-f]{12}\b/g, '$1.<random>')
+    .replace(new RegExp(Object.values(DATES).join('|'), 'g'), date => `<${Object.entries(DATES).find(([, value]) => value === date)?.[0]}>`)
 }
 
 it('the golden run: every published text of a run with every source and three tenants, one unreadable, is as the fixtures say', () =>

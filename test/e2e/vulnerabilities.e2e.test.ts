@@ -112,7 +112,8 @@ describe('exploitable vulnerabilities', () => {
         exposedMachines: 7,
         publicExploit: true,
         exploitVerified: false,
-        exploitInKit: true
+        exploitInKit: true,
+        partialException: false
       })
     }))
 

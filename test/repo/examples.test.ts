@@ -5,9 +5,13 @@ import { register } from 'node:module'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { parse } from 'yaml'
+import { parseAcceptedRisks } from '../../src/accepted-risks/file.js'
+import { CHECK_IDS } from '../../src/checks/registry.js'
 import { ROOT, readActionMetadata } from '../support/harness.js'
 
 const EXAMPLES = join(ROOT, 'examples')
+/** The example accepted-risks file: not a workflow. */
+const ACCEPTED_RISKS = 'accepted-risks.yml'
 
 register('../support/tools/json-import-hook.js', import.meta.url)
 const { NoOperationTraceWriter, parseWorkflow } = await import('@actions/workflow-parser')
@@ -27,7 +31,32 @@ const WORKFLOWS = join(ROOT, '.github', 'workflows')
 const PINNED = /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/
 
 describe('example workflows', async () => {
-  const files = (await readdir(EXAMPLES)).filter(file => file.endsWith('.yml'))
+  const files = (await readdir(EXAMPLES)).filter(file => file.endsWith('.yml') && file !== ACCEPTED_RISKS)
+
+  it(`${ACCEPTED_RISKS} is a file the action accepts, for the tenants of the workflow that uses it`, async () => {
+    const risks = parseAcceptedRisks(await readFile(join(EXAMPLES, ACCEPTED_RISKS)), {
+      where: ACCEPTED_RISKS,
+      tenants: [
+        { id: 'contoso.onmicrosoft.com', label: 'Contoso' },
+        { id: 'fabrikam.onmicrosoft.com', label: 'Fabrikam' }
+      ],
+      // The day its dates were written: an example's acceptances expire like any other.
+      today: '2026-12-05',
+      maxDays: 365,
+      checkIds: CHECK_IDS
+    })
+    assert.deepEqual(
+      risks.map(risk => [risk.kind, risk.name, risk.tenantLabel]),
+      [
+        ['item', 'CVE-2024-38063', undefined],
+        ['device group', 'Lab kiosks', 'Fabrikam'],
+        ['item', 'sca-_-scid-2010', undefined]
+      ]
+    )
+    const workflow = await readFile(join(EXAMPLES, 'accepted-risks-gate.yml'), 'utf8')
+    assert.match(workflow, /accepted-risks: \.github\/accepted-risks\.yml/)
+    assert.match(workflow, /contents: read/)
+  })
 
   it('the parser rejects a broken workflow (so the check below can fail)', () => {
     assert.notDeepEqual(workflowErrors('broken.yml', 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps: 5\n'), [])

@@ -502,8 +502,16 @@ export function vulnerabilityItem(id: string, changes: Record<string, unknown> =
     exploitUris: [],
     CveSupportability: 'Supported',
     epss: 0.5,
+    status: 'RemediationRequired',
+    firstDetected: daysAgo(10),
     ...changes
   }
+}
+
+/** Midnight UTC `days` days before today, as Microsoft writes times. */
+export function daysAgo(days: number): string {
+  const day = new Date(Date.now() - days * 24 * 60 * 60 * 1000)
+  return `${day.toISOString().slice(0, 10)}T00:00:00Z`
 }
 
 function sampleVulnerabilities(): unknown[] {

@@ -1,7 +1,8 @@
 /**
  * The demo's run (`npm run demo`, `npm run screenshot`): a week of earlier readings on a history
  * branch, then the bundled action as the runner runs it, signing in with GitHub OIDC, gating on
- * min-score 300 and newly exploitable vulnerabilities, with every extra on.
+ * min-score 300 and newly exploitable vulnerabilities, with every extra on and two accepted risks
+ * (one of them expiring soon) on the default branch.
  */
 import type { Simulator } from '../sim/simulator.js'
 import { oidcRun, runAction, type ActionRun } from './harness.js'
@@ -17,6 +18,13 @@ export function demoRun(sim: Simulator): Promise<ActionRun> {
     // Yesterday's reading knew three exploitable vulnerabilities: today two are new and one was fixed.
     ...(index === 6 ? { vulnerabilities: { severity: 'high', count: 3, ids: ['CVE-2024-21413', 'CVE-2023-36884', 'CVE-2021-40444'] } } : {})
   }))
+  // Accepted on the default branch: one CVE accepted for two months, one whose acceptance ends in five days.
+  const inDays = (days: number) => new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10)
+  const risks = [
+    `- id: CVE-2024-38063\n  reason: Kiosk image; the vendor ships the fixed driver in the next release\n  owner: secops@contoso.com\n  expires: ${inDays(60)}`,
+    `- id: CVE-2024-30080\n  reason: Message Queuing on two legacy servers, decommissioned this month\n  owner: platform-team\n  expires: ${inDays(5)}`
+  ]
+  sim.branches.get('main')?.set('.github/accepted-risks.yml', Buffer.from(`${risks.join('\n')}\n`))
   sim.branches.set(
     'secure-score-history',
     new Map([['history.jsonl', Buffer.from(week.map(entry => `${JSON.stringify(entry)}\n`).join(''))]])
@@ -34,7 +42,8 @@ export function demoRun(sim: Simulator): Promise<ActionRun> {
       vulnerabilities: '5',
       'vulnerability-severity': 'high',
       'max-new-exploitable-vulnerabilities': '3',
-      'min-active-devices-percent': '70'
+      'min-active-devices-percent': '70',
+      'accepted-risks': '.github/accepted-risks.yml'
     }
   })
 }

@@ -216,13 +216,19 @@ export function oidcRun(sim: Simulator): Pick<RunOptions, 'inputs' | 'env'> {
   }
 }
 
+/** The commit pull request #7 is based on: the simulator's contents API answers for it as for a branch. */
+export const BASE_SHA = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d'
+
 /** The runner's environment for a run triggered by pull request #7, with GitHub's REST API in the simulator. */
 export function pullRequestRun(sim: Simulator, extra: Record<string, string> = {}): Omit<RunOptions, 'inputs'> {
   return {
     githubToken: sim.githubToken,
     event: {
       name: 'pull_request',
-      payload: { pull_request: { number: 7 }, repository: { name: 'octo-repo', owner: { login: 'octo-org' } } }
+      payload: {
+        pull_request: { number: 7, base: { ref: 'main', sha: BASE_SHA } },
+        repository: { name: 'octo-repo', owner: { login: 'octo-org' }, default_branch: 'main' }
+      }
     },
     env: {
       GITHUB_API_URL: sim.githubApiUrl,

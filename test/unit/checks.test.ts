@@ -58,13 +58,13 @@ describe('checks', () => {
       [{ 'max-exposure-score': 5 }, /^Exposure score \(max-exposure-score\) could not be evaluated: the exposure score was not read\.$/],
       [{ 'max-device-group-exposure-score': 5 }, /could not be evaluated: the exposure scores of the device groups were not read/],
       [
-        { 'max-device-group-exposure-score': 5, deviceGroups: { groups: [], missing: [], listed: [] } },
+        { 'max-device-group-exposure-score': 5, deviceGroups: { groups: [], missing: [], listed: [], accepted: [] } },
         /could not be evaluated: the API lists no device group/
       ],
       [
         {
           'max-device-group-exposure-score': 50,
-          deviceGroups: { groups: [{ name: 'Servers', score: 10 }], missing: ['Kiosk'], listed: ['Servers'] }
+          deviceGroups: { groups: [{ name: 'Servers', score: 10 }], missing: ['Kiosk'], listed: ['Servers'], accepted: [] }
         },
         /^Device group "Kiosk" \(max-device-group-exposure-score\) could not be evaluated: the API does not list this group .*; it lists "Servers"\.$/
       ],

@@ -48,9 +48,10 @@ describe('Defender responses', () => {
         { recommendationName: 'No impact' }
       ]
     })
-    const { top, excepted } = parseRecommendations(ok(body), 10)
+    const recommendations = parseRecommendations(ok(body), 10)
+    const { excepted } = recommendations
     assert.deepEqual(
-      top.map(item => [item.name, item.configScoreImpact]),
+      topRecommendations(recommendations).map(item => [item.name, item.configScoreImpact]),
       [
         ['High', 9],
         ['Low', 1],
@@ -59,7 +60,7 @@ describe('Defender responses', () => {
     )
     assert.equal(excepted, 0)
     assert.deepEqual(
-      topRecommendations(top, 2).map(item => item.name),
+      topRecommendations({ ...recommendations, shown: 2 }).map(item => item.name),
       ['High', 'Low']
     )
     assert.throws(() => parseRecommendations(ok('{"items":[]}'), 5), /not with the documented \{ "value": \[\.\.\.\] \} collection/)
@@ -73,9 +74,10 @@ describe('Defender responses', () => {
         { recommendationName: 'No status', configScoreImpact: 2 }
       ]
     })
-    const { top, excepted } = parseRecommendations(ok(body), 5)
+    const recommendations = parseRecommendations(ok(body), 5)
+    const { excepted } = recommendations
     assert.deepEqual(
-      top.map(item => item.name),
+      topRecommendations(recommendations).map(item => item.name),
       ['No status', 'Active']
     )
     assert.equal(excepted, 1)
@@ -93,7 +95,12 @@ describe('Defender responses', () => {
       { name: 'Kiosks', score: 80 }
     ])
     const some = parseDeviceGroups(ok(body), { all: false, names: ['groupone', 'Nowhere'] })
-    assert.deepEqual(some, { groups: [{ name: 'GroupOne', score: 41.4 }], missing: ['Nowhere'], listed: ['GroupOne', 'Kiosks'] })
+    assert.deepEqual(some, {
+      groups: [{ name: 'GroupOne', score: 41.4 }],
+      missing: ['Nowhere'],
+      listed: ['GroupOne', 'Kiosks'],
+      accepted: []
+    })
     for (const bad of [
       '{"value":[{"score":1}]}',
       '{"value":[{"rbacGroupName":"a","score":"1"}]}',

@@ -259,7 +259,7 @@ describe('fuzzing response parsing', () => {
       fc.property(anyResponse, response => {
         const outcome = typedOutcome(() => parseRecommendations(response, 50), ServiceError)
         if ('value' in outcome) {
-          for (const item of outcome.value.top) {
+          for (const item of outcome.value.active) {
             assert.ok(item.name.length > 0 && Number.isFinite(item.configScoreImpact))
           }
         }

@@ -23,6 +23,7 @@ const report: ScoreReport = {
   deviceGroups: undefined,
   vulnerabilities: undefined,
   devices: undefined,
+  acceptance: undefined,
   history: undefined,
   checks: [{ input: 'min-score', limit: 400, value: 340, passed: false, message: 'below' }],
   enforced: true,
@@ -93,7 +94,8 @@ describe('report', () => {
       deviceGroups: null,
       deviceGroupsOmitted: null,
       vulnerabilities: null,
-      devices: null
+      devices: null,
+      accepted: null
     }
     assert.deepEqual(JSON.parse(document), {
       schemaVersion: 1,
@@ -107,7 +109,8 @@ describe('report', () => {
       commentUrl: 'https://github.com/o/r/pull/1#issuecomment-2',
       issueUrl: null,
       tenants: [{ tenant: 'contoso.onmicrosoft.com', name: 'contoso.onmicrosoft.com', ...tenantFields, passed: false }],
-      tenantsOmitted: 0
+      tenantsOmitted: 0,
+      acceptedRisks: null
     })
     assert.doesNotMatch(document, /\n/, 'one line')
     const unchecked = reportOutputs({ ...report, checks: [] }, {})
@@ -120,10 +123,20 @@ describe('report', () => {
       {
         ...report,
         recommendations: {
-          top: [
-            { name: 'a\u2028b\nc', category: '', product: '', configScoreImpact: 1, exposedMachines: undefined, totalMachines: undefined }
+          active: [
+            {
+              id: 'r',
+              name: 'a\u2028b\nc',
+              category: '',
+              product: '',
+              configScoreImpact: 1,
+              exposedMachines: undefined,
+              totalMachines: undefined
+            }
           ],
-          excepted: 0
+          shown: 5,
+          excepted: 0,
+          accepted: 0
         }
       },
       {}
@@ -168,8 +181,9 @@ describe('report', () => {
       ...report,
       exposure: { score: 42, time: 'T3' },
       recommendations: {
-        top: [
+        active: [
           {
+            id: 'sca-_-scid-1',
             name: 'Enable | Firewall',
             category: 'Network',
             product: 'Windows',
@@ -178,7 +192,9 @@ describe('report', () => {
             totalMachines: 9
           }
         ],
-        excepted: 0
+        shown: 5,
+        excepted: 0,
+        accepted: 0
       },
       history
     })
@@ -213,8 +229,9 @@ describe('report', () => {
     const summary = renderSummary({
       ...report,
       recommendations: {
-        top: [
+        active: [
           {
+            id: 'sca-_-scid-2',
             name: hostile + 'x'.repeat(500),
             category: '`code`',
             product: '',
@@ -223,7 +240,9 @@ describe('report', () => {
             totalMachines: 2
           }
         ],
-        excepted: 0
+        shown: 5,
+        excepted: 0,
+        accepted: 0
       }
     })
     const row = summary.split('\n').find(line => line.startsWith('| 1 |')) ?? ''
@@ -239,6 +258,7 @@ describe('report', () => {
 
   it("keeps the pull-request comment within GitHub's 65,536 characters, leaving rows out and saying so", () => {
     const long = {
+      id: 'sca-_-scid-3',
       name: 'n'.repeat(5000),
       category: 'c'.repeat(5000),
       product: '',
@@ -246,7 +266,7 @@ describe('report', () => {
       exposedMachines: 1,
       totalMachines: 1
     }
-    const many = { ...report, recommendations: { top: Array.from({ length: 50 }, () => long), excepted: 0 } }
+    const many = { ...report, recommendations: { active: Array.from({ length: 50 }, () => long), shown: 50, excepted: 0, accepted: 0 } }
     const comment = renderComment(many, undefined)
     assert.ok(comment.length <= MAX_COMMENT_CHARS, `${comment.length} characters`)
     assert.equal(comment.split('\n').filter(line => line.startsWith('| 50 |')).length, 1, 'cut cells keep every row within the limit')
@@ -286,7 +306,7 @@ describe('report bounds', () => {
 
   it('fits the summary within 1 MiB and says where the rest is', () => {
     const groups = Array.from({ length: 10_000 }, (_, index) => ({ name: `${'\u0001'.repeat(120)}${index}`, score: 80 }))
-    const summary = renderSummary({ ...base, deviceGroups: { groups, missing: [], listed: [] } }, 200_000)
+    const summary = renderSummary({ ...base, deviceGroups: { groups, missing: [], listed: [], accepted: [] } }, 200_000)
     assert.ok(Buffer.byteLength(summary) <= 200_000, `${Buffer.byteLength(summary)} bytes`)
     assert.match(summary, /\d+ more rows left out to fit GitHub's limit on the length of a job summary; the report-json output lists more/)
   })

@@ -30,6 +30,8 @@ function item(id: string, changes: Partial<ExploitableVulnerability> = {}): Expl
     publicExploit: true,
     exploitVerified: false,
     exploitInKit: false,
+    partialException: false,
+    firstDetected: undefined,
     ...changes
   }
 }
@@ -185,7 +187,7 @@ describe('vulnerabilities', () => {
     })
 
     it('names the new and the fixed ones, comparing IDs as recorded', () => {
-      assert.deepEqual(compareVulnerabilities('critical', current, previous(['CVE-2025-1', 'CVE-2025-2'])), {
+      assert.deepEqual(compareVulnerabilities('critical', current, current, previous(['CVE-2025-1', 'CVE-2025-2'])), {
         kind: 'compared',
         since: 'T1',
         added: ['CVE-2025-3'],
@@ -194,18 +196,21 @@ describe('vulnerabilities', () => {
     })
 
     it('is a first reading with no earlier record, or one at another severity', () => {
-      assert.equal(compareVulnerabilities('critical', current, { kind: 'read', previous: undefined }).kind, 'first')
-      assert.equal(compareVulnerabilities('critical', current, previous([], 'high')).kind, 'first')
+      assert.equal(compareVulnerabilities('critical', current, current, { kind: 'read', previous: undefined }).kind, 'first')
+      assert.equal(compareVulnerabilities('critical', current, current, previous([], 'high')).kind, 'first')
     })
 
     it('cannot be told from a history that cannot be read, a record that cannot be read, or one cut at its bound', () => {
-      assert.deepEqual(compareVulnerabilities('critical', current, { kind: 'unavailable', reason: 'HTTP 502' }), {
+      assert.deepEqual(compareVulnerabilities('critical', current, current, { kind: 'unavailable', reason: 'HTTP 502' }), {
         kind: 'unknown',
         reason: 'HTTP 502'
       })
-      assert.equal(compareVulnerabilities('critical', current, { kind: 'read', previous: { time: 'T1', record: null } }).kind, 'unknown')
-      assert.equal(compareVulnerabilities('critical', current, previous(['CVE-2025-1'], 'critical', 3000)).kind, 'unknown')
-      assert.equal(compareVulnerabilities('critical', current, { kind: 'none' }).kind, 'untracked')
+      assert.equal(
+        compareVulnerabilities('critical', current, current, { kind: 'read', previous: { time: 'T1', record: null } }).kind,
+        'unknown'
+      )
+      assert.equal(compareVulnerabilities('critical', current, current, previous(['CVE-2025-1'], 'critical', 3000)).kind, 'unknown')
+      assert.equal(compareVulnerabilities('critical', current, current, { kind: 'none' }).kind, 'untracked')
     })
   })
 })

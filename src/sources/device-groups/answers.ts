@@ -23,6 +23,8 @@ export interface DeviceGroupReadings {
   missing: string[]
   /** Every group the API lists, to name them when one asked for is missing. */
   listed: string[]
+  /** Selected groups the accepted-risks file accepts: shown, not gated. */
+  accepted: DeviceGroupExposure[]
 }
 
 /**
@@ -44,7 +46,7 @@ export function parseDeviceGroups(response: HttpResponse, selection: DeviceGroup
   })
   const listed = groups.map(group => group.name)
   if (selection.all) {
-    return { groups, missing: [], listed }
+    return { groups, missing: [], listed, accepted: [] }
   }
   const wanted = new Set(selection.names.map(groupNameKey))
   const found = new Set(listed.map(groupNameKey))
@@ -54,7 +56,8 @@ export function parseDeviceGroups(response: HttpResponse, selection: DeviceGroup
       const key = groupNameKey(name)
       return !found.has(key) && selection.names.findIndex(other => groupNameKey(other) === key) === index
     }),
-    listed
+    listed,
+    accepted: []
   }
 }
 

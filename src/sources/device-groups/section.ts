@@ -3,25 +3,28 @@ import { formatCompared, formatPoints } from '../../format.js'
 import { leftOut } from '../../report/fit.js'
 import { inlineText } from '../../report/inline.js'
 import { exposureLevel } from '../exposure/source.js'
-import type { DeviceGroupExposure } from './answers.js'
+import type { DeviceGroupReadings } from './answers.js'
 
 /** `limit`: max-device-group-exposure-score, when set, so that a score is shown with the precision its comparison needs. */
 export function deviceGroupsSection(
-  groups: DeviceGroupExposure[] | undefined,
+  readings: DeviceGroupReadings | undefined,
   limit: number | undefined,
   rows: number,
   where: string,
   level: number
 ): string[] {
-  if (!groups) {
+  if (!readings) {
     return []
   }
+  const accepted = new Set(readings.accepted)
+  const groups = [...readings.groups, ...readings.accepted]
   if (groups.length === 0) {
     return [`${'#'.repeat(level)} Device groups`, '', 'None of the device groups asked for is listed by the API.', '']
   }
   const shown = groups.slice(0, rows).map(group => {
     const score = limit === undefined ? formatPoints(group.score) : formatCompared(group.score, limit)[0]
-    return `| ${inlineText(group.name)} | ${score} | ${exposureLevel(group.score)} |`
+    const mark = accepted.has(group) ? ' (accepted risk: not gated)' : ''
+    return `| ${inlineText(group.name)}${mark} | ${score} | ${exposureLevel(group.score)} |`
   })
   return [
     `${'#'.repeat(level)} Exposure score by device group`,

@@ -10,6 +10,8 @@ export const RECOMMENDATIONS_PERMISSION = 'SecurityRecommendation.Read.All'
 
 /** A security recommendation, as the summary lists the ones that would raise the score most. */
 export interface Recommendation {
+  /** The API's ID (va-_-google-_-chrome): what an accepted-risks entry names. */
+  id: string
   name: string
   category: string
   product: string
@@ -20,10 +22,14 @@ export interface Recommendation {
 }
 
 export interface Recommendations {
-  /** Active recommendations that would raise the score most, highest first. */
-  top: Recommendation[]
+  /** Every active recommendation, in the API's order: neither excepted in Defender nor accepted in accepted-risks. */
+  active: Recommendation[]
+  /** How many the report lists, those that would raise the score most (the recommendations input). */
+  shown: number
   /** Recommendations left out because the security team granted an exception (status Exception). */
   excepted: number
+  /** Recommendations left out because the accepted-risks file accepts them. */
+  accepted: number
 }
 
 /** Reads the recommendations; items without a name are left out, and so are those excepted (status Exception). */
@@ -37,6 +43,7 @@ export function parseRecommendations(response: HttpResponse, count: number): Rec
       return name
         ? [
             {
+              id: text(item['id']),
               name,
               category: text(item['recommendationCategory']),
               product: text(item['productName']),
@@ -47,10 +54,10 @@ export function parseRecommendations(response: HttpResponse, count: number): Rec
           ]
         : []
     })
-  return { top: topRecommendations(active, count), excepted }
+  return { active, shown: count, excepted, accepted: 0 }
 }
 
-/** The `count` recommendations that would raise the score most; ties keep the API's order. */
-export function topRecommendations(items: Recommendation[], count: number): Recommendation[] {
-  return [...items].sort((a, b) => b.configScoreImpact - a.configScoreImpact).slice(0, count)
+/** The recommendations the report lists: the `shown` that would raise the score most; ties keep the API's order. */
+export function topRecommendations({ active, shown }: Recommendations): Recommendation[] {
+  return [...active].sort((a, b) => b.configScoreImpact - a.configScoreImpact).slice(0, shown)
 }

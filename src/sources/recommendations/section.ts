@@ -2,17 +2,20 @@
 import { plainDecimal, signedPoints } from '../../format.js'
 import { leftOut } from '../../report/fit.js'
 import { inlineText } from '../../report/inline.js'
-import type { Recommendations } from './answers.js'
+import { topRecommendations, type Recommendations } from './answers.js'
 
 export function recommendationsSection(recommendations: Recommendations | undefined, rows: number, where: string, level: number): string[] {
   if (!recommendations) {
     return []
   }
-  const { top: items, excepted } = recommendations
-  const exceptions =
-    excepted > 0
+  const { excepted, accepted } = recommendations
+  const items = topRecommendations(recommendations)
+  const exceptions = [
+    ...(excepted > 0
       ? [`${excepted} recommendation${excepted === 1 ? ' was' : 's were'} left out: the security team granted an exception.`, '']
-      : []
+      : []),
+    ...(accepted > 0 ? [`${accepted} recommendation${accepted === 1 ? ' was' : 's were'} left out: accepted in accepted-risks.`, ''] : [])
+  ]
   if (items.length === 0) {
     return [`${'#'.repeat(level)} Top recommendations`, '', 'The API listed no active security recommendations.', '', ...exceptions]
   }

@@ -5,7 +5,7 @@
  * https://learn.microsoft.com/defender-endpoint/api/vulnerability
  */
 import { ServiceError } from '../../errors.js'
-import { isRecord } from '../../json.js'
+import { isIsoDateTime, isRecord } from '../../json.js'
 import { collectionPageReader, type PageReader } from '../../defender/paging.js'
 
 export const VULNERABILITIES_PATH = '/api/vulnerabilities'
@@ -30,11 +30,16 @@ export interface ExploitableVulnerability {
   publicExploit: boolean
   exploitVerified: boolean
   exploitInKit: boolean
+  /** Defender's status says an exception covers some of its devices (PartialException): it still counts, marked. */
+  partialException: boolean
+  /** When Defender first saw it in the organisation (the API's `firstDetected`), when given as a date and time. */
+  firstDetected: string | undefined
 }
 
-/** One page: the exploitable items on it, how many items it had, and where the next page is, if the API says. */
+/** One page: the exploitable items on it (apart, those under an exception in Defender), how many items it had, and where the next page is. */
 export interface VulnerabilityPage {
   exploitable: ExploitableVulnerability[]
+  underException: ExploitableVulnerability[]
   items: number
   nextLink: string | undefined
 }
@@ -70,18 +75,28 @@ const UNEXPECTED =
  */
 export function vulnerabilityPageReader(lowest: Severity): VulnerabilityPageReader {
   const exploitable: ExploitableVulnerability[] = []
+  const underException: ExploitableVulnerability[] = []
   return collectionPageReader(
     VULNERABILITIES_PATH,
     UNEXPECTED,
     item => {
       const vulnerability = readItem(item)
       if (isExploitable(vulnerability, lowest)) {
-        exploitable.push(vulnerability)
+        const excepted = isRecord(item) && item['status'] === UNDER_EXCEPTION
+        ;(excepted ? underException : exploitable).push(vulnerability)
       }
     },
-    () => ({ exploitable })
+    () => ({ exploitable, underException })
   )
 }
+
+/**
+ * Defender's statuses of a vulnerability (seen in its answers, not on the reference page): only
+ * `UnderException`, spelt exactly so, leaves an item out; `PartialException`, a missing or an unknown
+ * status counts, so that a status the action does not know can never let an item pass.
+ */
+const UNDER_EXCEPTION = 'UnderException'
+const PARTIAL_EXCEPTION = 'PartialException'
 
 /** The flags that make an item exploitable: each absent, or a boolean. */
 const EXPLOIT_FLAGS = ['publicExploit', 'exploitVerified', 'exploitInKit'] as const
@@ -112,7 +127,9 @@ function readItem(item: unknown): ExploitableVulnerability {
     exposedMachines,
     publicExploit: record['publicExploit'] === true,
     exploitVerified: record['exploitVerified'] === true,
-    exploitInKit: record['exploitInKit'] === true
+    exploitInKit: record['exploitInKit'] === true,
+    partialException: record['status'] === PARTIAL_EXCEPTION,
+    firstDetected: isIsoDateTime(record['firstDetected']) ? record['firstDetected'] : undefined
   }
 }
 

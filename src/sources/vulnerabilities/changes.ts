@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { isRecord } from '../../json.js'
-import { SEVERITIES, type ExploitableVulnerability, type Severity } from './answers.js'
+import { fixFirst, SEVERITIES, type ExploitableVulnerability, type Severity } from './answers.js'
 
 /**
  * IDs a history line keeps at most: about 17 bytes each (`"CVE-2024-12345",`), so a line stays
@@ -54,8 +54,13 @@ export function recordedId(id: string): string {
 /** What a history line's ID may look like: ID-shaped (a digest, `sha256:` and 32 hex digits, is too). */
 const RECORDED_ID = /^[A-Za-z0-9._:-]{1,64}$/
 
-export function vulnerabilityRecord(severity: Severity, exploitable: ExploitableVulnerability[]): VulnerabilityRecord {
-  return { severity, count: exploitable.length, ids: exploitable.slice(0, MAX_RECORDED_IDS).map(item => recordedId(item.id)) }
+/**
+ * The record of every exploitable vulnerability present, counted or not (under an exception in
+ * Defender, or accepted), so that an item that leaves the count without being fixed is never "fixed".
+ */
+export function vulnerabilityRecord(severity: Severity, present: ExploitableVulnerability[]): VulnerabilityRecord {
+  const ordered = [...present].sort(fixFirst)
+  return { severity, count: ordered.length, ids: ordered.slice(0, MAX_RECORDED_IDS).map(item => recordedId(item.id)) }
 }
 
 /** A record read from a history line (hostile: anyone with write access can edit the file); null when it is not one. */
@@ -75,10 +80,14 @@ export function readVulnerabilityRecord(value: unknown): VulnerabilityRecord | n
   return valid ? { severity: severity as Severity, count, ids: ids as string[] } : null
 }
 
-/** The changes between `previous` and this reading's exploitable vulnerabilities at `severity`. */
+/**
+ * The changes between `previous` and this reading at `severity`: new are those `counted` that it did
+ * not have; no longer exploitable, those it had that are not `present` at all (counted or not).
+ */
 export function compareVulnerabilities(
   severity: Severity,
-  exploitable: ExploitableVulnerability[],
+  counted: ExploitableVulnerability[],
+  present: ExploitableVulnerability[],
   history: PreviousVulnerabilities
 ): VulnerabilityChanges {
   if (history.kind === 'none') {
@@ -114,13 +123,12 @@ export function compareVulnerabilities(
         'whose IDs a history line keeps, so which are new cannot be told'
     }
   }
-  const current = exploitable.map(item => recordedId(item.id))
   const before = new Set(record.ids)
-  const now = new Set(current)
+  const now = new Set(present.map(item => recordedId(item.id)))
   return {
     kind: 'compared',
     since: time,
-    added: current.filter(id => !before.has(id)),
+    added: counted.map(item => recordedId(item.id)).filter(id => !before.has(id)),
     removed: record.ids.filter(id => !now.has(id))
   }
 }
@@ -136,5 +144,9 @@ export type VulnerabilityReport =
       /** The newly exploitable ones among all of them (not only those listed), in the same order. */
       added: ExploitableVulnerability[]
       changes: VulnerabilityChanges
+      /** Left out of the count: under an exception in Defender. */
+      underException: number
+      /** Left out of the count: accepted in the accepted-risks file. */
+      accepted: number
     }
   | { kind: 'unavailable'; severity: Severity; reason: string }

@@ -24,9 +24,18 @@ export const MAX_PAGE_BYTES = 32 * 1024 * 1024
 /** 400,000 vulnerabilities: past it, an API that keeps paging is misbehaving. */
 export const MAX_PAGES = 50
 
-/** Every exploitable vulnerability at or above `lowest`, what a responder fixes first first, each ID once. */
-export async function readVulnerabilities(api: DefenderApi, lowest: Severity): Promise<ExploitableVulnerability[]> {
+/** A tenant's exploitable vulnerabilities: those that count, and those Defender lists under an exception. */
+export interface ExploitableVulnerabilities {
+  /** What a responder fixes first first, each ID once. */
+  exploitable: ExploitableVulnerability[]
+  /** Under an exception granted in Defender (status UnderException): left out of every count, counted apart. */
+  underException: ExploitableVulnerability[]
+}
+
+/** Every exploitable vulnerability at or above `lowest`. */
+export async function readVulnerabilities(api: DefenderApi, lowest: Severity): Promise<ExploitableVulnerabilities> {
   const found = new Map<string, ExploitableVulnerability>()
+  const excepted = new Map<string, ExploitableVulnerability>()
   await readPages(
     api,
     {
@@ -45,12 +54,20 @@ export async function readVulnerabilities(api: DefenderApi, lowest: Severity): P
         // Pages read while the data changes may repeat an item; each CVE counts once.
         found.set(vulnerability.id.toUpperCase(), vulnerability)
       }
+      for (const vulnerability of page.underException) {
+        excepted.set(vulnerability.id.toUpperCase(), vulnerability)
+      }
     }
   )
-  return [...found.values()].sort(fixFirst)
+  // An item seen both ways while the data changed counts (fail closed).
+  const underException = [...excepted].filter(([key]) => !found.has(key)).map(([, vulnerability]) => vulnerability)
+  return { exploitable: [...found.values()].sort(fixFirst), underException: underException.sort(fixFirst) }
 }
 
-/** What a tenant's reading says of its vulnerabilities: read, or why not (a check that needs them then fails). */
+/**
+ * What a tenant's reading says of its vulnerabilities: read, or why not (a check that needs them then
+ * fails). `accepted` are those the accepted-risks file leaves out of the counts (none until it is applied).
+ */
 export type VulnerabilityReading =
-  | { kind: 'read'; severity: Severity; exploitable: ExploitableVulnerability[] }
+  | ({ kind: 'read'; severity: Severity; accepted: ExploitableVulnerability[] } & ExploitableVulnerabilities)
   | { kind: 'unavailable'; severity: Severity; reason: string }

@@ -27,6 +27,11 @@ export function vulnerabilitiesSection(
     count === 0
       ? 'No vulnerability at this severity has a known exploit on a device.'
       : `${plainDecimal(count)} ${count === 1 ? 'vulnerability has' : 'vulnerabilities have'} a known exploit (public, verified or in an exploit kit) and ${count === 1 ? 'is' : 'are'} on at least one device.`
+  const leftOutOfCount = [
+    ...(vulnerabilities.underException > 0 ? [`${plainDecimal(vulnerabilities.underException)} under an exception in Defender`] : []),
+    ...(vulnerabilities.accepted > 0 ? [`${plainDecimal(vulnerabilities.accepted)} accepted in accepted-risks`] : [])
+  ]
+  const notCounted = leftOutOfCount.length > 0 ? [`Not counted: ${leftOutOfCount.join('; ')}.`, ''] : []
   const newlyNamed = added.map(item => item.id)
   const change =
     changes.kind === 'compared'
@@ -43,7 +48,7 @@ export function vulnerabilitiesSection(
           : []
   const isNew = new Set(newlyNamed)
   const shown = listed.slice(0, rows).map(item => {
-    const mark = isNew.has(item.id) ? ' 🆕' : ''
+    const mark = `${isNew.has(item.id) ? ' 🆕' : ''}${item.partialException ? ' (partial exception in Defender)' : ''}`
     const epss = item.epss === undefined ? '' : `${formatPoints(item.epss * 100)}%`
     const cvss = item.cvssV3 === undefined ? '' : formatPoints(item.cvssV3)
     return `| ${vulnerabilityId(item.id)}${mark} | ${item.severity} | ${cvss} | ${epss} | ${plainDecimal(item.exposedMachines)} | ${exploitKind(item)} |`
@@ -60,7 +65,7 @@ export function vulnerabilitiesSection(
           ...leftOut(listed.length - shown.length, where)
         ]
       : []
-  return [heading, '', counted, '', ...change.flatMap(line => [line, '']), ...table]
+  return [heading, '', counted, '', ...notCounted, ...change.flatMap(line => [line, '']), ...table]
 }
 
 /** The first {@link NAMED_CHANGES} IDs, then how many more. */

@@ -76,7 +76,7 @@ export const GITHUB_OPERATIONS: GitHubCall[] = [
     method: 'GET',
     path: '/repos/{owner}/{repo}/contents/{path}',
     permission: 'contents: read',
-    why: 'history-branch: read the history'
+    why: 'history-branch: read the history; accepted-risks: read the file (base commit on pull requests, or the default branch)'
   },
   {
     operationId: 'repos/create-or-update-file-contents',

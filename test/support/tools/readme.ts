@@ -53,7 +53,13 @@ export const FEATURE_PERMISSIONS: Array<{ feature: string; inputs: string; entra
   { feature: 'Sign-in with GitHub OIDC (the default)', inputs: '`auth-method`', entra: '', github: 'id-token: write' },
   { feature: 'History on a branch', inputs: '`history-branch`', entra: '', github: 'contents: write' },
   { feature: 'Sticky pull-request comment', inputs: '`comment-on-pr`', entra: '', github: 'pull-requests: write' },
-  { feature: 'Tracking issue', inputs: '`issue-on-failure`', entra: '', github: 'issues: write' }
+  { feature: 'Tracking issue', inputs: '`issue-on-failure`', entra: '', github: 'issues: write' },
+  {
+    feature: 'Accepted risks (read from the base commit on pull requests, or from the default branch when not in the workspace)',
+    inputs: '`accepted-risks`',
+    entra: '',
+    github: 'contents: read'
+  }
 ]
 
 function renderPermissions(): string {
