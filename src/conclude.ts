@@ -15,7 +15,15 @@ import { upsertPullRequestComment } from './github/pull-request.js'
 import { trackFailures, type TrackedTenant } from './github/tracking-issue.js'
 import { recordOnBranch } from './history/branch-store.js'
 import { recordInFile } from './history/file-store.js'
-import { historyEntryOf, viewHistory, type EarlierReadings, type HistoryEntry, type HistoryRecord } from './history/history.js'
+import {
+  datedEntry,
+  historyEntryOf,
+  STALE_AFTER_DAYS,
+  viewHistory,
+  type EarlierReadings,
+  type HistoryEntry,
+  type HistoryRecord
+} from './history/history.js'
 import { fail, info, notice, warning } from './log.js'
 import { Http } from './net/http.js'
 import { redactSecrets } from './secrets.js'
@@ -28,6 +36,7 @@ import {
   buildReport,
   commentMarker,
   labelOf,
+  readReports,
   runBadgeSpec,
   runPassed,
   tenantBadgeSpec,
@@ -61,6 +70,7 @@ export async function conclude(
   try {
     const history = await recordHistory(settings, readings, github)
     const report = buildRunReport(settings, readings, history, acceptedRisks)
+    warnOfStaleReadings(report)
     const published = await publish(settings, report, github)
     await writeRunnerFiles(settings, report, published)
     concludeChecks(report)
@@ -78,6 +88,7 @@ function buildRunReport(
 ): RunReport {
   const context: RunContext = {
     listedVulnerabilities: settings.listedVulnerabilities,
+    explainScoreChange: settings.explainScoreChange,
     enforced: settings.failOnLowScore,
     cloud: settings.cloud,
     region: settings.region,
@@ -109,6 +120,18 @@ function buildRunReport(
   }
 }
 
+/** A reading that repeats one a week or more older may be stale data: not a failure, but said where it is seen. */
+function warnOfStaleReadings(report: RunReport): void {
+  const several = report.tenants.length > 1
+  for (const tenant of readReports(report).filter(read => read.stale !== undefined)) {
+    warning(
+      `${several ? `[${tenant.label}] ` : ''}The data may be stale: the score (${formatPoints(tenant.reading.score)}), the exposure score and every ` +
+        `recommendation's score impact are identical to the reading of ${tenant.stale?.since}, ${STALE_AFTER_DAYS} or more days earlier. ` +
+        "The API answers with the time of the call, not of the computation: check that the tenant's devices still report (devices: true shows it)."
+    )
+  }
+}
+
 /** The file's warnings (expired, expiring) and notices (unused), once a run; returns the unused entries. */
 function announceAcceptances(file: AcceptedRisks, accepted: Array<{ matched: Set<number> } | undefined>): AcceptedRisk[] {
   const used = new Set(accepted.flatMap(tenant => [...(tenant?.matched ?? [])]))
@@ -125,17 +148,24 @@ async function recordHistory(settings: Settings, readings: TenantReading[], http
   const apiHost = new URL(settings.apiUrl).host
   const current = readings.flatMap(reading =>
     reading.kind === 'read'
-      ? [{ id: reading.tenant.id, entry: historyEntryOf(reading.readings, reading.tenant.id, reading.directory, apiHost, settings.runKey) }]
+      ? [
+          {
+            id: reading.tenant.id,
+            readings: reading.readings,
+            entry: historyEntryOf(reading.readings, reading.tenant.id, reading.directory, apiHost, settings.runKey)
+          }
+        ]
       : []
   )
   if (!store || current.length === 0) {
     return views
   }
   const entries = current.map(({ entry }) => entry)
+  const build = (lines: HistoryEntry[]) => current.map(({ entry, readings: tenantReadings }) => datedEntry(entry, tenantReadings, lines))
   const earlier =
     store.kind === 'file'
-      ? await recordInFile(store.path, settings.workspace, entries)
-      : await recordOnBranch(http, store, entries, commitMessage(entries, settings.runUrl))
+      ? await recordInFile(store.path, settings.workspace, build)
+      : await recordOnBranch(http, store, build, commitMessage(entries, settings.runUrl))
   for (const { id, entry } of current) {
     views.set(id, viewOf(earlier, entry, current.length === 1 ? 'this tenant' : `tenant ${entry.tenant}`))
   }

@@ -66,7 +66,7 @@ export async function run(): Promise<void> {
         score: undefined,
         exposure: settings.includeExposureScore,
         deviceGroups: settings.deviceGroups,
-        recommendations: settings.recommendations,
+        recommendations: { shown: settings.recommendations, explain: settings.explainScoreChange },
         vulnerabilities: settings.vulnerabilitySeverity,
         devices: { ...settings.devices, asOf: clock.now() }
       }

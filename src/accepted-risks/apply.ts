@@ -57,10 +57,11 @@ export const ACCEPTABLE = {
     kind: 'item',
     list: 'the top recommendations',
     names: reading => reading.active.map(item => item.id),
-    without: (reading, accepted) => {
-      const active = reading.active.filter(item => !accepted(item.id))
-      return { ...reading, active, accepted: reading.accepted + reading.active.length - active.length }
-    }
+    without: (reading, accepted) => ({
+      ...reading,
+      active: reading.active.filter(item => !accepted(item.id)),
+      accepted: [...reading.accepted, ...reading.active.filter(item => accepted(item.id))]
+    })
   },
   deviceGroups: {
     kind: 'device group',

@@ -7,6 +7,7 @@
 import type { ScoreReading } from '../defender/answers.js'
 import type { SourceId } from '../sources/registry.js'
 import type { Severity } from '../sources/vulnerabilities/answers.js'
+import type { VulnerabilityAge } from '../sources/vulnerabilities/age.js'
 import type { VulnerabilityChanges } from '../sources/vulnerabilities/changes.js'
 
 /** What a check compares its limit with, so that what is shown beside it is shown with the precision it needs. */
@@ -19,6 +20,7 @@ export type Measure =
   | 'newly exploitable'
   | 'active devices percent'
   | 'active devices fall'
+  | 'age'
 
 export interface CheckDefinition<Id extends string = string> {
   /** Its input's name, which is also its key in a tenant-id line. */
@@ -27,8 +29,8 @@ export interface CheckDefinition<Id extends string = string> {
   label: string
   /** Whether the value passes at least or at most at the limit. */
   direction: 'at least' | 'at most'
-  /** How its limit reads: points (a non-negative number), a whole number of vulnerabilities, or a percentage (0 to 100). */
-  unit: 'points' | 'vulnerabilities' | 'percent'
+  /** How its limit reads: points (a non-negative number), a whole number of vulnerabilities or of days, or a percentage (0 to 100). */
+  unit: 'points' | 'vulnerabilities' | 'days' | 'percent'
   /** A limit an error message may suggest. */
   example: number
   measure: Measure
@@ -77,7 +79,7 @@ export interface DeviceGroupFacts {
 
 /** The exploitable vulnerabilities and their changes since the previous reading, or why they were not read. */
 export type VulnerabilityFacts =
-  | { kind: 'read'; severity: Severity; count: number; changes: VulnerabilityChanges }
+  | { kind: 'read'; severity: Severity; count: number; changes: VulnerabilityChanges; ages: VulnerabilityAge[] }
   | { kind: 'unavailable'; severity: Severity; reason: string }
 
 /** Onboarded and active devices, now and at the previous reading that counted them, or why not. */

@@ -10,6 +10,7 @@ import { maxDrop } from './max-drop.js'
 import { maxExploitableVulnerabilities } from './max-exploitable-vulnerabilities.js'
 import { maxExposureScore } from './max-exposure-score.js'
 import { maxNewExploitableVulnerabilities } from './max-new-exploitable-vulnerabilities.js'
+import { maxExploitableVulnerabilityAgeDays } from './max-exploitable-vulnerability-age-days.js'
 import { minScore } from './min-score.js'
 import { maxActiveDevicesDropPercent } from './max-active-devices-drop-percent.js'
 import { minActiveDevicesPercent } from './min-active-devices-percent.js'
@@ -21,6 +22,7 @@ export const CHECKS = [
   maxDeviceGroupExposureScore,
   maxExploitableVulnerabilities,
   maxNewExploitableVulnerabilities,
+  maxExploitableVulnerabilityAgeDays,
   minActiveDevicesPercent,
   maxActiveDevicesDropPercent
 ] as const satisfies readonly CheckDefinition[]
@@ -47,6 +49,12 @@ export function evaluateChecks(facts: CheckFacts, limits: Limits): Check[] {
 /** The sources the set checks are evaluated on: read whatever else is asked. */
 export function neededSources(limits: Limits): Set<SourceId> {
   return new Set(CHECKS.flatMap(check => (limits[check.id] === undefined ? [] : check.needs.sources)))
+}
+
+/** A tenant's limit on the check that compares `measure`, when it has one. */
+export function limitFor(limits: Limits, measure: Measure): number | undefined {
+  const check = CHECKS.find(definition => definition.measure === measure)
+  return check && limits[check.id]
 }
 
 /** The limit of the check that compares `measure`, when it is among `checks`. */

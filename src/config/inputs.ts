@@ -37,6 +37,7 @@ export const INPUT_NAMES = [
   'include-exposure-score',
   'max-exposure-score',
   'recommendations',
+  'explain-score-change',
   'history-file',
   'history-branch',
   'max-drop',
@@ -49,6 +50,7 @@ export const INPUT_NAMES = [
   'vulnerability-severity',
   'max-exploitable-vulnerabilities',
   'max-new-exploitable-vulnerabilities',
+  'max-exploitable-vulnerability-age-days',
   'devices',
   'stale-after-days',
   'min-active-devices-percent',
@@ -150,6 +152,7 @@ export function parseSettings(raw: RawInputs, env: NodeJS.ProcessEnv, now: Date)
     failOnLowScore: parseBoolean('fail-on-low-score', raw['fail-on-low-score']),
     includeExposureScore: parseBoolean('include-exposure-score', raw['include-exposure-score']) || needed.has('exposure'),
     recommendations: parseCount('recommendations', raw.recommendations, MAX_RECOMMENDATIONS, 5),
+    explainScoreChange: parseExplainScoreChange(raw['explain-score-change'], history !== undefined),
     vulnerabilitySeverity: readsVulnerabilities ? vulnerabilitySeverity : undefined,
     listedVulnerabilities,
     workspace,
@@ -403,6 +406,20 @@ function parseAcceptedRisks(raw: RawInputs, env: NodeJS.ProcessEnv, workspace: s
   }
 }
 
+/** explain-score-change: true by default when a history is kept (what the change is measured against); asked for without one, an error. */
+function parseExplainScoreChange(value: string, historyKept: boolean): boolean {
+  if (!value) {
+    return historyKept
+  }
+  const explain = parseBoolean('explain-score-change', value)
+  if (explain && !historyKept) {
+    throw new ConfigurationError(
+      "explain-score-change 'true' needs a history to compare with. Set history-branch or history-file, or leave explain-score-change empty."
+    )
+  }
+  return explain
+}
+
 /** Coverage: whether it is read (devices, or a coverage check of any tenant), and when a device counts as stale. */
 function parseCoverage(asked: boolean, staleAfterDays: string): Settings['devices'] {
   // stale-after-days is read only when coverage is: an input of a feature that is off is not validated.
@@ -525,8 +542,9 @@ function parseLimit(check: CheckDefinition, value: string): number | undefined {
     return undefined
   }
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    const what = check.unit === 'days' ? 'days' : 'vulnerabilities'
     throw new ConfigurationError(
-      `Invalid ${check.id} '${value}'. Expected a whole number of vulnerabilities such as ${check.example} (none allowed), or leave it empty for no limit.`
+      `Invalid ${check.id} '${value}'. Expected a whole number of ${what} such as ${check.example}${check.unit === 'days' ? '' : ' (none allowed)'}, or leave it empty for no limit.`
     )
   }
   return Number(value)

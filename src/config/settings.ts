@@ -29,8 +29,10 @@ export interface Settings {
   failOnLowScore: boolean
   /** Whether to read the exposure score (asked for, or needed by a max-exposure-score of any tenant). */
   includeExposureScore: boolean
-  /** How many top recommendations to show; 0 skips the request. */
+  /** How many top recommendations to show; 0 skips the request unless a score change is explained. */
   recommendations: number
+  /** Whether a change of the score is explained by the recommendations (explain-score-change; needs a history). */
+  explainScoreChange: boolean
   /**
    * The lowest severity of exploitable vulnerability counted, when they are read (listed, or a
    * vulnerability limit set for any tenant); undefined skips the requests.

@@ -49,7 +49,8 @@ type BranchFile =
   | { kind: 'unusable'; why: string }
 
 /**
- * Reads the earlier readings from the branch and appends this run's, one line per tenant, in one
+ * Reads the earlier readings from the branch and appends this run's (`build` makes them from the
+ * earlier ones, which a line may carry a date from), one line per tenant, in one
  * commit (one compare-and-swap however many tenants). Returns the earlier readings (what
  * the append was based on), or why they could not be read. Never throws: a token that cannot write
  * warns, and the checks still decide on what was read.
@@ -57,7 +58,7 @@ type BranchFile =
 export async function recordOnBranch(
   http: Http,
   location: BranchLocation,
-  current: HistoryEntry[],
+  build: (earlier: HistoryEntry[]) => HistoryEntry[],
   message: string
 ): Promise<EarlierReadings> {
   const github = new GitHubApi(http, location.github)
@@ -80,6 +81,7 @@ export async function recordOnBranch(
       }
       const file = parseHistory(read.kind === 'file' ? read.bytes : '')
       earlier = file
+      const current = build(file.entries)
       if (file.entries.some(entry => current.some(own => isSameRun(entry, own)))) {
         info(`history-branch: this run's reading is already in ${where} (an earlier attempt's answer was lost); not added twice.`)
         return finish(file, where)

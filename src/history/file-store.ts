@@ -5,11 +5,15 @@ import { warning } from '../log.js'
 import { historyLines, parseHistory, unreadableLinesWarning, type EarlierReadings, type HistoryEntry, type HistoryFile } from './history.js'
 
 /**
- * Reads the earlier readings and appends this run's, one line per tenant, in one write. A file it cannot read is left alone, so a history
+ * Reads the earlier readings and appends this run's (`build` makes them from the earlier ones), one line per tenant, in one write. A file it cannot read is left alone, so a history
  * is never replaced by less than it held, and the reason is returned: a check that needs the history
  * then cannot be evaluated.
  */
-export async function recordInFile(path: string, workspace: string, current: HistoryEntry[]): Promise<EarlierReadings> {
+export async function recordInFile(
+  path: string,
+  workspace: string,
+  build: (earlier: HistoryEntry[]) => HistoryEntry[]
+): Promise<EarlierReadings> {
   let file: HistoryFile
   try {
     const read = await readWorkspaceFile(path, workspace)
@@ -30,7 +34,7 @@ export async function recordInFile(path: string, workspace: string, current: His
     warning(unreadableLinesWarning('history-file', file.unreadableLines))
   }
   try {
-    await appendWorkspaceFile(path, workspace, historyLines(current, file.needsNewline))
+    await appendWorkspaceFile(path, workspace, historyLines(build(file.entries), file.needsNewline))
   } catch (error) {
     warning(`history-file could not be written (${failureMessage(error)}); this reading is not recorded.`)
   }

@@ -6,6 +6,15 @@
 import type { DefenderReadings } from '../sources/registry.js'
 import { isIsoDateTime, isRecord, parseJson } from '../json.js'
 import { redactedJson } from '../secrets.js'
+import { everyRecommendation } from '../sources/recommendations/answers.js'
+import {
+  impactsDigest,
+  readRecommendationRecord,
+  recommendationRecord,
+  type EarlierRecommendations,
+  type RecommendationRecord
+} from '../sources/recommendations/changes.js'
+import { firstSeenTimes, recordedFirstSeen } from '../sources/vulnerabilities/age.js'
 import {
   readVulnerabilityRecord,
   vulnerabilityRecord,
@@ -38,6 +47,13 @@ export interface HistoryEntry {
   vulnerabilities?: VulnerabilityRecord | null
   /** Onboarded and active devices, when coverage was read (never the devices themselves); null when unreadable. */
   devices?: DeviceCounts | null
+  /**
+   * Each recommendation's impact and exposed devices, when they were read (../sources/recommendations/changes.ts
+   * for the bound): kept in a tenant's newest line only; null when the line has one that cannot be read.
+   */
+  recommendations?: RecommendationRecord | null
+  /** A digest of every recommendation's impact, kept in every line: equal ones a week apart may be stale data. */
+  impacts?: string
 }
 
 /** What a history line keeps of coverage: counts only. */
@@ -71,7 +87,14 @@ export interface HistoryView {
   previousVulnerabilities: EarlierVulnerabilities | undefined
   /** The newest earlier reading of the same tenant that counted its devices (null counts: unreadable). */
   previousDevices: { time: string; counts: DeviceCounts | null } | undefined
+  /** The previous reading's score and record of its recommendations, what a score change is explained against. */
+  previousRecommendations: EarlierRecommendations | undefined
+  /** The newest earlier reading of the same tenant at least {@link STALE_AFTER_DAYS} days older than this one. */
+  weekEarlier: HistoryEntry | undefined
 }
+
+/** Readings this many days apart that are identical may be one computation reported twice. */
+export const STALE_AFTER_DAYS = 7
 
 /** A reading dated this much after the current one is taken as clock skew, not as the future. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000
@@ -105,8 +128,53 @@ export function historyEntryOf(
       : {}),
     ...(readings.devices?.kind === 'read'
       ? { devices: { onboarded: readings.devices.coverage.onboarded, active: readings.devices.coverage.active } }
+      : {}),
+    ...(readings.recommendations
+      ? {
+          recommendations: recommendationRecord(everyRecommendation(readings.recommendations)),
+          impacts: impactsDigest(everyRecommendation(readings.recommendations))
+        }
       : {})
   }
+}
+
+/**
+ * This run's line as written, made from the earlier lines: the exploitable vulnerabilities without
+ * Defender's firstDetected carry when this action first listed them (../sources/vulnerabilities/age.ts),
+ * and the line is kept within {@link MAX_LINE_BYTES}.
+ */
+export function datedEntry(entry: HistoryEntry, readings: DefenderReadings, earlier: HistoryEntry[]): HistoryEntry {
+  const { vulnerabilities } = readings
+  if (vulnerabilities?.kind !== 'read' || !entry.vulnerabilities) {
+    return boundedEntry(entry)
+  }
+  const present = [...vulnerabilities.exploitable, ...vulnerabilities.underException, ...vulnerabilities.accepted]
+  const previous = viewHistory(earlier, entry, 2).previousVulnerabilities
+  const firstSeen = recordedFirstSeen(present, firstSeenTimes(present, vulnerabilities.severity, { kind: 'read', previous }, entry.time))
+  return boundedEntry(firstSeen ? { ...entry, vulnerabilities: { ...entry.vulnerabilities, firstSeen } } : entry)
+}
+
+/**
+ * The most a line holds, in bytes: a tool that reads the history line by line (jq, a log shipper)
+ * need not take more, and a run's read stays proportional to its tenants.
+ */
+export const MAX_LINE_BYTES = 64 * 1024
+
+/**
+ * A line within {@link MAX_LINE_BYTES}: past it, the vulnerability IDs are cut (their count stays, so
+ * the next run knows it cannot tell which are new, and says so) until it fits.
+ */
+function boundedEntry(entry: HistoryEntry): HistoryEntry {
+  let bounded = entry
+  while (
+    Buffer.byteLength(redactedJson(bounded), 'utf8') > MAX_LINE_BYTES &&
+    bounded.vulnerabilities &&
+    bounded.vulnerabilities.ids.length > 0
+  ) {
+    const { firstSeen: _dates, ...record } = bounded.vulnerabilities
+    bounded = { ...bounded, vulnerabilities: { ...record, ids: record.ids.slice(0, Math.floor(record.ids.length / 2)) } }
+  }
+  return bounded
 }
 
 /**
@@ -167,7 +235,7 @@ function toEntry(line: string): HistoryEntry | undefined {
   if (!isRecord(value)) {
     return undefined
   }
-  const { time, score, exposure, tenant, directory, apiHost, run, vulnerabilities, devices } = value
+  const { time, score, exposure, tenant, directory, apiHost, run, vulnerabilities, devices, recommendations, impacts } = value
   const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure))
   const validDirectory = directory === undefined || (typeof directory === 'string' && DIRECTORY_ID.test(directory))
   if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || score < 0 || !validExposure || !validDirectory) {
@@ -182,7 +250,9 @@ function toEntry(line: string): HistoryEntry | undefined {
     apiHost: typeof apiHost === 'string' ? apiHost : '',
     ...(typeof run === 'string' ? { run } : {}),
     ...(vulnerabilities === undefined ? {} : { vulnerabilities: readVulnerabilityRecord(vulnerabilities) }),
-    ...(devices === undefined ? {} : { devices: readDeviceCounts(devices) })
+    ...(devices === undefined ? {} : { devices: readDeviceCounts(devices) }),
+    ...(recommendations === undefined ? {} : { recommendations: readRecommendationRecord(recommendations) }),
+    ...(typeof impacts === 'string' && /^[0-9a-f]{16}$/.test(impacts) ? { impacts } : {})
   }
 }
 
@@ -232,17 +302,22 @@ export function viewHistory(entries: HistoryEntry[], current: HistoryEntry, keep
     .map(({ entry }) => entry)
   const withVulnerabilities = earlier.findLast(entry => entry.vulnerabilities !== undefined)
   const withDevices = earlier.findLast(entry => entry.devices !== undefined)
+  const previous = earlier.at(-1)
   return {
-    previous: earlier.at(-1),
+    previous,
     recent: [...earlier.slice(-(keep - 1)), current],
     futureDated: tenant.length - earlier.length,
     previousVulnerabilities: withVulnerabilities && {
       time: withVulnerabilities.time,
       record: withVulnerabilities.vulnerabilities ?? null
     },
-    previousDevices: withDevices && { time: withDevices.time, counts: withDevices.devices ?? null }
+    previousDevices: withDevices && { time: withDevices.time, counts: withDevices.devices ?? null },
+    previousRecommendations: previous && { time: previous.time, score: previous.score, record: previous.recommendations },
+    weekEarlier: earlier.findLast(entry => Date.parse(entry.time) <= now - STALE_AFTER_DAYS * DAY_MS)
   }
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000
 
 /** Whether `entry` is the line `current`'s own run wrote (its write landed though its answer was lost). */
 export function isSameRun(entry: HistoryEntry, current: HistoryEntry): boolean {
@@ -258,8 +333,9 @@ export const BRANCH_HISTORY_BYTES = 15 * 1024 * 1024
 /**
  * The history a branch holds after this run: bounded by design, since the whole file is written
  * each time (older versions stay in the branch's git history).
- * - Only the newest reading of a tenant keeps its vulnerability IDs: an earlier line of a tenant this
- *   run records them for loses its `vulnerabilities` record (the next run compares with this one).
+ * - Only the newest reading of a tenant keeps its vulnerability IDs and its recommendations: an
+ *   earlier line of a tenant this run records loses its `vulnerabilities` and `recommendations`
+ *   records (the next run compares with this one).
  * - Past `budget` bytes, the oldest lines go, whatever they are, but never a tenant's newest reading.
  * Lines left as they are stay byte for byte.
  */
@@ -273,13 +349,13 @@ export function nextBranchHistory(bytes: Buffer, current: HistoryEntry[], budget
     return text === undefined ? undefined : toEntry(text)
   })
   const entries = read.filter((entry): entry is HistoryEntry => entry !== undefined)
-  const recorded = current.filter(entry => entry.vulnerabilities !== undefined).map(entry => ofSameTenant(entries, entry))
+  const recorded = current.map(entry => ofSameTenant(entries, entry))
   const kept = lines.map((line, index) => {
     const entry = read[index]
-    if (entry?.vulnerabilities === undefined || !recorded.some(same => same(entry))) {
+    if ((entry?.vulnerabilities === undefined && entry?.recommendations === undefined) || !recorded.some(same => same(entry))) {
       return line
     }
-    const { vulnerabilities: _dropped, ...rest } = entry
+    const { vulnerabilities: _ids, recommendations: _impacts, ...rest } = entry
     return Buffer.from(redactedJson(rest), 'utf8')
   })
   const appended = current.map(entry => Buffer.from(redactedJson(entry), 'utf8'))

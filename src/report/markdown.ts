@@ -9,7 +9,7 @@ import { checkDefinition, limitOf } from '../checks/registry.js'
 import { deviceGroupsSection } from '../sources/device-groups/section.js'
 import { activeDevices, COVERAGE_CAVEAT, coverageSection } from '../sources/devices/section.js'
 import { exposureLevel } from '../sources/exposure/source.js'
-import { recommendationsSection } from '../sources/recommendations/section.js'
+import { recommendationsSection, scoreChangeSection, staleNote } from '../sources/recommendations/section.js'
 import { vulnerabilitiesSection } from '../sources/vulnerabilities/section.js'
 import { formatCompared, formatPoints, plainDecimal, signedPoints } from '../format.js'
 import type { AuthMethod } from '../signin/credentials.js'
@@ -73,7 +73,9 @@ const SUMMARY_CUT = 'of a job summary; the report-json output lists more (up to 
 function tenantSummary(report: ScoreReport, rows: number, where: string, level: number): string[] {
   return [
     ...overview(report, rows, where, level),
-    ...vulnerabilitiesSection(report.vulnerabilities, rows, where, level + 1),
+    ...staleNote(report.stale),
+    ...scoreChangeSection(report.scoreChange, rows, level + 1),
+    ...vulnerabilitiesSection(report.vulnerabilities, limitOf(report.checks, 'age'), rows, where, level + 1),
     ...acceptedRisksSection(report.acceptance, rows, where, level + 1),
     // The caveat once: in a tenant's own report (level 2); with many tenants, under their table.
     ...coverageSection(report.devices, rows, where, level + 1, level === 2),
@@ -178,7 +180,9 @@ function postedReport(report: ScoreReport, runUrl: string | undefined, rows: num
   const where = `${ofWhat}; the job summary of the run lists more`
   return [
     ...overview(report, rows, where, level),
-    ...vulnerabilitiesSection(report.vulnerabilities, rows, where, level + 1),
+    ...staleNote(report.stale),
+    ...scoreChangeSection(report.scoreChange, rows, level + 1),
+    ...vulnerabilitiesSection(report.vulnerabilities, limitOf(report.checks, 'age'), rows, where, level + 1),
     ...acceptedRisksSection(report.acceptance, rows, where, level + 1),
     // The caveat once: in a tenant's own report (level 2); with many tenants, under their table.
     ...coverageSection(report.devices, rows, where, level + 1, level === 2),

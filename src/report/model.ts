@@ -12,12 +12,20 @@ import type { AuthMethod } from '../signin/credentials.js'
 import type { ScoreReading } from '../defender/answers.js'
 import type { CoverageReading, DefenderReadings } from '../sources/registry.js'
 import type { DeviceGroupReadings } from '../sources/device-groups/answers.js'
-import type { Recommendations } from '../sources/recommendations/answers.js'
+import { everyRecommendation, type Recommendation, type Recommendations } from '../sources/recommendations/answers.js'
+import { explainScoreChange, impactsDigest, type ScoreChange } from '../sources/recommendations/changes.js'
 import { checksPassed, type Check, type VulnerabilityFacts } from '../checks/check.js'
-import { evaluateChecks, limitOf, type CheckId } from '../checks/registry.js'
+import { evaluateChecks, limitFor, limitOf, type CheckId } from '../checks/registry.js'
 import { formatCompared, formatPoints } from '../format.js'
-import type { HistoryRecord, HistoryView } from '../history/history.js'
-import { compareVulnerabilities, recordedId, type VulnerabilityReport } from '../sources/vulnerabilities/changes.js'
+import type { HistoryEntry, HistoryRecord, HistoryView } from '../history/history.js'
+import { firstSeenTimes, vulnerabilityAges } from '../sources/vulnerabilities/age.js'
+import type { ExploitableVulnerability } from '../sources/vulnerabilities/answers.js'
+import {
+  compareVulnerabilities,
+  recordedId,
+  type PreviousVulnerabilities,
+  type VulnerabilityReport
+} from '../sources/vulnerabilities/changes.js'
 import type { VulnerabilityReading } from '../sources/vulnerabilities/read.js'
 
 export interface ScoreReport {
@@ -35,6 +43,10 @@ export interface ScoreReport {
   acceptance: TenantAcceptance | undefined
   /** Earlier readings of the same tenant; undefined without history-file. */
   history: HistoryView | undefined
+  /** Which recommendations account for a change of the score since the previous reading; undefined when there is nothing to explain. */
+  scoreChange: ScoreChange | undefined
+  /** The reading is identical to one at least a week older: the data may be stale. */
+  stale: { since: string } | undefined
   checks: Check[]
   /** false when fail-on-low-score is off: failed checks only warn. */
   enforced: boolean
@@ -55,6 +67,8 @@ export interface ScoreReport {
 export interface RunContext {
   /** How many exploitable vulnerabilities a report lists. */
   listedVulnerabilities: number
+  /** explain-score-change: a change of the score is explained by the recommendations. */
+  explainScoreChange: boolean
   enforced: boolean
   /** The Microsoft cloud's name (commercial, gcc, gcc-high, dod). */
   cloud: string
@@ -94,8 +108,15 @@ export function buildReport(
 ): ScoreReport {
   const history = record.kind === 'read' ? record.view : undefined
   const { limits } = tenant
-  const { listedVulnerabilities, ...shared } = context
-  const vulnerabilities = vulnerabilityReport(readings.vulnerabilities, record, listedVulnerabilities)
+  const { listedVulnerabilities, explainScoreChange: explain, ...shared } = context
+  const recommendations = readings.recommendations && everyRecommendation(readings.recommendations)
+  const vulnerabilities = vulnerabilityReport(
+    readings.vulnerabilities,
+    record,
+    listedVulnerabilities,
+    readings.score.time,
+    limitFor(limits, 'age')
+  )
   return {
     reading: readings.score,
     exposure: readings.exposure,
@@ -105,6 +126,15 @@ export function buildReport(
     devices: readings.devices,
     acceptance,
     history,
+    scoreChange:
+      explain && history?.previousRecommendations
+        ? explainScoreChange(
+            readings.score.score,
+            history.previousRecommendations,
+            recommendations ?? 'the recommendations could not be read in this run (see the warnings)'
+          )
+        : undefined,
+    stale: staleSince(readings, recommendations, history?.weekEarlier),
     checks: evaluateChecks(
       {
         score: readings.score,
@@ -132,36 +162,62 @@ export function buildReport(
   }
 }
 
+/** `now`: the reading's time, which ages are counted to; `maxAge`: the tenant's remediation deadline in days, when set. */
 function vulnerabilityReport(
   reading: VulnerabilityReading | undefined,
   record: HistoryRecord,
-  listed: number
+  listed: number,
+  now: string,
+  maxAge: number | undefined
 ): VulnerabilityReport | undefined {
   if (reading?.kind !== 'read') {
     return reading
   }
   const { severity, exploitable, underException, accepted } = reading
-  const changes = compareVulnerabilities(
-    severity,
-    exploitable,
-    [...exploitable, ...underException, ...accepted],
+  const previous: PreviousVulnerabilities =
     record.kind === 'read' ? { kind: 'read', previous: record.view.previousVulnerabilities } : record
-  )
+  const changes = compareVulnerabilities(severity, exploitable, [...exploitable, ...underException, ...accepted], previous)
   const added = new Set(changes.kind === 'compared' ? changes.added : [])
+  const ages = vulnerabilityAges(exploitable, firstSeenTimes(exploitable, severity, previous, now), now)
+  const byId = new Map(ages.map(age => [age.id, age]))
+  // With a deadline, the overdue first (the oldest first), then as a responder fixes them.
+  const overdue = (item: ExploitableVulnerability) => {
+    const age = byId.get(item.id)?.ageDays
+    return maxAge !== undefined && age !== undefined && age > maxAge ? age : -1
+  }
+  const ordered = maxAge === undefined ? exploitable : [...exploitable].sort((a, b) => overdue(b) - overdue(a))
   return {
     kind: 'read',
     severity,
     count: exploitable.length,
-    listed: exploitable.slice(0, listed),
+    listed: ordered.slice(0, listed),
     added: exploitable.filter(item => added.has(recordedId(item.id))),
     changes,
     underException: underException.length,
-    accepted: accepted.length
+    accepted: accepted.length,
+    ages: byId
   }
 }
 
+/** The reading a week or more older that this one repeats (score, exposure score and every recommendation's impact), if it does. */
+function staleSince(
+  readings: DefenderReadings,
+  recommendations: Recommendation[] | undefined,
+  earlier: HistoryEntry | undefined
+): { since: string } | undefined {
+  const same =
+    earlier?.impacts !== undefined &&
+    recommendations !== undefined &&
+    earlier.score === readings.score.score &&
+    earlier.exposure === (readings.exposure?.score ?? null) &&
+    earlier.impacts === impactsDigest(recommendations)
+  return same ? { since: earlier.time } : undefined
+}
+
 function vulnerabilityFacts(report: VulnerabilityReport): VulnerabilityFacts {
-  return report.kind === 'read' ? { kind: 'read', severity: report.severity, count: report.count, changes: report.changes } : report
+  return report.kind === 'read'
+    ? { kind: 'read', severity: report.severity, count: report.count, changes: report.changes, ages: [...report.ages.values()] }
+    : report
 }
 
 /** The reports of the tenants that were read. */

@@ -1,6 +1,7 @@
 /** The step's outputs: their one list, checked against action.yml by a test, and their values. */
 import { redactedJson } from '../secrets.js'
-import type { DevicesJson, ReportJson, TenantFieldsJson, TenantJson, VulnerabilitiesJson } from './report-json.js'
+import type { DevicesJson, ReportJson, ScoreChangeJson, TenantFieldsJson, TenantJson, VulnerabilitiesJson } from './report-json.js'
+import type { Mover, ScoreChange } from '../sources/recommendations/changes.js'
 import { activePercent } from '../sources/devices/answers.js'
 import { topRecommendations } from '../sources/recommendations/answers.js'
 import type { CoverageReading } from '../sources/registry.js'
@@ -35,6 +36,7 @@ export const OUTPUT_NAMES = [
   'report-json',
   'failed-tenants',
   'exploitable-vulnerabilities',
+  'overdue-vulnerabilities',
   'active-devices',
   'active-devices-percent'
 ] as const
@@ -73,9 +75,19 @@ export function reportOutputs(run: RunReport, published: Published): Record<Outp
     'report-json': reportJson(run, published),
     'failed-tenants': failedTenants(run).join('\n'),
     'exploitable-vulnerabilities': report?.vulnerabilities?.kind === 'read' ? String(report.vulnerabilities.count) : '',
+    'overdue-vulnerabilities': report ? overdueCount(report) : '',
     'active-devices': coverage ? String(coverage.active) : '',
     'active-devices-percent': percent === undefined ? '' : formatPoints(percent, 'exact')
   }
+}
+
+/** How many exploitable vulnerabilities are open longer than max-exploitable-vulnerability-age-days; empty without the check, or unread. */
+function overdueCount(report: ScoreReport): string {
+  const maxAge = limitOf(report.checks, 'age')
+  if (maxAge === undefined || report.vulnerabilities?.kind !== 'read') {
+    return ''
+  }
+  return String([...report.vulnerabilities.ages.values()].filter(age => age.ageDays !== undefined && age.ageDays > maxAge).length)
 }
 
 /** The tenant read with the lowest score (the first of equals); undefined when none was read. */
@@ -175,7 +187,9 @@ const UNREAD_FIELDS: TenantFieldsJson = {
   deviceGroupsOmitted: null,
   vulnerabilities: null,
   devices: null,
-  accepted: null
+  accepted: null,
+  scoreChange: null,
+  staleSince: null
 }
 
 function tenantDocument(outcome: TenantOutcome): TenantJson {
@@ -214,13 +228,13 @@ function tenantFields(report: ScoreReport): TenantFieldsJson {
     previousTime: previous?.time ?? null,
     scoreDelta: scoreDelta(report) ?? null,
     recommendations:
-      (report.recommendations && topRecommendations(report.recommendations))?.map(item => ({
+      (report.recommendations?.shown ? topRecommendations(report.recommendations) : undefined)?.map(item => ({
         ...item,
         name: capText(item.name),
         category: capText(item.category),
         product: capText(item.product)
       })) ?? null,
-    exceptedRecommendations: report.recommendations?.excepted ?? null,
+    exceptedRecommendations: report.recommendations?.shown ? report.recommendations.excepted : null,
     deviceGroups:
       groups?.slice(0, REPORT_LIST_CAP).map(group => ({
         name: capText(group.name),
@@ -240,7 +254,9 @@ function tenantFields(report: ScoreReport): TenantFieldsJson {
         expires: risk.expires,
         leftOutOf,
         expired
-      })) ?? null
+      })) ?? null,
+    scoreChange: scoreChangeDocument(report.scoreChange),
+    staleSince: report.stale?.since ?? null
   }
 }
 
@@ -272,13 +288,33 @@ function vulnerabilitiesDocument(vulnerabilities: VulnerabilityReport | undefine
       publicExploit: item.publicExploit,
       exploitVerified: item.exploitVerified,
       exploitInKit: item.exploitInKit,
-      partialException: item.partialException
+      partialException: item.partialException,
+      firstDetected: vulnerabilities.ages.get(item.id)?.since ?? null,
+      ageDays: vulnerabilities.ages.get(item.id)?.ageDays ?? null
     })),
     since: compared ? changes.since : null,
     new: compared ? ids(changes.added) : null,
     newOmitted: compared ? Math.max(0, changes.added.length - REPORT_LIST_CAP) : null,
     fixed: compared ? ids(changes.removed) : null,
     fixedOmitted: compared ? Math.max(0, changes.removed.length - REPORT_LIST_CAP) : null
+  }
+}
+
+function scoreChangeDocument(change: ScoreChange | undefined): ScoreChangeJson | null {
+  if (change === undefined) {
+    return null
+  }
+  if (change.kind === 'unexplained') {
+    return { since: change.since, delta: change.delta, reason: capText(change.reason) }
+  }
+  const movers = (list: Mover[]) => list.slice(0, REPORT_LIST_CAP).map(mover => ({ ...mover, name: capText(mover.name) }))
+  return {
+    since: change.since,
+    delta: change.delta,
+    movers: movers(change.movers),
+    appeared: movers(change.appeared),
+    left: movers(change.left),
+    unexplained: change.unexplained
   }
 }
 

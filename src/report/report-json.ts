@@ -36,6 +36,10 @@ export interface VulnerabilityItemJson {
   exploitInKit: boolean
   /** Defender's status is PartialException: counted all the same. */
   partialException: boolean
+  /** When it was first seen: Defender's firstDetected, or the first reading of this action that listed it; null when neither. */
+  firstDetected?: string | null
+  /** Whole days it has been open at the reading; null when it could not be dated. */
+  ageDays?: number | null
 }
 
 export interface VulnerabilitiesJson {
@@ -108,6 +112,33 @@ export interface TenantFieldsJson {
   devices: DevicesJson | null
   /** What the accepted-risks file matched; null without the file. */
   accepted?: AcceptedJson[] | null
+  /** Which recommendations account for a change of the score since the previous reading; null when there is none to explain. */
+  scoreChange?: ScoreChangeJson | null
+  /** The reading repeats one a week or more older (score, exposure score, every recommendation's impact): its time; null otherwise. */
+  staleSince?: string | null
+}
+
+/** A recommendation's part in a score change: impact and exposed devices at the previous reading and now, and the points it accounts for. */
+export interface MoverJson {
+  id: string
+  name: string
+  impactBefore: number
+  impactNow: number
+  exposedBefore: number | null
+  exposedNow: number | null
+  points: number
+}
+
+/** Why the score moved, between the previous reading (`since`) and this one; `reason` instead when it could not be explained. */
+export interface ScoreChangeJson {
+  since: string
+  delta: number
+  movers?: MoverJson[]
+  appeared?: MoverJson[]
+  left?: MoverJson[]
+  /** Points of the change the recommendations do not account for. */
+  unexplained?: number
+  reason?: string
 }
 
 export interface TenantJson extends TenantFieldsJson {

@@ -18,9 +18,12 @@
  * of Microsoft's example, pages of 8,000) under max-exploitable-vulnerabilities, and reports the wall
  * time and peak RSS against the targets (the pages' latency plus 1 s, and 128 MiB).
  *
- *   npm run bench [-- --runs 15 --latency 50 --sweep --burst --tenants 100,1000 --vulnerabilities 50000 --devices 100000]
+ * `--recommendations N` reads one tenant with N active recommendations to explain a score change
+ * (explain-score-change with a history), against the same run without: round trips and peak RSS added.
+ *
+ *   npm run bench [-- --runs 15 --latency 50 --sweep --burst --tenants 100,1000 --vulnerabilities 50000 --devices 100000 --recommendations 5000]
  */
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -45,7 +48,8 @@ const { values: options } = parseArgs({
     tenants: { type: 'string', default: '0' },
     'with-devices': { type: 'boolean', default: false },
     vulnerabilities: { type: 'string', default: '0' },
-    devices: { type: 'string', default: '0' }
+    devices: { type: 'string', default: '0' },
+    recommendations: { type: 'string', default: '0' }
   }
 })
 const runs = Number(options.runs)
@@ -453,6 +457,82 @@ function manyDevices(count: number): Promise<{ wallMs: Stats; rssMiB: number; pa
   )
 }
 
+/** What explaining a score change over `count` recommendations adds: at most one round trip and 32 MiB. */
+const EXPLAIN_TARGET = { roundTrips: 1, rssMiB: 32 }
+
+/**
+ * One tenant with `count` active recommendations (Microsoft's example item's size), a history whose
+ * previous reading recorded them: the run explaining the change against the same run without
+ * (explain-score-change false, recommendations 0), by the sequential round trips and peak RSS.
+ */
+async function explainedChange(count: number): Promise<{ roundTrips: [number, number]; rssMiB: [number, number]; wallMs: [Stats, Stats] }> {
+  const items = Array.from({ length: count }, (_, index) => ({
+    id: `sca-_-scid-${10000 + index}`,
+    recommendationName: `Set the security control number ${index} to its recommended value on every device of the organisation`,
+    recommendationCategory: 'Security controls',
+    productName: 'windows_11',
+    vendor: 'microsoft',
+    severityScore: 5,
+    configScoreImpact: index < 300 ? 0.05 + (index % 7) / 10 : 0,
+    exposureImpact: 0.1,
+    exposedMachinesCount: 1 + (index % 40),
+    totalMachineCount: 40,
+    publicExploit: false,
+    activeAlert: false,
+    associatedThreats: [],
+    remediationType: 'ConfigurationChange',
+    status: 'Active'
+  }))
+  const workDir = await mkdtemp(join(tmpdir(), 'secure-score-bench-'))
+  const rssFile = join(workDir, 'rss')
+  const measure = async (explain: boolean) => {
+    const samples: number[] = []
+    let rss = 0
+    let roundTrips = 0
+    for (let index = 0; index < Math.max(3, Math.min(runs, 7)); index++) {
+      await withSim(
+        async sim => {
+          sim.recommendations = items
+          const previous = {
+            time: new Date(Date.now() - 86_400_000).toISOString(),
+            score: 330,
+            exposure: null,
+            tenant: sim.tenantId,
+            apiHost: new URL(sim.apiUrl).host
+          }
+          const history = join(workDir, 'history.jsonl')
+          await writeFile(history, `${JSON.stringify({ ...previous, recommendations: { items: [], complete: true } })}\n`)
+          const inputs = {
+            ...secretInputs(sim),
+            'min-score': '100',
+            'history-file': 'history.jsonl',
+            recommendations: '0',
+            'explain-score-change': String(explain)
+          }
+          samples.push(
+            await timeAction({ inputs, workspace: workDir, nodeArgs: ['--import', RSS_PROBE], env: { BENCH_RSS_FILE: rssFile } })
+          )
+          rss = Math.max(rss, Number(await readFile(rssFile, 'utf8')) / 1024)
+          roundTrips = sequentialRoundTrips(sim.requestsTo('api').concat(sim.requestsTo('entra')))
+        },
+        { latencyMs }
+      )
+    }
+    return { wallMs: stats(samples), rssMiB: rss, roundTrips }
+  }
+  try {
+    const without = await measure(false)
+    const explained = await measure(true)
+    return {
+      roundTrips: [without.roundTrips, explained.roundTrips],
+      rssMiB: [without.rssMiB, explained.rssMiB],
+      wallMs: [without.wallMs, explained.wallMs]
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true })
+  }
+}
+
 /** The paged mode's line: wall time against the pages' latency plus 1 s, and peak RSS. */
 function pagedLine(what: string, key: string, result: { wallMs: Stats; rssMiB: number; pages: number }): string {
   const targetMs = result.pages * latencyMs + PAGED_TARGET.overPagesMs
@@ -503,6 +583,21 @@ const vulnerabilityCount = Number(options.vulnerabilities)
 if (vulnerabilityCount > 0) {
   console.log(
     pagedLine(`${vulnerabilityCount} exploitable vulnerabilities`, 'vulnerabilities', await manyVulnerabilities(vulnerabilityCount))
+  )
+  finish()
+}
+const recommendationCount = Number(options.recommendations)
+if (recommendationCount > 0) {
+  const result = await explainedChange(recommendationCount)
+  const addedTrips = result.roundTrips[1] - result.roundTrips[0]
+  const addedRss = result.rssMiB[1] - result.rssMiB[0]
+  console.log(
+    `${recommendationCount} recommendations explaining a score change, ${latencyMs} ms per request: ` +
+      `round trips ${result.roundTrips[0]} -> ${result.roundTrips[1]} (+${addedTrips}; target <= +${EXPLAIN_TARGET.roundTrips}: ` +
+      `${met('explain round trips added', addedTrips, EXPLAIN_TARGET.roundTrips)}), ` +
+      `peak RSS ${result.rssMiB[0].toFixed(1)} -> ${result.rssMiB[1].toFixed(1)} MiB (+${addedRss.toFixed(1)}; target <= +${EXPLAIN_TARGET.rssMiB} MiB: ` +
+      `${met('explain peak RSS added (MiB)', addedRss, EXPLAIN_TARGET.rssMiB)}), ` +
+      `wall time median ${ms(result.wallMs[0].median).trim()} -> ${ms(result.wallMs[1].median).trim()}`
   )
   finish()
 }

@@ -71,7 +71,7 @@ function report(text: string): RunReport {
       active: [{ id: text, name: text, category: text, product: text, configScoreImpact: 2, exposedMachines: 3, totalMachines: 9 }],
       shown: 5,
       excepted: 1,
-      accepted: 1
+      accepted: []
     },
     deviceGroups: { groups: [{ name: text, score: 80 }], missing: [text], listed: [text], accepted: [] },
     devices: undefined,
@@ -96,8 +96,20 @@ function report(text: string): RunReport {
       added: [],
       changes: { kind: 'compared', since: text, added: [text], removed: [text] },
       underException: 2,
-      accepted: 1
+      accepted: 1,
+      ages: new Map([[text, { id: text, since: '2026-10-01T00:00:00Z', from: 'defender' as const, ageDays: 54 }]])
     },
+    scoreChange: {
+      kind: 'explained',
+      since: text,
+      previousScore: 330,
+      delta: 10,
+      movers: [{ id: text, name: text, impactBefore: 9, impactNow: 2, exposedBefore: 40, exposedNow: 10, points: 7 }],
+      appeared: [{ id: text, name: text, impactBefore: 0, impactNow: 1, exposedBefore: null, exposedNow: 3, points: -1 }],
+      left: [{ id: text, name: text, impactBefore: 2, impactNow: 0, exposedBefore: 5, exposedNow: null, points: 2 }],
+      unexplained: 2
+    },
+    stale: { since: text },
     acceptance: {
       where: text,
       items: [
@@ -140,7 +152,9 @@ function report(text: string): RunReport {
       ],
       futureDated: 0,
       previousVulnerabilities: undefined,
-      previousDevices: undefined
+      previousDevices: undefined,
+      previousRecommendations: undefined,
+      weekEarlier: undefined
     },
     checks: [
       {
@@ -167,7 +181,8 @@ function report(text: string): RunReport {
     cloud: 'commercial',
     region: undefined,
     apiHost: 'h',
-    authMethod: 'oidc' as const
+    authMethod: 'oidc' as const,
+    explainScoreChange: true
   }
   return { context, tenants: [{ kind: 'read', report: tenant }] }
 }

@@ -21,7 +21,18 @@ const NORTHWIND = '22222222-3333-4444-5555-666666666666'
 const NOW = '2026-12-01T02:40:20.3250000Z'
 const BRANCH = 'secure-score-history'
 
+/** When Defender first saw each vulnerability (none for one of them: the history dates it). */
+const FIRST_DETECTED: Record<string, string | undefined> = {
+  'CVE-2024-30080': '2026-10-01T00:00:00Z',
+  'CVE-2023-36884': undefined,
+  'CVE-2024-38063': '2026-11-20T00:00:00Z'
+}
+
 function arrange(sim: Simulator): void {
+  sim.vulnerabilities = sim.vulnerabilities.map(item => {
+    const id = String((item as { id: string }).id)
+    return { ...(item as Record<string, unknown>), firstDetected: id in FIRST_DETECTED ? FIRST_DETECTED[id] : '2026-11-25T00:00:00Z' }
+  })
   sim.score = { score: 340, time: NOW }
   sim.exposure = { score: 42, time: NOW }
   sim.addTenant(FABRIKAM, 'fabrikam.onmicrosoft.com', 0, {
@@ -42,22 +53,37 @@ function arrange(sim: Simulator): void {
         totalMachineCount: 20
       }
     ],
-    vulnerabilities: [vulnerabilityItem('CVE-2024-38063', { exposedMachines: 3 }), vulnerabilityItem('CVE-2024-21413', { epss: 0.95 })]
+    vulnerabilities: [
+      vulnerabilityItem('CVE-2024-38063', { exposedMachines: 3, firstDetected: '2026-09-15T00:00:00Z' }),
+      vulnerabilityItem('CVE-2024-21413', { epss: 0.95, firstDetected: '2026-11-28T00:00:00Z' })
+    ]
   })
   sim.addTenant(NORTHWIND, 'northwind.onmicrosoft.com', 300, { consented: false })
-  const earlier = (tenant: string, score: number, time: string, ids: string[]) =>
+  const earlier = (tenant: string, score: number, time: string, ids: string[], recommendations?: unknown[]) =>
     JSON.stringify({
       time,
       score,
       exposure: 40,
       tenant,
       apiHost: new URL(sim.apiUrl).host,
-      vulnerabilities: { severity: 'high', count: ids.length, ids }
+      vulnerabilities: { severity: 'high', count: ids.length, ids },
+      ...(recommendations ? { recommendations: { items: recommendations, complete: true } } : {})
     })
   const lines = [
     earlier(sim.tenantDomain, 352, '2026-11-29T02:40:00Z', ['CVE-2024-21413']),
     earlier(FABRIKAM, 440, '2026-11-29T02:41:00Z', ['CVE-2024-38063']),
-    earlier(sim.tenantDomain, 351.25, '2026-11-30T02:40:00Z', ['CVE-2024-21413', 'CVE-2021-40444']),
+    // The score fell 11.25 since: Local Admin password management weighs more, the firewall appeared, sca-5 left.
+    earlier(
+      sim.tenantDomain,
+      351.25,
+      '2026-11-30T02:40:00Z',
+      ['CVE-2024-21413', 'CVE-2021-40444'],
+      [
+        ['sca-2', 3, 12],
+        ['sca-4', 4, 25],
+        ['sca-5', 1.5, 8]
+      ]
+    ),
     earlier(FABRIKAM, 438, '2026-11-30T02:41:00Z', ['CVE-2024-38063'])
   ]
   sim.branches.set(BRANCH, new Map([['history.jsonl', Buffer.from(`${lines.join('\n')}\n`)]]))
@@ -104,6 +130,7 @@ const INPUTS = (sim: Simulator): Record<string, string> => ({
   'vulnerability-severity': 'high',
   'max-exploitable-vulnerabilities': '10',
   'max-new-exploitable-vulnerabilities': '3',
+  'max-exploitable-vulnerability-age-days': '30',
   'history-branch': BRANCH,
   'max-drop': '10',
   'comment-on-pr': 'true',

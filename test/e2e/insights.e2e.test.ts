@@ -147,7 +147,7 @@ describe('top recommendations', () => {
       assert.equal(result.exitCode, 0, result.stdout)
       const warnings = annotations(result, 'warning')
       assert.equal(warnings.length, 1)
-      assert.match(warnings[0] ?? '', /^Top recommendations skipped: The Defender API refused GET \/api\/recommendations \(HTTP 403/)
+      assert.match(warnings[0] ?? '', /^Recommendations skipped: The Defender API refused GET \/api\/recommendations \(HTTP 403/)
       assert.match(warnings[0] ?? '', /application permission SecurityRecommendation\.Read\.All on WindowsDefenderATP/)
       assert.equal(result.outputs['passed'], 'true')
       assert.doesNotMatch(result.summary, /Top \d+ recommendations/)
@@ -180,7 +180,17 @@ describe('history', () => {
         assert.equal(first.outputs['score-delta'], '')
         assert.match(first.summary, /\*\*340\*\* points \(first reading of this tenant\)/)
         const [line] = historyLines(await readFile(file, 'utf8'))
-        assert.deepEqual(Object.keys(line ?? {}), ['time', 'score', 'exposure', 'tenant', 'directory', 'apiHost', 'run'])
+        assert.deepEqual(Object.keys(line ?? {}), [
+          'time',
+          'score',
+          'exposure',
+          'tenant',
+          'directory',
+          'apiHost',
+          'run',
+          'recommendations',
+          'impacts'
+        ])
         assert.match(
           String(line?.['run']),
           /^local\.1\.[0-9a-f]{12}$/,

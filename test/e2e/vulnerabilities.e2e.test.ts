@@ -10,7 +10,7 @@ import { VULNERABILITIES_PATH } from '../../src/sources/vulnerabilities/answers.
 import { MAX_RECORDED_IDS } from '../../src/sources/vulnerabilities/changes.js'
 import { onScore } from '../sim/defender.js'
 import { json } from '../sim/reply.js'
-import { vulnerabilityItem, type Simulator } from '../sim/simulator.js'
+import { daysAgo, vulnerabilityItem, type Simulator } from '../sim/simulator.js'
 import type { CheckJson, VulnerabilitiesJson } from '../../src/report/report-json.js'
 import {
   annotations,
@@ -98,10 +98,10 @@ describe('exploitable vulnerabilities', () => {
       assert.equal(result.exitCode, 0)
       const rows = result.summary.split('\n').filter(line => line.startsWith('| [CVE-'))
       assert.deepEqual(rows, [
-        '| [CVE-2024-30080](https://www.cve.org/CVERecord?id=CVE-2024-30080) | critical | 9.8 | 92% | 12 | verified, public |',
-        '| [CVE-2023-36884](https://www.cve.org/CVERecord?id=CVE-2023-36884) | high | 8.8 | 81% | 7 | in an exploit kit, public |',
-        '| [CVE-2024-21413](https://www.cve.org/CVERecord?id=CVE-2024-21413) | critical | 9.8 | 95% | 30 | public |',
-        '| [CVE-2024-38063](https://www.cve.org/CVERecord?id=CVE-2024-38063) | critical | 9.8 | 8% | 40 | public |'
+        '| [CVE-2024-30080](https://www.cve.org/CVERecord?id=CVE-2024-30080) | critical | 9.8 | 92% | 12 | verified, public | 10 days |',
+        '| [CVE-2023-36884](https://www.cve.org/CVERecord?id=CVE-2023-36884) | high | 8.8 | 81% | 7 | in an exploit kit, public | 10 days |',
+        '| [CVE-2024-21413](https://www.cve.org/CVERecord?id=CVE-2024-21413) | critical | 9.8 | 95% | 30 | public | 10 days |',
+        '| [CVE-2024-38063](https://www.cve.org/CVERecord?id=CVE-2024-38063) | critical | 9.8 | 8% | 40 | public | 10 days |'
       ])
       assert.equal(vulnerabilityRequests(sim)[0]?.get('$filter'), "severity eq 'High' or severity eq 'Critical'")
       assert.deepEqual(vulnerabilitiesOf(result)?.items[1], {
@@ -113,7 +113,9 @@ describe('exploitable vulnerabilities', () => {
         publicExploit: true,
         exploitVerified: false,
         exploitInKit: true,
-        partialException: false
+        partialException: false,
+        firstDetected: daysAgo(10),
+        ageDays: 10
       })
     }))
 

@@ -51,7 +51,15 @@ export function answerDefender(sim: Simulator, request: IncomingMessage, url: UR
     },
     [RECOMMENDATIONS_PATH]: {
       role: 'SecurityRecommendation.Read.All',
-      body: () => ({ '@odata.context': `${url.origin}/api/$metadata#Recommendations`, value: data.recommendations })
+      // $top (at most 10,000) and $skip, as documented.
+      body: () => {
+        const top = Number(url.searchParams.get('$top') ?? data.recommendations.length)
+        const skip = Number(url.searchParams.get('$skip') ?? 0)
+        return {
+          '@odata.context': `${url.origin}/api/$metadata#Recommendations`,
+          value: data.recommendations.slice(skip, skip + Math.min(top, 10_000))
+        }
+      }
     },
     [VULNERABILITIES_PATH]: {
       role: VULNERABILITY_PERMISSION,

@@ -1,10 +1,11 @@
 /**
  * The demo's run (`npm run demo`, `npm run screenshot`): a week of earlier readings on a history
  * branch, then the bundled action as the runner runs it, signing in with GitHub OIDC, gating on
- * min-score 300 and newly exploitable vulnerabilities, with every extra on and two accepted risks
- * (one of them expiring soon) on the default branch.
+ * min-score 300, newly exploitable vulnerabilities and a 30-day remediation deadline (one CVE is overdue),
+ * with every extra on, two accepted risks (one of them expiring soon) on the default branch, and a
+ * score change since yesterday explained by three recommendations.
  */
-import type { Simulator } from '../sim/simulator.js'
+import { daysAgo, type Simulator } from '../sim/simulator.js'
 import { oidcRun, runAction, type ActionRun } from './harness.js'
 
 export function demoRun(sim: Simulator): Promise<ActionRun> {
@@ -15,9 +16,26 @@ export function demoRun(sim: Simulator): Promise<ActionRun> {
     exposure: null,
     tenant: sim.tenantId,
     apiHost: new URL(sim.apiUrl).host,
-    // Yesterday's reading knew three exploitable vulnerabilities: today two are new and one was fixed.
-    ...(index === 6 ? { vulnerabilities: { severity: 'high', count: 3, ids: ['CVE-2024-21413', 'CVE-2023-36884', 'CVE-2021-40444'] } } : {})
+    // Yesterday's reading knew three exploitable vulnerabilities (today two are new and one was fixed), and
+    // the recommendations' impacts: three of them weigh less today, which explains most of the 4 points gained.
+    ...(index === 6
+      ? {
+          vulnerabilities: { severity: 'high', count: 3, ids: ['CVE-2024-21413', 'CVE-2023-36884', 'CVE-2021-40444'] },
+          recommendations: {
+            items: [
+              ['sca-2', 8.75, 36],
+              ['sca-4', 4.5, 27],
+              ['sca-1', 4, 20]
+            ],
+            complete: true
+          }
+        }
+      : {})
   }))
+  // One exploitable vulnerability has been on the devices for 45 days: past the 30-day remediation deadline.
+  sim.vulnerabilities = sim.vulnerabilities.map(item =>
+    (item as { id?: string }).id === 'CVE-2023-36884' ? { ...(item as Record<string, unknown>), firstDetected: daysAgo(45) } : item
+  )
   // Accepted on the default branch: one CVE accepted for two months, one whose acceptance ends in five days.
   const inDays = (days: number) => new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10)
   const risks = [
@@ -42,6 +60,7 @@ export function demoRun(sim: Simulator): Promise<ActionRun> {
       vulnerabilities: '5',
       'vulnerability-severity': 'high',
       'max-new-exploitable-vulnerabilities': '3',
+      'max-exploitable-vulnerability-age-days': '30',
       'min-active-devices-percent': '70',
       'accepted-risks': '.github/accepted-risks.yml'
     }

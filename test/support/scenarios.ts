@@ -361,7 +361,7 @@ export const FAULTS: Scenario[] = [
       waitsMs: 0,
       base: sim => withInputs(tokenOnly(sim), { recommendations: '5' }),
       error: /^$/,
-      warning: /^Top recommendations skipped: no answer within 5 s after the score; the verdict did not wait for it$/
+      warning: /^Recommendations skipped: no answer within 5 s after the score; the verdict did not wait for it$/
     }),
     exitCode: 0
   },

@@ -74,7 +74,7 @@ function readings(): DefenderReadings {
       ],
       shown: 5,
       excepted: 0,
-      accepted: 0
+      accepted: []
     },
     deviceGroups: {
       groups: [
@@ -188,7 +188,10 @@ describe('accepting risks', () => {
       accepted.deviceGroups?.accepted.map(group => group.name),
       ['Lab Kiosks']
     )
-    assert.deepEqual([accepted.recommendations?.active.length, accepted.recommendations?.accepted], [0, 1])
+    assert.deepEqual(
+      [accepted.recommendations?.active.length, accepted.recommendations?.accepted.map(item => item.id)],
+      [0, ['sca-_-scid-2010']]
+    )
     assert.deepEqual(
       items.map(item => [item.item, item.leftOutOf.join(), item.expired]),
       [

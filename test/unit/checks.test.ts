@@ -80,14 +80,14 @@ describe('checks', () => {
       [
         {
           'max-new-exploitable-vulnerabilities': 0,
-          vulnerabilities: { kind: 'read', severity: 'critical', count: 1, changes: { kind: 'unknown', reason: 'cut' } }
+          vulnerabilities: { kind: 'read', severity: 'critical', count: 1, changes: { kind: 'unknown', reason: 'cut' }, ages: [] }
         },
         /could not be evaluated: cut\.$/
       ],
       [
         {
           'max-new-exploitable-vulnerabilities': 0,
-          vulnerabilities: { kind: 'read', severity: 'critical', count: 1, changes: { kind: 'untracked' } }
+          vulnerabilities: { kind: 'read', severity: 'critical', count: 1, changes: { kind: 'untracked' }, ages: [] }
         },
         /could not be evaluated: no history is kept/
       ]
@@ -107,7 +107,8 @@ describe('checks', () => {
       kind: 'read',
       severity: 'high',
       count,
-      changes: { kind: 'compared', since: 'T1', added, removed: [] }
+      changes: { kind: 'compared', since: 'T1', added, removed: [] },
+      ages: []
     })
     assert.equal(evaluateChecks({ ...facts, 'max-exploitable-vulnerabilities': 2, vulnerabilities: read(2, []) })[0]?.passed, true)
     const [tooMany] = evaluateChecks({ ...facts, 'max-exploitable-vulnerabilities': 0, vulnerabilities: read(1, []) })

@@ -1,7 +1,17 @@
 /** The history of readings: parsing and comparing. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { BRANCH_HISTORY_BYTES, nextBranchHistory, parseHistory, viewHistory, type HistoryEntry } from '../../src/history/history.js'
+import {
+  BRANCH_HISTORY_BYTES,
+  datedEntry,
+  historyEntryOf,
+  MAX_LINE_BYTES,
+  nextBranchHistory,
+  parseHistory,
+  viewHistory,
+  type HistoryEntry
+} from '../../src/history/history.js'
+import type { DefenderReadings } from '../../src/sources/registry.js'
 import { MAX_READ_BYTES } from '../../src/files/workspace.js'
 import { MAX_RECORDED_IDS } from '../../src/sources/vulnerabilities/changes.js'
 
@@ -166,5 +176,52 @@ describe('a history on a branch stays bounded', () => {
     const yearOfLines =
       365 * tenants.length * (Buffer.byteLength(JSON.stringify({ ...reading(tenants[0] ?? '', 0, 0), vulnerabilities: undefined })) + 1)
     assert.ok(yearOfLines > BRANCH_HISTORY_BYTES, 'without the bound a year would not fit: the bound is what keeps it')
+  })
+})
+
+describe('a history line stays under 64 KB', () => {
+  it('with every bound at its most (IDs as digests, a full record of the recommendations, dated vulnerabilities), the line is cut to fit, never written past it', () => {
+    const item = (id: string) => ({
+      id,
+      severity: 'critical' as const,
+      cvssV3: 9,
+      epss: 0.5,
+      exposedMachines: 1,
+      publicExploit: true,
+      exploitVerified: false,
+      exploitInKit: false,
+      partialException: false,
+      firstDetected: undefined
+    })
+    // IDs that are not ID-shaped are kept as 39-character digests: 2,500 of them alone pass 64 KB.
+    const exploitable = Array.from({ length: 3000 }, (_, index) => item(`odd id ${index}`))
+    const readings: DefenderReadings = {
+      score: { score: 340, time: '2026-12-05T06:00:00Z' },
+      exposure: undefined,
+      deviceGroups: undefined,
+      devices: undefined,
+      vulnerabilities: { kind: 'read', severity: 'critical', exploitable, underException: [], accepted: [] },
+      recommendations: {
+        active: Array.from({ length: 3000 }, (_, index) => ({
+          id: `sca-_-scid-${index}`,
+          name: 'n',
+          category: '',
+          product: '',
+          configScoreImpact: 1,
+          exposedMachines: 10,
+          totalMachines: 10
+        })),
+        shown: 5,
+        excepted: 0,
+        accepted: []
+      }
+    }
+    const entry = historyEntryOf(readings, 'contoso.onmicrosoft.com', undefined, 'api.security.microsoft.com', 'run')
+    const written = datedEntry(entry, readings, [])
+    const bytes = Buffer.byteLength(JSON.stringify(written), 'utf8')
+    assert.ok(bytes <= MAX_LINE_BYTES, `${bytes} bytes`)
+    assert.equal(written.vulnerabilities?.count, 3000, 'the count stays, so the next run knows the IDs were cut')
+    assert.ok((written.vulnerabilities?.ids.length ?? 0) < MAX_RECORDED_IDS)
+    assert.equal(written.recommendations?.complete, false)
   })
 })

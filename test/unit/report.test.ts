@@ -25,6 +25,8 @@ const report: ScoreReport = {
   devices: undefined,
   acceptance: undefined,
   history: undefined,
+  scoreChange: undefined,
+  stale: undefined,
   checks: [{ input: 'min-score', limit: 400, value: 340, passed: false, message: 'below' }],
   enforced: true,
   tenant: 'contoso.onmicrosoft.com',
@@ -41,6 +43,7 @@ function one(tenant: ScoreReport): RunReport {
   return {
     context: {
       listedVulnerabilities: tenant.vulnerabilities?.kind === 'read' ? tenant.vulnerabilities.listed.length : 0,
+      explainScoreChange: false,
       enforced,
       cloud,
       region,
@@ -75,6 +78,7 @@ describe('report', () => {
       'issue-url': '',
       'failed-tenants': 'contoso.onmicrosoft.com',
       'exploitable-vulnerabilities': '',
+      'overdue-vulnerabilities': '',
       'active-devices': '',
       'active-devices-percent': ''
     })
@@ -95,7 +99,9 @@ describe('report', () => {
       deviceGroupsOmitted: null,
       vulnerabilities: null,
       devices: null,
-      accepted: null
+      accepted: null,
+      scoreChange: null,
+      staleSince: null
     }
     assert.deepEqual(JSON.parse(document), {
       schemaVersion: 1,
@@ -136,7 +142,7 @@ describe('report', () => {
           ],
           shown: 5,
           excepted: 0,
-          accepted: 0
+          accepted: []
         }
       },
       {}
@@ -175,7 +181,9 @@ describe('report', () => {
       ],
       futureDated: 0,
       previousVulnerabilities: undefined,
-      previousDevices: undefined
+      previousDevices: undefined,
+      previousRecommendations: undefined,
+      weekEarlier: undefined
     }
     const summary = renderSummary({
       ...report,
@@ -194,7 +202,7 @@ describe('report', () => {
         ],
         shown: 5,
         excepted: 0,
-        accepted: 0
+        accepted: []
       },
       history
     })
@@ -242,7 +250,7 @@ describe('report', () => {
         ],
         shown: 5,
         excepted: 0,
-        accepted: 0
+        accepted: []
       }
     })
     const row = summary.split('\n').find(line => line.startsWith('| 1 |')) ?? ''
@@ -266,7 +274,7 @@ describe('report', () => {
       exposedMachines: 1,
       totalMachines: 1
     }
-    const many = { ...report, recommendations: { active: Array.from({ length: 50 }, () => long), shown: 50, excepted: 0, accepted: 0 } }
+    const many = { ...report, recommendations: { active: Array.from({ length: 50 }, () => long), shown: 50, excepted: 0, accepted: [] } }
     const comment = renderComment(many, undefined)
     assert.ok(comment.length <= MAX_COMMENT_CHARS, `${comment.length} characters`)
     assert.equal(comment.split('\n').filter(line => line.startsWith('| 50 |')).length, 1, 'cut cells keep every row within the limit')

@@ -13,12 +13,15 @@ import {
 } from '../../src/sources/vulnerabilities/answers.js'
 import {
   compareVulnerabilities,
+  MAX_FIRST_SEEN,
   MAX_RECORDED_IDS,
+  readFirstSeen,
   readVulnerabilityRecord,
   recordedId,
   vulnerabilityRecord
 } from '../../src/sources/vulnerabilities/changes.js'
 import { ServiceError } from '../../src/errors.js'
+import { firstSeenTimes, recordedFirstSeen, vulnerabilityAges } from '../../src/sources/vulnerabilities/age.js'
 
 function item(id: string, changes: Partial<ExploitableVulnerability> = {}): ExploitableVulnerability {
   return {
@@ -212,5 +215,55 @@ describe('vulnerabilities', () => {
       assert.equal(compareVulnerabilities('critical', current, current, previous(['CVE-2025-1'], 'critical', 3000)).kind, 'unknown')
       assert.equal(compareVulnerabilities('critical', current, current, { kind: 'none' }).kind, 'untracked')
     })
+  })
+})
+
+describe('vulnerability age', () => {
+  const now = '2026-12-05T06:00:00Z'
+  const previous = (ids: string[], firstSeen?: Record<string, string>, count = ids.length) => ({
+    kind: 'read' as const,
+    previous: { time: '2026-11-01T06:00:00Z', record: { severity: 'critical' as const, count, ids, ...(firstSeen ? { firstSeen } : {}) } }
+  })
+
+  it("dates an item by Defender's firstDetected, else by the history: a carried date, the listing line's time, or now when a complete record did not list it", () => {
+    const items = [
+      item('CVE-2025-1', { firstDetected: '2026-10-01T00:00:00Z' }),
+      item('CVE-2025-2'),
+      item('CVE-2025-3'),
+      item('CVE-2025-4')
+    ]
+    const times = firstSeenTimes(items, 'critical', previous(['CVE-2025-2', 'CVE-2025-3'], { 'CVE-2025-3': '2026-09-01T00:00:00Z' }), now)
+    assert.deepEqual(Object.fromEntries(times), {
+      'CVE-2025-2': '2026-11-01T06:00:00Z',
+      'CVE-2025-3': '2026-09-01T00:00:00Z',
+      'CVE-2025-4': now
+    })
+    assert.deepEqual(
+      vulnerabilityAges(items, times, now).map(age => [age.id, age.ageDays, age.from]),
+      [
+        ['CVE-2025-1', 65, 'defender'],
+        ['CVE-2025-2', 34, 'history'],
+        ['CVE-2025-3', 95, 'history'],
+        ['CVE-2025-4', 0, 'history']
+      ]
+    )
+  })
+
+  it('never takes an item for new without a complete record to compare with: no history, a cut record, another severity', () => {
+    const items = [item('CVE-2025-9')]
+    assert.equal(firstSeenTimes(items, 'critical', { kind: 'none' }, now).size, 0)
+    assert.equal(firstSeenTimes(items, 'critical', { kind: 'read', previous: undefined }, now).size, 0)
+    assert.equal(firstSeenTimes(items, 'critical', previous(['CVE-2025-1'], undefined, 3000), now).size, 0)
+    assert.equal(firstSeenTimes(items, 'high', previous(['CVE-2025-1']), now).size, 0)
+    assert.equal(vulnerabilityAges(items, new Map(), now)[0]?.ageDays, undefined)
+  })
+
+  it(`keeps at most ${MAX_FIRST_SEEN} dates a line, and reads back only dates of the shape it writes`, () => {
+    const items = Array.from({ length: MAX_FIRST_SEEN + 20 }, (_, index) => item(`CVE-2025-${1000 + index}`))
+    const times = new Map(items.map(vulnerability => [vulnerability.id, now]))
+    assert.equal(Object.keys(recordedFirstSeen(items, times) ?? {}).length, MAX_FIRST_SEEN)
+    assert.equal(readFirstSeen({ 'CVE-2025-1': 'yesterday' }), null)
+    assert.equal(readFirstSeen({ 'CVE 1': now }), null)
+    assert.deepEqual(readFirstSeen({ 'CVE-2025-1': now }), { 'CVE-2025-1': now })
   })
 })

@@ -3,6 +3,7 @@
  * many the security team excepted. https://learn.microsoft.com/defender-endpoint/api/get-all-recommendations
  */
 import { collection, finite, text } from '../../defender/answers.js'
+import { isRecord } from '../../json.js'
 import type { HttpResponse } from '../../net/http.js'
 
 export const RECOMMENDATIONS_PATH = '/api/recommendations'
@@ -29,32 +30,55 @@ export interface Recommendations {
   /** Recommendations left out because the security team granted an exception (status Exception). */
   excepted: number
   /** Recommendations left out because the accepted-risks file accepts them. */
-  accepted: number
+  accepted: Recommendation[]
 }
 
-/** Reads the recommendations; items without a name are left out, and so are those excepted (status Exception). */
-export function parseRecommendations(response: HttpResponse, count: number): Recommendations {
-  const items = collection(response, RECOMMENDATIONS_PATH)
-  const excepted = items.filter(item => item['status'] === 'Exception').length
-  const active = items
-    .filter(item => item['status'] !== 'Exception')
-    .flatMap(item => {
-      const name = text(item['recommendationName'])
-      return name
-        ? [
-            {
-              id: text(item['id']),
-              name,
-              category: text(item['recommendationCategory']),
-              product: text(item['productName']),
-              configScoreImpact: finite(item['configScoreImpact']) ?? 0,
-              exposedMachines: finite(item['exposedMachinesCount']),
-              totalMachines: finite(item['totalMachineCount'])
-            }
-          ]
-        : []
-    })
-  return { active, shown: count, excepted, accepted: 0 }
+/** Reads a whole answer (one page); items without a name are left out, and so are those excepted (status Exception). */
+export function parseRecommendations(response: HttpResponse, shown: number): Recommendations {
+  const tally = new RecommendationTally(shown)
+  for (const item of collection(response, RECOMMENDATIONS_PATH)) {
+    tally.add(item)
+  }
+  return tally.result()
+}
+
+/** Recommendations as they arrive, item by item (a page at a time): the active ones kept, the excepted counted. */
+export class RecommendationTally {
+  private readonly active: Recommendation[] = []
+  private excepted = 0
+
+  constructor(private readonly shown: number) {}
+
+  add(item: unknown): void {
+    if (!isRecord(item)) {
+      return
+    }
+    if (item['status'] === 'Exception') {
+      this.excepted++
+      return
+    }
+    const name = text(item['recommendationName'])
+    if (name) {
+      this.active.push({
+        id: text(item['id']),
+        name,
+        category: text(item['recommendationCategory']),
+        product: text(item['productName']),
+        configScoreImpact: finite(item['configScoreImpact']) ?? 0,
+        exposedMachines: finite(item['exposedMachinesCount']),
+        totalMachines: finite(item['totalMachineCount'])
+      })
+    }
+  }
+
+  result(): Recommendations {
+    return { active: this.active, shown: this.shown, excepted: this.excepted, accepted: [] }
+  }
+}
+
+/** Every active recommendation, those the accepted-risks file accepts included: what the score is computed on. */
+export function everyRecommendation({ active, accepted }: Recommendations): Recommendation[] {
+  return [...active, ...accepted]
 }
 
 /** The recommendations the report lists: the `shown` that would raise the score most; ties keep the API's order. */

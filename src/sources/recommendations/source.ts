@@ -1,11 +1,21 @@
-/** The top security recommendations by score impact (SecurityRecommendation.Read.All): no check needs them. */
+/**
+ * Every security recommendation (SecurityRecommendation.Read.All), read once for the top list and for
+ * explaining a score change: no check needs them, so a failure is a warning.
+ */
 import type { Source } from '../source.js'
-import { parseRecommendations, RECOMMENDATIONS_PATH, RECOMMENDATIONS_PERMISSION, type Recommendations } from './answers.js'
+import { RECOMMENDATIONS_PERMISSION, type Recommendations } from './answers.js'
+import { readRecommendations } from './read.js'
 
-export const recommendationsSource: Source<number, Recommendations> = {
-  name: 'Top recommendations',
+/** What the run asks of them: how many the report lists (recommendations), and whether a score change is explained. */
+export interface RecommendationOptions {
+  shown: number
+  explain: boolean
+}
+
+export const recommendationsSource: Source<RecommendationOptions, Recommendations> = {
+  name: 'Recommendations',
   permission: RECOMMENDATIONS_PERMISSION,
-  wanted: count => count > 0,
+  wanted: ({ shown, explain }) => shown > 0 || explain,
   failure: 'check',
-  read: async (api, count) => parseRecommendations(await api.get(RECOMMENDATIONS_PATH, RECOMMENDATIONS_PERMISSION), count)
+  read: (api, { shown }) => readRecommendations(api, shown)
 }

@@ -3,7 +3,8 @@
  * history line keeps. Pure.
  */
 import { createHash } from 'node:crypto'
-import { isRecord } from '../../json.js'
+import { isIsoDateTime, isRecord } from '../../json.js'
+import type { VulnerabilityAge } from './age.js'
 import { fixFirst, SEVERITIES, type ExploitableVulnerability, type Severity } from './answers.js'
 
 /**
@@ -13,12 +14,17 @@ import { fixFirst, SEVERITIES, type ExploitableVulnerability, type Severity } fr
  */
 export const MAX_RECORDED_IDS = 2500
 
+/** Items a history line dates at most (about 60 bytes each): past it, the next run dates them by the line's own time. */
+export const MAX_FIRST_SEEN = 100
+
 /** What a history line records of a tenant's exploitable vulnerabilities. */
 export interface VulnerabilityRecord {
   severity: Severity
   count: number
   /** Their IDs as {@link recordedId} writes them, at most {@link MAX_RECORDED_IDS}, what a responder fixes first first. */
   ids: string[]
+  /** When this action first listed those without Defender's firstDetected, by ID (./age.ts). */
+  firstSeen?: Record<string, string>
 }
 
 /** An earlier reading's record, as the history gives it: null when the line has one that cannot be read. */
@@ -58,9 +64,18 @@ const RECORDED_ID = /^[A-Za-z0-9._:-]{1,64}$/
  * The record of every exploitable vulnerability present, counted or not (under an exception in
  * Defender, or accepted), so that an item that leaves the count without being fixed is never "fixed".
  */
-export function vulnerabilityRecord(severity: Severity, present: ExploitableVulnerability[]): VulnerabilityRecord {
+export function vulnerabilityRecord(
+  severity: Severity,
+  present: ExploitableVulnerability[],
+  firstSeen?: Record<string, string>
+): VulnerabilityRecord {
   const ordered = [...present].sort(fixFirst)
-  return { severity, count: ordered.length, ids: ordered.slice(0, MAX_RECORDED_IDS).map(item => recordedId(item.id)) }
+  return {
+    severity,
+    count: ordered.length,
+    ids: ordered.slice(0, MAX_RECORDED_IDS).map(item => recordedId(item.id)),
+    ...(firstSeen === undefined ? {} : { firstSeen })
+  }
 }
 
 /** A record read from a history line (hostile: anyone with write access can edit the file); null when it is not one. */
@@ -69,7 +84,9 @@ export function readVulnerabilityRecord(value: unknown): VulnerabilityRecord | n
     return null
   }
   const { severity, count, ids } = value
+  const firstSeen = readFirstSeen(value['firstSeen'])
   const valid =
+    firstSeen !== null &&
     SEVERITIES.some(known => known === severity) &&
     typeof count === 'number' &&
     Number.isInteger(count) &&
@@ -77,7 +94,7 @@ export function readVulnerabilityRecord(value: unknown): VulnerabilityRecord | n
     Array.isArray(ids) &&
     ids.length <= Math.min(count, MAX_RECORDED_IDS) &&
     ids.every(id => typeof id === 'string' && RECORDED_ID.test(id))
-  return valid ? { severity: severity as Severity, count, ids: ids as string[] } : null
+  return valid ? { severity: severity as Severity, count, ids: ids as string[], ...(firstSeen === undefined ? {} : { firstSeen }) } : null
 }
 
 /**
@@ -148,5 +165,19 @@ export type VulnerabilityReport =
       underException: number
       /** Left out of the count: accepted in the accepted-risks file. */
       accepted: number
+      /** How long each counted one has been on the devices, by ID as the API gives it. */
+      ages: Map<string, VulnerabilityAge>
     }
   | { kind: 'unavailable'; severity: Severity; reason: string }
+
+/** A line's `firstSeen` read back (hostile): undefined when absent, null when it is not a map of recorded IDs to times. */
+export function readFirstSeen(value: unknown): Record<string, string> | undefined | null {
+  if (value === undefined) {
+    return undefined
+  }
+  if (!isRecord(value) || Object.keys(value).length > MAX_FIRST_SEEN) {
+    return null
+  }
+  const valid = Object.entries(value).every(([id, time]) => /^[A-Za-z0-9._:-]{1,64}$/.test(id) && isIsoDateTime(time))
+  return valid ? (value as Record<string, string>) : null
+}

@@ -9,8 +9,10 @@ import type { VulnerabilityReport } from './changes.js'
 const NAMED_CHANGES = 20
 
 /** The exploitable vulnerabilities: how many, what changed (the new ones first), then the first to fix. */
+/** `maxAge`: max-exploitable-vulnerability-age-days, when set: the overdue are marked (and listed first by the report). */
 export function vulnerabilitiesSection(
   vulnerabilities: VulnerabilityReport | undefined,
+  maxAge: number | undefined,
   rows: number,
   where: string,
   level: number
@@ -51,15 +53,21 @@ export function vulnerabilitiesSection(
     const mark = `${isNew.has(item.id) ? ' 🆕' : ''}${item.partialException ? ' (partial exception in Defender)' : ''}`
     const epss = item.epss === undefined ? '' : `${formatPoints(item.epss * 100)}%`
     const cvss = item.cvssV3 === undefined ? '' : formatPoints(item.cvssV3)
-    return `| ${vulnerabilityId(item.id)}${mark} | ${item.severity} | ${cvss} | ${epss} | ${plainDecimal(item.exposedMachines)} | ${exploitKind(item)} |`
+    const age = vulnerabilities.ages.get(item.id)
+    const open =
+      age?.ageDays === undefined ? 'not dated' : `${plainDecimal(age.ageDays)} days${age.from === 'history' ? ' (by the history)' : ''}`
+    const overdue = maxAge !== undefined && age?.ageDays !== undefined && age.ageDays > maxAge ? ' ⏰ **overdue**' : ''
+    return `| ${vulnerabilityId(item.id)}${mark} | ${item.severity} | ${cvss} | ${epss} | ${plainDecimal(item.exposedMachines)} | ${exploitKind(item)} | ${open}${overdue} |`
   })
   const table =
     shown.length > 0
       ? [
-          `The first ${shown.length} to fix (a verified exploit or one in a kit first, then by EPSS, CVSS and exposed devices):`,
+          maxAge === undefined
+            ? `The first ${shown.length} to fix (a verified exploit or one in a kit first, then by EPSS, CVSS and exposed devices):`
+            : `The first ${shown.length} to fix (open longer than max-exploitable-vulnerability-age-days ${maxAge} first, then a verified exploit or one in a kit, then by EPSS, CVSS and exposed devices):`,
           '',
-          '| Vulnerability | Severity | CVSS | EPSS | Exposed devices | Exploit |',
-          '|---|---|---|---|---|---|',
+          '| Vulnerability | Severity | CVSS | EPSS | Exposed devices | Exploit | Open for |',
+          '|---|---|---|---|---|---|---|',
           ...shown,
           '',
           ...leftOut(listed.length - shown.length, where)

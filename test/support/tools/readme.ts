@@ -37,10 +37,16 @@ export const FEATURE_PERMISSIONS: Array<{ feature: string; inputs: string; entra
     entra: SCORE_PERMISSION,
     github: ''
   },
-  { feature: 'Top recommendations (on by default: 5)', inputs: '`recommendations`', entra: RECOMMENDATIONS_PERMISSION, github: '' },
+  {
+    feature: 'Top recommendations (on by default: 5); why the score moved (with a history)',
+    inputs: '`recommendations`, `explain-score-change`',
+    entra: RECOMMENDATIONS_PERMISSION,
+    github: ''
+  },
   {
     feature: 'Exploitable vulnerabilities',
-    inputs: '`vulnerabilities`, `max-exploitable-vulnerabilities`, `max-new-exploitable-vulnerabilities`',
+    inputs:
+      '`vulnerabilities`, `max-exploitable-vulnerabilities`, `max-new-exploitable-vulnerabilities`, `max-exploitable-vulnerability-age-days`',
     entra: VULNERABILITY_PERMISSION,
     github: ''
   },
