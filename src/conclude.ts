@@ -37,6 +37,7 @@ import {
   commentMarker,
   labelOf,
   readReports,
+  unreadChecks,
   runBadgeSpec,
   runPassed,
   tenantBadgeSpec,
@@ -285,11 +286,28 @@ function concludeChecks(report: RunReport): void {
       return outcome.report.checks.filter(check => !check.passed).map(check => `${prefix}${check.message}`)
     })
   )
+  const title = failureTitle(report)
   if (report.context.enforced) {
-    fail(failures.join('\n'))
+    fail(failures.join('\n'), title)
   } else {
-    warning(`${failures.join('\n')}\nfail-on-low-score is false, so this is a warning.`)
+    warning(`${failures.join('\n')}\nfail-on-low-score is false, so this is a warning.`, title)
   }
+}
+
+/**
+ * The annotation's title, which tells the two kinds of red apart: checks that failed, and checks that
+ * could not be evaluated (which fail closed, and are not a crash).
+ */
+function failureTitle(report: RunReport): string {
+  const checks = readReports(report).flatMap(tenant => tenant.checks.filter(check => !check.passed))
+  const unevaluated = checks.filter(check => check.unevaluated !== undefined).length + unreadChecks(report)
+  const failed = checks.length - checks.filter(check => check.unevaluated !== undefined).length
+  const unread = report.tenants.filter(outcome => outcome.kind === 'unread').length
+  return [
+    ...(failed > 0 ? [`${failed} ${failed === 1 ? 'check' : 'checks'} failed`] : []),
+    ...(unevaluated > 0 ? [`${unevaluated} could not be evaluated (fails closed)`] : []),
+    ...(unread > 0 ? [`${unread} ${unread === 1 ? 'tenant' : 'tenants'} not read`] : [])
+  ].join(', ')
 }
 
 /**

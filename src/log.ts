@@ -30,8 +30,9 @@ export function info(message: string): void {
   core.info(oneLine(redactSecrets(named(message))))
 }
 
-export function warning(message: string): void {
-  core.warning(redactSecrets(named(message)))
+/** A warning annotation; `title` heads it in the run's annotations. */
+export function warning(message: string, title?: string): void {
+  core.warning(redactSecrets(named(message)), title === undefined ? {} : { title })
 }
 
 export function notice(message: string): void {
@@ -42,9 +43,10 @@ export function debug(message: string): void {
   core.debug(redactSecrets(named(message)))
 }
 
-/** Marks the step failed with one `::error::` annotation. */
-export function fail(message: string): void {
-  core.setFailed(redactSecrets(message))
+/** Marks the step failed with one `::error::` annotation (as core.setFailed does), headed by `title` when given. */
+export function fail(message: string, title?: string): void {
+  process.exitCode = core.ExitCode.Failure
+  core.error(redactSecrets(message), title === undefined ? {} : { title })
 }
 
 /** Text that may have come from outside, on one line: line breaks shown as `\n`, never obeyed. */

@@ -3,6 +3,7 @@
  * every Markdown body uses. Secrets are cut out first (../secrets.ts), before anything is escaped, so
  * that no escape can hide one.
  */
+import { isIsoDateTime } from '../json.js'
 import { redactSecrets } from '../secrets.js'
 
 /** Longest reason shown in a cell: a failure message of GitHub's can be long. */
@@ -34,6 +35,19 @@ export function inlineText(text: string, maxChars = MAX_CELL_CHARS): string {
       .replace(/:\/\//g, ':\u200b//')
       .replace(/(w)(ww\.)/gi, '$1\u200b$2')
   )
+}
+
+/**
+ * A time as people read it: UTC to the minute ("2026-12-01 02:40 UTC") for an ISO 8601 date and time
+ * (the API's `2026-12-01T02:40:20.3250000Z`); anything else as inert text. Outputs, report-json and the
+ * history keep the exact strings.
+ */
+export function timeText(value: string): string {
+  if (!isIsoDateTime(value)) {
+    return inlineText(value)
+  }
+  const utc = new Date(Date.parse(value)).toISOString()
+  return `${utc.slice(0, 10)} ${utc.slice(11, 16)} UTC`
 }
 
 /** Text inside an HTML element (a `<summary>`): Markdown-inert like a cell, and no tag can open. */

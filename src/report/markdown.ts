@@ -14,8 +14,10 @@ import { vulnerabilitiesSection } from '../sources/vulnerabilities/section.js'
 import { formatCompared, formatPoints, plainDecimal, signedPoints } from '../format.js'
 import type { AuthMethod } from '../signin/credentials.js'
 import { CHECKS_RECORD_CHARS, type TrackingIssueContent } from '../github/tracking-issue.js'
+import type { Check } from '../checks/check.js'
 import { fitRows, fitTenants, leftOut } from './fit.js'
-import { htmlText, inlineText, MAX_REASON_CHARS } from './inline.js'
+import { shortReason } from './reasons.js'
+import { htmlText, inlineText, MAX_REASON_CHARS, timeText } from './inline.js'
 import { staticBadgeUrl } from './badge.js'
 import { trendChart } from './chart.js'
 import {
@@ -151,7 +153,7 @@ export function trackingIssueContent(
     marker,
     title: issueTitle(name, [...new Set(failed)].join(', ')),
     body,
-    recovery: `Recovered: score ${shownScore(report)} points at ${report.reading.time}, every check passes${run}.`
+    recovery: `Recovered: score ${shownScore(report)} points at ${timeText(report.reading.time)}, every check passes${run}.`
   }
 }
 
@@ -230,17 +232,24 @@ function runOverview(run: RunReport, rows: number, where: string): string[] {
   ]
 }
 
+/** Failed checks a tenant's row names at most; its details have them all. */
+const FAILED_IN_ROW = 3
+
 function tenantRow(outcome: TenantOutcome, coverage: boolean): string {
   if (outcome.kind === 'unread') {
-    return `| ${inlineText(outcome.label)} | | | |${coverage ? ' |' : ''} ❌ could not be read: ${inlineText(outcome.error, MAX_REASON_CHARS)} |`
+    // The short reason here; the whole message in the tenant's details.
+    return `| ${inlineText(outcome.label)} | | | |${coverage ? ' |' : ''} ❌ not read: ${inlineText(shortReason(outcome.error))} |`
   }
   const { report } = outcome
   const delta = scoreDelta(report)
   const failed = report.checks.filter(check => !check.passed)
+  const named = failed.slice(0, FAILED_IN_ROW).map(failedBriefly)
+  const more = failed.length > FAILED_IN_ROW ? ` and ${failed.length - FAILED_IN_ROW} more` : ''
+  const onlyUnevaluated = failed.every(check => check.unevaluated !== undefined)
   const verdict =
     failed.length === 0
       ? '✅ passed'
-      : `${report.enforced ? '❌' : '⚠️'} failed: ${[...new Set(failed.map(check => check.input))].join(', ')}`
+      : `${report.enforced ? (onlyUnevaluated ? '❓' : '❌') : '⚠️'} ${onlyUnevaluated ? 'not evaluated' : 'failed'}: ${named.join(', ')}${more}`
   const devices = report.devices?.kind === 'read' ? activeDevices(report.devices.coverage).replace(' onboarded devices active', '') : ''
   return `| ${inlineText(report.label)} | ${shownScore(report)} | ${delta === undefined ? '' : signedPoints(delta)} | ${report.exposure ? formatPoints(report.exposure.score) : ''} |${coverage ? ` ${devices} |` : ''} ${verdict} |`
 }
@@ -297,10 +306,29 @@ function verdictOf(report: ScoreReport): [string, string] {
     return ['✅', checks.length === 1 ? 'The check passed.' : `All ${checks.length} checks passed.`]
   }
   const unevaluated = failed.filter(check => check.unevaluated !== undefined).length
-  const count =
-    `${failed.length} of ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} failed` +
-    (unevaluated > 0 ? ` (${unevaluated} could not be evaluated, which counts as failed)` : '')
-  return report.enforced ? ['❌', `${count}.`] : ['⚠️', `${count} (a warning only: fail-on-low-score is false).`]
+  const evaluated = failed.length - unevaluated
+  // Two kinds of red: a limit broken, and a check that could not be decided (which is not a crash, and fails closed).
+  const parts = [
+    ...(evaluated > 0 ? [`${evaluated} of ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} failed`] : []),
+    ...(unevaluated > 0
+      ? [
+          `${unevaluated} ${unevaluated === 1 ? 'check' : 'checks'} could not be evaluated, so the gate fails closed (see why below; nothing crashed)`
+        ]
+      : [])
+  ]
+  const count = parts.join('; ')
+  const mark = evaluated > 0 ? '❌' : '❓'
+  return report.enforced ? [mark, `${count}.`] : ['⚠️', `${count} (a warning only: fail-on-low-score is false).`]
+}
+
+/** A failed check in a few words: its numbers ("288 < 300 (min-score)"), or that it could not be evaluated. */
+export function failedBriefly(check: Check): string {
+  if (check.unevaluated !== undefined || check.value === undefined) {
+    return `${check.input} not evaluated`
+  }
+  const [value, limit] = formatCompared(check.value, check.limit)
+  const subject = check.subject === undefined ? '' : ` ${inlineText(check.subject, 40)}`
+  return `${value} ${checkDefinition(check.input)?.direction === 'at least' ? '<' : '>'} ${limit} (${check.input}${subject})`
 }
 
 /** The checks, failed ones first, so that a table cut to fit keeps them. */
@@ -321,7 +349,15 @@ function checksTable(report: ScoreReport, rows: number, where: string): string[]
           : check.value === undefined
             ? inlineText(check.note, MAX_REASON_CHARS)
             : `${value} (${inlineText(check.note, MAX_REASON_CHARS)})`
-    const result = check.passed ? '✅ passed' : report.enforced ? '❌ failed' : '⚠️ failed (warning)'
+    const result = check.passed
+      ? '✅ passed'
+      : check.unevaluated !== undefined
+        ? report.enforced
+          ? '❓ not evaluated: fails closed'
+          : '⚠️ not evaluated (warning)'
+        : report.enforced
+          ? '❌ failed'
+          : '⚠️ failed (warning)'
     const name = definition?.label ?? check.input
     const label = check.subject === undefined ? name : `${name}: ${inlineText(check.subject)}`
     return `| ${label} (\`${check.input}\`) | ${limit} | ${shownValue} | ${result} |`
@@ -340,7 +376,7 @@ function detailRows(report: ScoreReport): Array<[string, string]> {
     ])
   }
   rows.push(
-    ['Reported at', inlineText(report.reading.time)],
+    ['Reported at', timeText(report.reading.time)],
     // Tenant and host are validated inputs (a GUID or domain, a URL's host): no backtick can be in them.
     ['Tenant', report.tenant ? `\`${report.tenant}\`` : 'not given'],
     ['Cloud', report.region ? `${report.cloud} (region ${report.region})` : report.cloud],
@@ -357,7 +393,7 @@ function describeDelta(report: ScoreReport): string {
     return report.history ? ' (first reading of this tenant)' : ''
   }
   const change = delta === 0 ? 'unchanged' : delta > 0 ? `up ${formatPoints(delta)}` : `down ${formatPoints(-delta)}`
-  return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${inlineText(previous.time)})`
+  return `, ${change} since the previous reading (${formatPoints(previous.score)} at ${timeText(previous.time)})`
 }
 
 function historyChart(report: ScoreReport): string[] {
@@ -377,7 +413,7 @@ function historySection(report: ScoreReport, level: number): string[] {
   const rows = recent.map((entry, index) => {
     const before = recent[index - 1]
     const change = before ? signedPoints(entry.score - before.score) : ''
-    return `| ${inlineText(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`
+    return `| ${timeText(entry.time)} | ${formatPoints(entry.score)} | ${change} | ${entry.exposure === null ? '' : formatPoints(entry.exposure)} |`
   })
   return [
     `${'#'.repeat(level)} Last ${recent.length} readings`,

@@ -220,6 +220,19 @@ function vulnerabilityFacts(report: VulnerabilityReport): VulnerabilityFacts {
     : report
 }
 
+/** The checks asked of the tenants that could not be read: none of them was evaluated. */
+export function unreadChecks(run: RunReport): number {
+  return run.tenants.reduce((count, outcome) => count + (outcome.kind === 'unread' ? outcome.checksAsked.length : 0), 0)
+}
+
+/** Checks of the run that could not be evaluated (each failed closed), unread tenants' included. */
+export function unevaluatedChecks(run: RunReport): number {
+  return readReports(run).reduce(
+    (count, report) => count + report.checks.filter(check => check.unevaluated !== undefined).length,
+    unreadChecks(run)
+  )
+}
+
 /** The reports of the tenants that were read. */
 export function readReports(run: RunReport): ScoreReport[] {
   return run.tenants.flatMap(outcome => (outcome.kind === 'read' ? [outcome.report] : []))

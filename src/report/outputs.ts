@@ -15,6 +15,7 @@ import {
   runBadgeSpec,
   runPassed,
   scoreDelta,
+  unevaluatedChecks,
   type RunReport,
   type ScoreReport,
   type TenantOutcome
@@ -26,6 +27,7 @@ export const OUTPUT_NAMES = [
   'score-time',
   'min-score',
   'passed',
+  'unevaluated-checks',
   'exposure-score',
   'previous-score',
   'score-delta',
@@ -65,6 +67,7 @@ export function reportOutputs(run: RunReport, published: Published): Record<Outp
     'score-time': report?.reading.time ?? '',
     'min-score': minScore === undefined ? '' : formatPoints(minScore, 'exact'),
     passed: String(runPassed(run)),
+    'unevaluated-checks': String(unevaluatedChecks(run)),
     'exposure-score': report?.exposure ? formatPoints(report.exposure.score, 'exact') : '',
     'previous-score': report?.history?.previous ? formatPoints(report.history.previous.score, 'exact') : '',
     'score-delta': delta === undefined ? '' : formatPoints(delta, 'exact'),

@@ -21,15 +21,18 @@
  * `--recommendations N` reads one tenant with N active recommendations to explain a score change
  * (explain-score-change with a history), against the same run without: round trips and peak RSS added.
  *
+ * `--write` writes the default comparison into docs/speed.md, dated, with the machine it ran on.
+ *
  *   npm run bench [-- --runs 15 --latency 50 --sweep --burst --tenants 100,1000 --vulnerabilities 50000 --devices 100000 --recommendations 5000]
  */
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os, { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { oidcRun, pullRequestRun, ROOT, runAction, secretInputs, spawnNode, withSim, type RunOptions } from '../support/harness.js'
 import { createAppCertificate, type Pem } from '../sim/pki.js'
+import { bundleFiles } from '../support/tools/bundle.js'
 import { machineItem, vulnerabilityItem, type RecordedRequest, type Simulator } from '../sim/simulator.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -49,7 +52,8 @@ const { values: options } = parseArgs({
     'with-devices': { type: 'boolean', default: false },
     vulnerabilities: { type: 'string', default: '0' },
     devices: { type: 'string', default: '0' },
-    recommendations: { type: 'string', default: '0' }
+    recommendations: { type: 'string', default: '0' },
+    write: { type: 'boolean', default: false }
   }
 })
 const runs = Number(options.runs)
@@ -317,20 +321,8 @@ async function sweep(certificate: Pem): Promise<Record<string, { medians: Record
 }
 
 /** Sizes of dist/index.js and of each chunk loaded on demand, named by what it holds. */
-async function bundleSizes(): Promise<Record<string, number>> {
-  const sizes: Record<string, number> = {}
-  const dist = join(ROOT, 'dist')
-  for (const name of (await readdir(dist)).filter(file => file.endsWith('.js')).sort()) {
-    const text = await readFile(join(dist, name), 'utf8')
-    const label =
-      name === 'index.js'
-        ? 'index.js'
-        : text.includes('history-branch:')
-          ? `${name} (after the readings: history, report, publishing)`
-          : name
-    sizes[label] = (await stat(join(dist, name))).size
-  }
-  return sizes
+function bundleSizes(): Record<string, number> {
+  return Object.fromEntries(bundleFiles().map(file => [file.name === 'index.js' ? 'index.js' : `${file.name} (${file.holds})`, file.bytes]))
 }
 
 const ms = (value: number): string => `${value.toFixed(0)} ms`.padStart(8)
@@ -643,7 +635,7 @@ if (options.burst) {
 const comparison = await compare(certificate)
 const paths = await criticalPaths(certificate)
 const memory = await peakMemory(certificate)
-const bundle = await bundleSizes()
+const bundle = bundleSizes()
 const latencySweep = options.sweep ? await sweep(certificate) : undefined
 
 console.log(
@@ -684,6 +676,37 @@ if (latencySweep) {
   for (const [flow, { medians, slope }] of Object.entries(latencySweep)) {
     console.log(`| ${flow} | ${SWEEP_LATENCIES.map(latency => ms(medians[latency] ?? 0).trim()).join(' | ')} | ${slope.toFixed(2)} |`)
   }
+}
+if (options.write) {
+  const cpus = os.cpus()
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} with Node ${process.version} on ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ` +
+      `${latencyMs} ms per request, ${runs} runs each:`,
+    '',
+    '| | median | min | max |',
+    '|---|---|---|---|',
+    ...(
+      [
+        ['action, defaults (client secret, `min-score`, 5 recommendations)', comparison.defaults],
+        ['action, every extra (also exposure, history file, badge)', comparison.everyExtra],
+        ['floor (CommonJS)', comparison.floor]
+      ] as const
+    ).map(([name, row]) => `| ${name} | ${ms(row.median).trim()} | ${ms(row.min).trim()} | ${ms(row.max).trim()} |`),
+    '',
+    `- Median ratio action/floor: **${comparison.ratioDefaults.toFixed(2)}** with the defaults (target 1.15), ` +
+      `**${comparison.ratioEveryExtra.toFixed(2)}** with every extra (target 1.25).`,
+    `- Peak RSS: ${Object.entries(memory)
+      .map(([name, mib]) => `${name} ${mib.toFixed(1)} MiB`)
+      .join(', ')} (target 48 MiB with every extra).`,
+    `- Sequential round trips on the critical path, with the exposure score and recommendations on: ${paths.secret} (client secret), ` +
+      `${paths.certificate} (certificate), ${paths.oidc} (OIDC), ${paths.token} (access token).`
+  ]
+  const page = join(ROOT, 'docs', 'speed.md')
+  const text = await readFile(page, 'utf8')
+  const start = '<!-- bench:start (written by `npm run bench -- --write`) -->'
+  const end = '<!-- bench:end -->'
+  await writeFile(page, `${text.slice(0, text.indexOf(start) + start.length)}\n${lines.join('\n')}\n${text.slice(text.indexOf(end))}`)
+  console.log(`${page}: the comparison written`)
 }
 console.log(
   `\n${JSON.stringify(

@@ -15,7 +15,7 @@ import { renderBadge } from '../../src/report/badge.js'
 import { CHART_READINGS, SCORE_COLOR, THRESHOLD_COLOR, trendChart } from '../../src/report/chart.js'
 import type { BadgeSpec } from '../../src/report/model.js'
 import { launchBrowser, mermaidPage, pixelDifference, renderMermaid } from '../support/browser.js'
-import { SCREENSHOT, screenshotSummary } from '../support/tools/screenshot.js'
+import { actionGlyphs, emojiFontFaces, missingGlyphs, SCREENSHOT, screenshotSummary } from '../support/tools/screenshot.js'
 
 let browser: Browser
 let page: Page
@@ -123,8 +123,18 @@ describe('the chart and the badge in Chromium', () => {
     }
   })
 
-  it("photographs the demo's summary (npm run screenshot), and the README shows the committed picture", async () => {
-    const png = await screenshotSummary()
+  it("photographs the demo's summary (npm run screenshot) with every glyph the action writes drawn, none as the missing-glyph box", async () => {
+    const { png, missing } = await screenshotSummary(browser)
+    assert.deepEqual(missing, [], 'glyphs drawn as a box')
+    // The check can fail: without the emoji font, the marks are boxes.
+    const marks = await actionGlyphs()
+    for (const mark of ['✅', '❌', '🆕', '⏰']) assert.ok(marks.includes(mark), `${mark} is among the action's marks`)
+    const bare = await browser.newPage()
+    await bare.setContent('<!doctype html><html><body>x</body></html>')
+    assert.deepEqual(await missingGlyphs(bare, '✅ ❌ 🆕'), ['✅', '❌', '🆕'])
+    const withFont = await browser.newPage()
+    await withFont.setContent(`<!doctype html><html><head><style>${await emojiFontFaces('✅❌🆕')}</style></head><body>x</body></html>`)
+    assert.deepEqual(await missingGlyphs(withFont, '✅ ❌ 🆕'), [])
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG')
     assert.ok(png.length > 50_000 && png.length < 5_000_000, `${png.length} bytes`)
     const committed = await readFile(SCREENSHOT)

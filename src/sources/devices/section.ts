@@ -1,7 +1,7 @@
 /** The coverage section of a tenant's report: how many onboarded devices still report, and which stopped. */
 import { formatPoints, plainDecimal } from '../../format.js'
 import { leftOut } from '../../report/fit.js'
-import { inlineText, MAX_REASON_CHARS } from '../../report/inline.js'
+import { inlineText, MAX_REASON_CHARS, timeText } from '../../report/inline.js'
 import type { CoverageReading } from '../registry.js'
 import { activePercent, HEALTH_STATUSES, type Coverage } from './answers.js'
 
@@ -48,7 +48,7 @@ export function coverageSection(
       .sort()
   ]
   const stale = coverage.stale.slice(0, rows).map(device => {
-    const lastSeen = device.lastSeen === null ? 'never' : inlineText(device.lastSeen)
+    const lastSeen = device.lastSeen === null ? 'never' : timeText(device.lastSeen)
     return `| ${inlineText(device.name)} | ${lastSeen} | ${inlineText(device.healthStatus)} | ${inlineText(device.platform)} | ${inlineText(device.group)} |`
   })
   const unlisted = coverage.staleCount - coverage.stale.length

@@ -1,7 +1,7 @@
 /** The recommendations' section of a tenant's report: those that would raise the score most, and how many were excepted. */
 import { formatPoints, plainDecimal, signedPoints } from '../../format.js'
 import { leftOut } from '../../report/fit.js'
-import { inlineText, MAX_REASON_CHARS } from '../../report/inline.js'
+import { inlineText, MAX_REASON_CHARS, timeText } from '../../report/inline.js'
 import { topRecommendations, type Recommendations } from './answers.js'
 import type { Mover, ScoreChange } from './changes.js'
 
@@ -53,7 +53,7 @@ export function scoreChangeSection(change: ScoreChange | undefined, rows: number
     return [
       heading,
       '',
-      `The score went ${moved} points since the previous reading (${inlineText(change.since)}); it could not be explained: ${inlineText(change.reason, MAX_REASON_CHARS)}.`,
+      `The score went ${moved} points since the previous reading (${timeText(change.since)}); it could not be explained: ${inlineText(change.reason, MAX_REASON_CHARS)}.`,
       ''
     ]
   }
@@ -76,7 +76,7 @@ export function scoreChangeSection(change: ScoreChange | undefined, rows: number
   return [
     heading,
     '',
-    `The score went ${moved} points since the previous reading (${formatPoints(change.previousScore)} at ${inlineText(change.since)}). ` +
+    `The score went ${moved} points since the previous reading (${formatPoints(change.previousScore)} at ${timeText(change.since)}). ` +
       "Between the two readings, the recommendations' score impact changed as below. Microsoft recomputes the score 24-48 hours after a change, " +
       'and the time the API gives is the time of the call: this is what changed between the readings, not when each change happened.',
     '',
@@ -106,7 +106,7 @@ export function staleNote(stale: { since: string } | undefined): string[] {
     return []
   }
   return [
-    `⚠️ **The data may be stale.** The score, the exposure score and every recommendation's score impact are identical to the reading of ${inlineText(stale.since)}, a week or more earlier. ` +
+    `⚠️ **The data may be stale.** The score, the exposure score and every recommendation's score impact are identical to the reading of ${timeText(stale.since)}, a week or more earlier. ` +
       'The API answers with the time of the call, not of the computation; a tenant whose devices all stopped reporting looks exactly like this.',
     ''
   ]

@@ -1,7 +1,7 @@
 /** The exploitable vulnerabilities' section of a tenant's report: how many, what changed (the new ones first), the first to fix. */
 import { formatPoints, plainDecimal } from '../../format.js'
 import { leftOut } from '../../report/fit.js'
-import { inlineText, MAX_REASON_CHARS } from '../../report/inline.js'
+import { inlineText, MAX_REASON_CHARS, timeText } from '../../report/inline.js'
 import { exploitKind, isCveId, severityRange } from './answers.js'
 import type { VulnerabilityReport } from './changes.js'
 
@@ -39,8 +39,8 @@ export function vulnerabilitiesSection(
     changes.kind === 'compared'
       ? [
           changes.added.length === 0
-            ? `None became exploitable since the previous reading (${inlineText(changes.since)}).`
-            : `**New since the previous reading** (${inlineText(changes.since)}): ${namedIds(newlyNamed)}.`,
+            ? `None became exploitable since the previous reading (${timeText(changes.since)}).`
+            : `**New since the previous reading** (${timeText(changes.since)}): ${namedIds(newlyNamed)}.`,
           ...(changes.removed.length > 0 ? [`No longer exploitable: ${namedIds(changes.removed)}.`] : [])
         ]
       : changes.kind === 'first'

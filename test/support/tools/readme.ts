@@ -13,9 +13,11 @@ import { DEVICES_PERMISSION } from '../../../src/sources/devices/answers.js'
 import { VULNERABILITY_PERMISSION } from '../../../src/sources/vulnerabilities/answers.js'
 import { ROOT, readActionMetadata, type ActionMetadata } from '../harness.js'
 import { renderApiSurface } from './api-surface.js'
+import { renderBundle } from './bundle.js'
 
 export const README = join(ROOT, 'README.md')
 export const CLOUDS_PAGE = join(ROOT, 'docs', 'clouds.md')
+export const SPEED_PAGE = join(ROOT, 'docs', 'speed.md')
 
 /** One generated block of a file, between its markers. */
 export interface GeneratedBlock {
@@ -119,7 +121,8 @@ export const GENERATED: GeneratedBlock[] = [
   { file: README, name: 'permissions', render: renderPermissions },
   { file: README, name: 'api-surface', render: renderApiSurface },
   { file: README, name: 'action-reference', render: renderReference },
-  { file: CLOUDS_PAGE, name: 'cloud-table', render: renderClouds }
+  { file: CLOUDS_PAGE, name: 'cloud-table', render: renderClouds },
+  { file: SPEED_PAGE, name: 'bundle', render: renderBundle }
 ]
 
 /** The file's text with every generated block of it replaced by what the code says now. */
