@@ -5,6 +5,7 @@
  */
 import type { ExposureLevel } from '../sources/exposure/source.js'
 import type { Recommendation } from '../sources/recommendations/answers.js'
+import type { Mover } from '../sources/recommendations/changes.js'
 import type { Severity } from '../sources/vulnerabilities/answers.js'
 
 export interface CheckJson {
@@ -118,16 +119,8 @@ export interface TenantFieldsJson {
   staleSince?: string | null
 }
 
-/** A recommendation's part in a score change: impact and exposed devices at the previous reading and now, and the points it accounts for. */
-export interface MoverJson {
-  id: string
-  name: string
-  impactBefore: number
-  impactNow: number
-  exposedBefore: number | null
-  exposedNow: number | null
-  points: number
-}
+/** A recommendation's part in a score change (../sources/recommendations/changes.ts), its name cut at 500 characters. */
+export type MoverJson = Mover
 
 /** Why the score moved, between the previous reading (`since`) and this one; `reason` instead when it could not be explained. */
 export interface ScoreChangeJson {

@@ -64,6 +64,17 @@ const hostile = fc.oneof(
 )
 
 function report(text: string): RunReport {
+  // An accepted-risks entry whose every text is the hostile one.
+  const risk = {
+    id: text,
+    kind: 'item' as const,
+    name: text,
+    reason: text,
+    owner: text,
+    expires: '2027-01-31',
+    tenant: undefined,
+    tenantLabel: undefined
+  }
   const tenant: ScoreReport = {
     reading: { score: 340, time: '2026-11-24T09:00:00Z' },
     exposure: { score: 42, time: '2026-11-24T09:00:00Z' },
@@ -112,37 +123,8 @@ function report(text: string): RunReport {
     stale: { since: text },
     acceptance: {
       where: text,
-      items: [
-        {
-          risk: {
-            entry: 1,
-            id: text,
-            kind: 'item',
-            name: text,
-            reason: text,
-            owner: text,
-            expires: '2027-01-31',
-            tenant: undefined,
-            tenantLabel: undefined
-          },
-          item: text,
-          leftOutOf: ['max-exploitable-vulnerabilities'],
-          expired: false
-        }
-      ],
-      unused: [
-        {
-          entry: 2,
-          id: text,
-          kind: 'item',
-          name: text,
-          reason: text,
-          owner: text,
-          expires: '2027-01-31',
-          tenant: undefined,
-          tenantLabel: undefined
-        }
-      ]
+      items: [{ risk: { ...risk, entry: 1 }, item: text, leftOutOf: ['max-exploitable-vulnerabilities'], expired: false }],
+      unused: [{ ...risk, entry: 2 }]
     },
     history: {
       previous: { time: text, score: 330, exposure: null, tenant: 't', apiHost: 'h' },
