@@ -3,26 +3,18 @@
  * own record: one JSON object per line, one line per run, only ever appended to. Everything here is
  * pure; where the lines are kept is ./file-store.ts's business.
  */
-import type { DefenderReadings } from '../sources/registry.js'
+import { HISTORY_RECORDS, type SourceHistoryFields } from '../sources/history-records.js'
+import type { DefenderReadings, SourceId } from '../sources/registry.js'
+import type { HistoryRecord as SourceRecord } from '../sources/history-record.js'
+import type { DeviceCounts } from '../sources/devices/history.js'
 import { isIsoDateTime, isRecord, parseJson } from '../json.js'
 import { redactedJson } from '../secrets.js'
-import { everyRecommendation } from '../sources/recommendations/answers.js'
-import {
-  impactsDigest,
-  readRecommendationRecord,
-  recommendationRecord,
-  type EarlierRecommendations,
-  type RecommendationRecord
-} from '../sources/recommendations/changes.js'
+import type { EarlierRecommendations } from '../sources/recommendations/changes.js'
 import { firstSeenTimes, recordedFirstSeen } from '../sources/vulnerabilities/age.js'
-import {
-  readVulnerabilityRecord,
-  vulnerabilityRecord,
-  type EarlierVulnerabilities,
-  type VulnerabilityRecord
-} from '../sources/vulnerabilities/changes.js'
+import type { EarlierVulnerabilities } from '../sources/vulnerabilities/changes.js'
 
-export interface HistoryEntry {
+/** A line: the reading's own fields, and what each source's record keeps (../sources/registry.ts, HISTORY_RECORDS). */
+export interface HistoryEntry extends SourceHistoryFields {
   time: string
   score: number
   exposure: number | null
@@ -40,27 +32,12 @@ export interface HistoryEntry {
    * the previous reading. Absent from lines written before it existed.
    */
   run?: string
-  /**
-   * The exploitable vulnerabilities, when they were read (see ../vulnerabilities/changes.ts for the
-   * line's bound); null when the line has a record that cannot be read.
-   */
-  vulnerabilities?: VulnerabilityRecord | null
-  /** Onboarded and active devices, when coverage was read (never the devices themselves); null when unreadable. */
-  devices?: DeviceCounts | null
-  /**
-   * Each recommendation's impact and exposed devices, when they were read (../sources/recommendations/changes.ts
-   * for the bound): kept in a tenant's newest line only; null when the line has one that cannot be read.
-   */
-  recommendations?: RecommendationRecord | null
-  /** A digest of every recommendation's impact, kept in every line: equal ones a week apart may be stale data. */
-  impacts?: string
 }
 
-/** What a history line keeps of coverage: counts only. */
-export interface DeviceCounts {
-  onboarded: number
-  active: number
-}
+/** Every source's record, as the history writes and reads it without knowing the source. */
+const RECORDS = Object.entries(HISTORY_RECORDS) as Array<[SourceId, SourceRecord<unknown, Record<string, unknown>>]>
+/** Fields only a tenant's newest line keeps. */
+const NEWEST_ONLY = RECORDS.flatMap(([, record]) => record.newestOnly)
 
 export interface HistoryFile {
   entries: HistoryEntry[]
@@ -108,7 +85,6 @@ export function historyEntryOf(
   apiHost: string,
   run: string
 ): HistoryEntry {
-  const { vulnerabilities } = readings
   return {
     time: readings.score.time,
     score: readings.score.score,
@@ -117,24 +93,7 @@ export function historyEntryOf(
     ...(directory === undefined ? {} : { directory }),
     apiHost,
     run,
-    ...(vulnerabilities?.kind === 'read'
-      ? {
-          vulnerabilities: vulnerabilityRecord(vulnerabilities.severity, [
-            ...vulnerabilities.exploitable,
-            ...vulnerabilities.underException,
-            ...vulnerabilities.accepted
-          ])
-        }
-      : {}),
-    ...(readings.devices?.kind === 'read'
-      ? { devices: { onboarded: readings.devices.coverage.onboarded, active: readings.devices.coverage.active } }
-      : {}),
-    ...(readings.recommendations
-      ? {
-          recommendations: recommendationRecord(everyRecommendation(readings.recommendations)),
-          impacts: impactsDigest(everyRecommendation(readings.recommendations))
-        }
-      : {})
+    ...Object.assign({}, ...RECORDS.map(([id, record]) => (readings[id] === undefined ? {} : record.write(readings[id]))))
   }
 }
 
@@ -235,7 +194,7 @@ function toEntry(line: string): HistoryEntry | undefined {
   if (!isRecord(value)) {
     return undefined
   }
-  const { time, score, exposure, tenant, directory, apiHost, run, vulnerabilities, devices, recommendations, impacts } = value
+  const { time, score, exposure, tenant, directory, apiHost, run } = value
   const validExposure = exposure === null || exposure === undefined || (typeof exposure === 'number' && Number.isFinite(exposure))
   const validDirectory = directory === undefined || (typeof directory === 'string' && DIRECTORY_ID.test(directory))
   if (!isIsoDateTime(time) || typeof score !== 'number' || !Number.isFinite(score) || score < 0 || !validExposure || !validDirectory) {
@@ -249,19 +208,8 @@ function toEntry(line: string): HistoryEntry | undefined {
     ...(typeof directory === 'string' ? { directory } : {}),
     apiHost: typeof apiHost === 'string' ? apiHost : '',
     ...(typeof run === 'string' ? { run } : {}),
-    ...(vulnerabilities === undefined ? {} : { vulnerabilities: readVulnerabilityRecord(vulnerabilities) }),
-    ...(devices === undefined ? {} : { devices: readDeviceCounts(devices) }),
-    ...(recommendations === undefined ? {} : { recommendations: readRecommendationRecord(recommendations) }),
-    ...(typeof impacts === 'string' && /^[0-9a-f]{16}$/.test(impacts) ? { impacts } : {})
+    ...Object.assign({}, ...RECORDS.map(([, record]) => record.read(value)))
   }
-}
-
-/** Counts from a history line (hostile: anyone with write access can edit the file); null when they are not counts. */
-function readDeviceCounts(value: unknown): DeviceCounts | null {
-  if (!isRecord(value)) return null
-  const { onboarded, active } = value
-  const count = (item: unknown): item is number => typeof item === 'number' && Number.isSafeInteger(item) && item >= 0
-  return count(onboarded) && count(active) && active <= onboarded ? { onboarded, active } : null
 }
 
 /** Tenant IDs and domain names are case-insensitive: Contoso.onmicrosoft.com is contoso.onmicrosoft.com. */
@@ -352,10 +300,11 @@ export function nextBranchHistory(bytes: Buffer, current: HistoryEntry[], budget
   const recorded = current.map(entry => ofSameTenant(entries, entry))
   const kept = lines.map((line, index) => {
     const entry = read[index]
-    if ((entry?.vulnerabilities === undefined && entry?.recommendations === undefined) || !recorded.some(same => same(entry))) {
+    if (entry === undefined || !NEWEST_ONLY.some(field => field in entry) || !recorded.some(same => same(entry))) {
       return line
     }
-    const { vulnerabilities: _ids, recommendations: _impacts, ...rest } = entry
+    const rest: Record<string, unknown> = { ...entry }
+    for (const field of NEWEST_ONLY) delete rest[field]
     return Buffer.from(redactedJson(rest), 'utf8')
   })
   const appended = current.map(entry => Buffer.from(redactedJson(entry), 'utf8'))

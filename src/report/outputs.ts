@@ -1,10 +1,12 @@
 /** The step's outputs: their one list, checked against action.yml by a test, and their values. */
 import { redactedJson } from '../secrets.js'
-import type { DevicesJson, ReportJson, ScoreChangeJson, TenantFieldsJson, TenantJson, VulnerabilitiesJson } from './report-json.js'
-import type { Mover, ScoreChange } from '../sources/recommendations/changes.js'
-import { activePercent } from '../sources/devices/answers.js'
+import { capText, REPORT_LIST_CAP, type ReportJson, type TenantFieldsJson, type TenantJson } from './report-json.js'
+import { devicesJson } from '../sources/devices/report-json.js'
+import { vulnerabilitiesJson } from '../sources/vulnerabilities/report-json.js'
+import { scoreChangeJson } from '../sources/recommendations/report-json.js'
+import { DEVICE_OUTPUTS, deviceOutputs } from '../sources/devices/outputs.js'
+import { VULNERABILITY_OUTPUTS, vulnerabilityOutputs } from '../sources/vulnerabilities/outputs.js'
 import { topRecommendations } from '../sources/recommendations/answers.js'
-import type { CoverageReading } from '../sources/registry.js'
 import { formatPoints } from '../format.js'
 import { limitOf } from '../checks/registry.js'
 import { exposureLevel } from '../sources/exposure/source.js'
@@ -20,7 +22,6 @@ import {
   type ScoreReport,
   type TenantOutcome
 } from './model.js'
-import type { VulnerabilityReport } from '../sources/vulnerabilities/changes.js'
 
 export const OUTPUT_NAMES = [
   'score',
@@ -37,10 +38,9 @@ export const OUTPUT_NAMES = [
   'issue-url',
   'report-json',
   'failed-tenants',
-  'exploitable-vulnerabilities',
-  'overdue-vulnerabilities',
-  'active-devices',
-  'active-devices-percent'
+  // A source's outputs are its folder's (its outputs.ts), in action.yml's order.
+  ...VULNERABILITY_OUTPUTS,
+  ...DEVICE_OUTPUTS
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
@@ -60,8 +60,6 @@ export function reportOutputs(run: RunReport, published: Published): Record<Outp
   const report = lowest(run)
   const minScore = report && limitOf(report.checks, 'score')
   const delta = report && scoreDelta(report)
-  const coverage = report?.devices?.kind === 'read' ? report.devices.coverage : undefined
-  const percent = coverage && activePercent(coverage)
   return {
     score: report ? formatPoints(report.reading.score, 'exact') : '',
     'score-time': report?.reading.time ?? '',
@@ -77,20 +75,9 @@ export function reportOutputs(run: RunReport, published: Published): Record<Outp
     'issue-url': published.issueUrl ?? '',
     'report-json': reportJson(run, published),
     'failed-tenants': failedTenants(run).join('\n'),
-    'exploitable-vulnerabilities': report?.vulnerabilities?.kind === 'read' ? String(report.vulnerabilities.count) : '',
-    'overdue-vulnerabilities': report ? overdueCount(report) : '',
-    'active-devices': coverage ? String(coverage.active) : '',
-    'active-devices-percent': percent === undefined ? '' : formatPoints(percent, 'exact')
+    ...vulnerabilityOutputs(report?.vulnerabilities, report && limitOf(report.checks, 'age')),
+    ...deviceOutputs(report?.devices)
   }
-}
-
-/** How many exploitable vulnerabilities are open longer than max-exploitable-vulnerability-age-days; empty without the check, or unread. */
-function overdueCount(report: ScoreReport): string {
-  const maxAge = limitOf(report.checks, 'age')
-  if (maxAge === undefined || report.vulnerabilities?.kind !== 'read') {
-    return ''
-  }
-  return String([...report.vulnerabilities.ages.values()].filter(age => age.ageDays !== undefined && age.ageDays > maxAge).length)
 }
 
 /** The tenant read with the lowest score (the first of equals); undefined when none was read. */
@@ -107,10 +94,7 @@ function lowest(run: RunReport): ScoreReport | undefined {
  */
 export const REPORT_SCHEMA_VERSION = 1
 
-/** Items of a list report-json holds at most (checks, device groups); the count of those left out is given beside it. */
-export const REPORT_LIST_CAP = 500
-/** Characters of a text from the API (a device group's or a recommendation's name) report-json holds at most. */
-export const REPORT_TEXT_CAP = 500
+export { REPORT_LIST_CAP, REPORT_TEXT_CAP } from './report-json.js'
 
 /**
  * The run as one JSON document on one line, for chat webhooks, tickets and archives (schema in the
@@ -245,8 +229,8 @@ function tenantFields(report: ScoreReport): TenantFieldsJson {
         exposureLevel: exposureLevel(group.score)
       })) ?? null,
     deviceGroupsOmitted: groups ? Math.max(0, groups.length - REPORT_LIST_CAP) : null,
-    vulnerabilities: vulnerabilitiesDocument(report.vulnerabilities),
-    devices: devicesDocument(report.devices),
+    vulnerabilities: vulnerabilitiesJson(report.vulnerabilities),
+    devices: devicesJson(report.devices),
     accepted:
       report.acceptance?.items.slice(0, REPORT_LIST_CAP).map(({ risk, item, leftOutOf, expired }) => ({
         item: capText(item),
@@ -258,109 +242,7 @@ function tenantFields(report: ScoreReport): TenantFieldsJson {
         leftOutOf,
         expired
       })) ?? null,
-    scoreChange: scoreChangeDocument(report.scoreChange),
+    scoreChange: scoreChangeJson(report.scoreChange),
     staleSince: report.stale?.since ?? null
   }
-}
-
-/**
- * The exploitable vulnerabilities: null when not read; with `error` when a check needed them and they
- * could not be read; `new` and `fixed` are null when there was nothing to compare with.
- */
-function vulnerabilitiesDocument(vulnerabilities: VulnerabilityReport | undefined): VulnerabilitiesJson | null {
-  if (vulnerabilities === undefined) {
-    return null
-  }
-  if (vulnerabilities.kind === 'unavailable') {
-    return { severity: vulnerabilities.severity, count: null, items: [], new: null, fixed: null, error: capText(vulnerabilities.reason) }
-  }
-  const { changes } = vulnerabilities
-  const compared = changes.kind === 'compared'
-  const ids = (list: string[]) => list.slice(0, REPORT_LIST_CAP).map(id => capText(id))
-  return {
-    severity: vulnerabilities.severity,
-    count: vulnerabilities.count,
-    underException: vulnerabilities.underException,
-    accepted: vulnerabilities.accepted,
-    items: vulnerabilities.listed.map(item => ({
-      id: capText(item.id),
-      severity: item.severity,
-      cvssV3: item.cvssV3 ?? null,
-      epss: item.epss ?? null,
-      exposedMachines: item.exposedMachines,
-      publicExploit: item.publicExploit,
-      exploitVerified: item.exploitVerified,
-      exploitInKit: item.exploitInKit,
-      partialException: item.partialException,
-      firstDetected: vulnerabilities.ages.get(item.id)?.since ?? null,
-      ageDays: vulnerabilities.ages.get(item.id)?.ageDays ?? null
-    })),
-    since: compared ? changes.since : null,
-    new: compared ? ids(changes.added) : null,
-    newOmitted: compared ? Math.max(0, changes.added.length - REPORT_LIST_CAP) : null,
-    fixed: compared ? ids(changes.removed) : null,
-    fixedOmitted: compared ? Math.max(0, changes.removed.length - REPORT_LIST_CAP) : null
-  }
-}
-
-function scoreChangeDocument(change: ScoreChange | undefined): ScoreChangeJson | null {
-  if (change === undefined) {
-    return null
-  }
-  if (change.kind === 'unexplained') {
-    return { since: change.since, delta: change.delta, reason: capText(change.reason) }
-  }
-  const movers = (list: Mover[]) => list.slice(0, REPORT_LIST_CAP).map(mover => ({ ...mover, name: capText(mover.name) }))
-  return {
-    since: change.since,
-    delta: change.delta,
-    movers: movers(change.movers),
-    appeared: movers(change.appeared),
-    left: movers(change.left),
-    unexplained: change.unexplained
-  }
-}
-
-function capText(text: string): string {
-  return text.length > REPORT_TEXT_CAP ? `${text.slice(0, REPORT_TEXT_CAP - 1)}…` : text
-}
-
-/** Coverage: null when not read; with `error` when a check needed it and it could not be read. */
-function devicesDocument(devices: CoverageReading | undefined): DevicesJson | null {
-  if (devices === undefined) {
-    return null
-  }
-  if (devices.kind === 'unavailable') {
-    return { ...UNREAD_DEVICES, error: capText(devices.reason) }
-  }
-  const { coverage } = devices
-  return {
-    byHealthStatus: Object.fromEntries(Object.entries(coverage.byHealthStatus).map(([status, count]) => [capText(status), count])),
-    onboarded: coverage.onboarded,
-    active: coverage.active,
-    activePercent: activePercent(coverage) ?? null,
-    canBeOnboarded: coverage.canBeOnboarded,
-    staleAfterDays: coverage.staleAfterDays,
-    staleCount: coverage.staleCount,
-    stale: coverage.stale.map(device => ({
-      name: capText(device.name),
-      lastSeen: device.lastSeen,
-      healthStatus: capText(device.healthStatus),
-      platform: capText(device.platform),
-      group: capText(device.group)
-    })),
-    staleOmitted: coverage.staleCount - coverage.stale.length
-  }
-}
-
-const UNREAD_DEVICES: DevicesJson = {
-  byHealthStatus: {},
-  onboarded: null,
-  active: null,
-  activePercent: null,
-  canBeOnboarded: null,
-  staleAfterDays: null,
-  staleCount: null,
-  stale: [],
-  staleOmitted: null
 }

@@ -8,6 +8,16 @@ import type { Recommendation } from '../sources/recommendations/answers.js'
 import type { Mover } from '../sources/recommendations/changes.js'
 import type { Severity } from '../sources/vulnerabilities/answers.js'
 
+/** Items of a list report-json holds at most (checks, device groups); the count of those left out is given beside it. */
+export const REPORT_LIST_CAP = 500
+/** Characters of a text from the API (a device group's or a recommendation's name) report-json holds at most. */
+export const REPORT_TEXT_CAP = 500
+
+/** A text from outside as report-json holds it: at most {@link REPORT_TEXT_CAP} characters, then an ellipsis. */
+export function capText(text: string): string {
+  return text.length > REPORT_TEXT_CAP ? `${text.slice(0, REPORT_TEXT_CAP - 1)}…` : text
+}
+
 export interface CheckJson {
   /** The check's input name. */
   input: string

@@ -29,6 +29,7 @@ export const SOURCES = {
 }
 
 export type SourceId = keyof typeof SOURCES
+
 /** What the run asks of each source (its inputs). */
 export type SourceOptions = { [K in SourceId]: (typeof SOURCES)[K] extends Source<infer Options, unknown> ? Options : never }
 type SourceValues = { [K in SourceId]: (typeof SOURCES)[K] extends Source<never, infer Value> ? Value : never }

@@ -121,8 +121,8 @@ async function timeFloor(sim: Simulator): Promise<number> {
     HOME: tmpdir(),
     BENCH_TOKEN_URL: `${sim.entraUrl}/${sim.tenantId}/oauth2/v2.0/token`,
     BENCH_SCORE_URL: `${sim.apiUrl}/api/configurationScore`,
-    BENCH_CLIENT_ID: sim.app.clientId,
-    BENCH_CLIENT_SECRET: sim.app.secret ?? '',
+    BENCH_CLIENT_ID: sim.entra.app.clientId,
+    BENCH_CLIENT_SECRET: sim.entra.app.secret ?? '',
     BENCH_SCOPE: 'https://api.securitycenter.microsoft.com/.default'
   }
   const started = performance.now()
@@ -218,7 +218,7 @@ async function burst(retryAfter: boolean): Promise<BurstResult> {
   const SPREAD_MS = 10_000
   const throttle = { limit: 100, windowMs: 60_000, retryAfter }
   return withSim(async sim => {
-    sim.throttle = throttle
+    sim.defender.throttle = throttle
     const started = performance.now()
     const results = await Promise.all(
       Array.from({ length: RUNS }, async (_, index) => {
@@ -245,7 +245,7 @@ async function criticalPaths(certificate: Pem): Promise<Record<Flow, number>> {
   for (const flow of ['secret', 'certificate', 'oidc', 'token'] as const) {
     paths[flow] = await withSim(
       async sim => {
-        sim.app.certificates.push(certificate.certificatePem)
+        sim.entra.app.certificates.push(certificate.certificatePem)
         await timeAction(actionRun(sim, flow, certificate, EXTRAS))
         return sequentialRoundTrips(sim.requests)
       },
@@ -354,8 +354,8 @@ async function manyTenants(count: number): Promise<{ wallMs: Stats; rssMiB: numb
         async sim => {
           const ids = Array.from({ length: count - 1 }, (_, tenant) => `00000000-0000-4000-8000-${String(tenant).padStart(12, '0')}`)
           // With --with-devices, each tenant also reads its coverage: the fleet of the simulator's sample.
-          const machines = options['with-devices'] ? { machines: sim.machines } : {}
-          for (const id of ids) sim.addTenant(id, `t${id.slice(-6)}.example.com`, 300 + (Number(id.slice(-3)) % 100), machines)
+          const fleet = options['with-devices'] ? { devices: sim.defender.devices } : {}
+          for (const id of ids) sim.addTenant(id, `t${id.slice(-6)}.example.com`, 300 + (Number(id.slice(-3)) % 100), fleet)
           const devices: Record<string, string> = options['with-devices'] ? { devices: 'true' } : {}
           const run: RunOptions = {
             inputs: { ...secretInputs(sim), 'tenant-id': [sim.tenantId, ...ids].join('\n'), 'min-score': '100', ...devices }
@@ -424,7 +424,7 @@ function manyVulnerabilities(count: number): Promise<{ wallMs: Stats; rssMiB: nu
   )
   return pagedRun(
     sim => {
-      sim.vulnerabilities = items
+      sim.defender.vulnerabilities = items
     },
     { 'max-exploitable-vulnerabilities': String(count) },
     '/api/vulnerabilities'
@@ -442,7 +442,7 @@ function manyDevices(count: number): Promise<{ wallMs: Stats; rssMiB: number; pa
   )
   return pagedRun(
     sim => {
-      sim.machines = items
+      sim.defender.devices = items
     },
     { 'min-active-devices-percent': '50' },
     '/api/machines'
@@ -484,7 +484,7 @@ async function explainedChange(count: number): Promise<{ roundTrips: [number, nu
     for (let index = 0; index < Math.max(3, Math.min(runs, 7)); index++) {
       await withSim(
         async sim => {
-          sim.recommendations = items
+          sim.defender.recommendations = items
           const previous = {
             time: new Date(Date.now() - 86_400_000).toISOString(),
             score: 330,

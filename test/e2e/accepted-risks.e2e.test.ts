@@ -41,7 +41,7 @@ const ACCEPTED = {
 
 /** The file on the base commit of pull request #7 (and, unless said, nowhere else). */
 function onBase(sim: Simulator, entries: unknown[]): void {
-  sim.branches.set(BASE_SHA, new Map([[FILE, Buffer.from(stringify(entries))]]))
+  sim.github.branches.set(BASE_SHA, new Map([[FILE, Buffer.from(stringify(entries))]]))
 }
 
 async function withWorkspace<T>(files: Record<string, string>, work: (workspace: string) => Promise<T>): Promise<T> {
@@ -70,7 +70,7 @@ function microsoftRequests(sim: Simulator): number {
 describe("Defender's own exceptions", () => {
   it('a vulnerability UnderException is left out of the count and of new/fixed, counted apart; PartialException counts, marked; a missing or unknown status counts', () =>
     withSim(async sim => {
-      sim.vulnerabilities = [
+      sim.defender.vulnerabilities = [
         vulnerabilityItem('CVE-2024-30080', { status: 'UnderException' }),
         vulnerabilityItem('CVE-2024-21413', { status: 'PartialException' }),
         vulnerabilityItem('CVE-2024-38063', { status: undefined }),
@@ -86,7 +86,7 @@ describe("Defender's own exceptions", () => {
         apiHost: new URL(sim.apiUrl).host,
         vulnerabilities: { severity: 'critical', count: 4, ids: ['CVE-2024-30080', 'CVE-2024-21413', 'CVE-2024-38063', 'CVE-2024-43491'] }
       })
-      sim.branches.set('secure-score-history', new Map([['history.jsonl', Buffer.from(`${earlier}\n`)]]))
+      sim.github.branches.set('secure-score-history', new Map([['history.jsonl', Buffer.from(`${earlier}\n`)]]))
       const result = await scheduledRun(sim, {
         'max-exploitable-vulnerabilities': '4',
         'max-new-exploitable-vulnerabilities': '0',
@@ -148,7 +148,7 @@ describe('accepted-risks file', () => {
 
   it('an accepted device group is shown but not gated by max-device-group-exposure-score; an accepted recommendation leaves the top list', () =>
     withSim(async sim => {
-      sim.deviceGroups = [
+      sim.defender.deviceGroups = [
         { score: 80, rbacGroupName: 'Lab Kiosks' },
         { score: 20, rbacGroupName: 'Servers' }
       ]
@@ -233,7 +233,7 @@ describe('accepted-risks file', () => {
   it('an entry with a tenant applies to that tenant only', () =>
     withSim(async sim => {
       const fabrikam = '22222222-2222-2222-2222-222222222222'
-      sim.addTenant(fabrikam, 'fabrikam.onmicrosoft.com', 0, { vulnerabilities: sim.vulnerabilities })
+      sim.addTenant(fabrikam, 'fabrikam.onmicrosoft.com', 0, { vulnerabilities: sim.defender.vulnerabilities })
       onBase(sim, [{ ...ACCEPTED, tenant: 'Fabrikam' }])
       const result = await pullRequest(sim, {
         ...VULNERABILITY_LIMIT,
@@ -255,7 +255,7 @@ describe('accepted-risks file', () => {
         `accepted-risks (${FILE} on main at 1a2b3c4): entry 2 ("CVE-2024-1") has no owner. Expected who accepted it (a person or a team), as text.`
       )
       assert.equal(microsoftRequests(sim), 0)
-      sim.branches.set(BASE_SHA, new Map([[FILE, Buffer.from('- id: [unclosed\n')]]))
+      sim.github.branches.set(BASE_SHA, new Map([[FILE, Buffer.from('- id: [unclosed\n')]]))
       assert.match(onlyError(await pullRequest(sim, VULNERABILITY_LIMIT)), /: it is not valid YAML \(line \d+, column \d+\)/)
       assert.equal(microsoftRequests(sim), 0)
     }))
@@ -298,7 +298,7 @@ describe('who may accept', () => {
         assert.match(result.summary, /^From \.github\/accepted-risks\.yml in the workspace\.$/m)
       })
       assert.equal(sim.requestsTo('github').length, 0, 'no request to GitHub for a file in the workspace')
-      sim.branches.get('main')?.set(FILE, Buffer.from(stringify([ACCEPTED])))
+      sim.github.branches.get('main')?.set(FILE, Buffer.from(stringify([ACCEPTED])))
       const fromDefault = await scheduledRun(sim, VULNERABILITY_LIMIT, {
         event: { name: 'schedule', payload: { repository: { default_branch: 'main' } } }
       })
@@ -322,7 +322,7 @@ describe('who may accept', () => {
         onlyError(await pullRequest(sim, VULNERABILITY_LIMIT)),
         /HTTP 403: Resource not accessible by integration\. The token cannot do this: give the job 'permissions: contents: read'\.$/
       )
-      sim.branches.set(BASE_SHA, new Map([[FILE, Buffer.from(`# ${'x'.repeat(1024 * 1024)}\n`)]]))
+      sim.github.branches.set(BASE_SHA, new Map([[FILE, Buffer.from(`# ${'x'.repeat(1024 * 1024)}\n`)]]))
       assert.match(
         onlyError(await pullRequest(sim, VULNERABILITY_LIMIT)),
         /the file has 1048579 bytes, more than the 1048576 \(1 MiB\) allowed/
@@ -344,7 +344,7 @@ describe('text from the file', () => {
       for (const line of result.stdout.split('\n')) {
         assert.doesNotMatch(line, /^::(error|add-mask)::(forged|x)/, 'no workflow command is forged')
       }
-      const bodies = [result.summary, ...sim.comments.map(comment => comment.body)]
+      const bodies = [result.summary, ...sim.github.comments.map(comment => comment.body)]
       for (const body of bodies) {
         assert.doesNotMatch(body, /@octo-org/, 'no mention')
         assert.doesNotMatch(body, /(?<!\\)!\[x\]/, 'no image')

@@ -49,13 +49,13 @@ describe('sign-in and score', () => {
       assert.equal(tokenRequest?.path, `/${sim.tenantId}/oauth2/v2.0/token`)
       assert.equal(tokenRequest?.form['grant_type'], 'client_credentials')
       assert.equal(tokenRequest?.form['scope'], 'https://api.securitycenter.microsoft.com/.default')
-      assert.equal(tokenRequest?.form['client_secret'], sim.app.secret)
+      assert.equal(tokenRequest?.form['client_secret'], sim.entra.app.secret)
       assert.equal(scoreRequests(sim).length, 1)
       assert.equal(sim.requestsTo('oidc').length, 0)
 
       const [token] = issuedTokens(sim)
       const masked = maskedValues(result)
-      assert.ok(masked.includes(sim.app.secret ?? ''), 'the client secret is masked')
+      assert.ok(masked.includes(sim.entra.app.secret ?? ''), 'the client secret is masked')
       assert.ok(token && masked.includes(token), 'the access token is masked')
 
       assert.match(result.summary, /## ✅ Device secure score: 340 points\n\nThe check passed\./)
@@ -70,7 +70,7 @@ describe('sign-in and score', () => {
       const result = await run(sim, { ...pullRequestRun(sim), inputs: { ...secretInputs(sim), 'comment-on-pr': 'true' } })
       assert.equal(result.exitCode, 0, result.stdout)
       const lines = result.stdout.split('\n')
-      const mask = lines.indexOf(`::add-mask::${sim.githubToken}`)
+      const mask = lines.indexOf(`::add-mask::${sim.github.token}`)
       assert.ok(mask >= 0, 'github-token is masked')
       assert.ok(
         lines.slice(0, mask).every(line => line.startsWith('::add-mask::')),
@@ -95,7 +95,7 @@ describe('sign-in and score', () => {
       assert.equal(tokenRequest?.form['client_secret'], undefined)
       const idToken = tokenRequest?.form['client_assertion'] ?? ''
       assert.ok(maskedValues(result).includes(idToken), 'the GitHub ID token is masked')
-      assert.ok(maskedValues(result).includes(sim.oidcRequestToken), "the runner's bearer for it too")
+      assert.ok(maskedValues(result).includes(sim.oidc.requestToken), "the runner's bearer for it too")
       assert.ok(!visibleText(result).includes(idToken))
       assert.match(result.summary, /GitHub OIDC federated credential/)
       assert.match(result.summary, /No threshold set: the score is reported, nothing is checked\./)
@@ -103,7 +103,7 @@ describe('sign-in and score', () => {
 
   it('passes a custom oidc-audience to GitHub', () =>
     withSim(async sim => {
-      sim.app.federated[0]!.audience = 'api://custom-audience'
+      sim.entra.app.federated[0]!.audience = 'api://custom-audience'
       const options = oidcRun(sim)
       const result = await run(sim, { ...options, inputs: { ...options.inputs, 'oidc-audience': 'api://custom-audience' } })
       assert.equal(result.exitCode, 0, result.stdout)
@@ -132,7 +132,7 @@ describe('sign-in and score', () => {
       const secretAndOidc = await run(sim, { ...oidcRun(sim), inputs: secretInputs(sim) })
       assert.equal(secretAndOidc.exitCode, 0, secretAndOidc.stdout)
       assert.equal(sim.requestsTo('oidc').length, 0)
-      assert.equal(sim.requestsTo('entra')[0]?.form['client_secret'], sim.app.secret)
+      assert.equal(sim.requestsTo('entra')[0]?.form['client_secret'], sim.entra.app.secret)
     }))
 
   it('auth-method oidc ignores a client secret and uses the federated credential', () =>
@@ -161,7 +161,7 @@ describe('sign-in and score', () => {
 
   it('reports a fractional score as the API gave it', () =>
     withSim(async sim => {
-      sim.score = { score: 412.57 }
+      sim.defender.score = { score: 412.57 }
       const result = await run(sim, { inputs: { ...secretInputs(sim), 'min-score': '412.5' } })
       assert.equal(result.exitCode, 0, result.stdout)
       assert.equal(result.outputs['score'], '412.57')
@@ -289,7 +289,7 @@ describe('Entra ID errors', () => {
 
   it('shows the presented issuer, subject and audience when no federated credential matches (AADSTS70021)', () =>
     withSim(async sim => {
-      sim.oidcClaims['sub'] = 'repo:octo-org/octo-repo:pull_request'
+      sim.oidc.claims['sub'] = 'repo:octo-org/octo-repo:pull_request'
       const result = await run(sim, oidcRun(sim))
       assert.equal(result.exitCode, 1)
       const error = onlyError(result)
@@ -358,7 +358,7 @@ describe('Entra ID errors', () => {
 describe('Defender API errors', () => {
   it('names Score.Read.All and admin consent on 403, with code, message and request id', () =>
     withSim(async sim => {
-      sim.app.roles = []
+      sim.entra.app.roles = []
       const result = await run(sim, { inputs: secretInputs(sim) })
       assert.equal(result.exitCode, 1)
       const error = onlyError(result)

@@ -17,7 +17,7 @@ function seedHistory(sim: Simulator, lines: Array<Record<string, unknown>>): voi
   const text = lines
     .map(line => JSON.stringify({ exposure: null, tenant: sim.tenantId, apiHost: new URL(sim.apiUrl).host, ...line }))
     .join('\n')
-  sim.branches.set(BRANCH, new Map([['history.jsonl', Buffer.from(`${text}\n`)]]))
+  sim.github.branches.set(BRANCH, new Map([['history.jsonl', Buffer.from(`${text}\n`)]]))
 }
 
 function run(sim: Simulator, inputs: Record<string, string>): Promise<ActionRun> {
@@ -29,7 +29,7 @@ const AGE = { 'max-exploitable-vulnerability-age-days': '30', vulnerabilities: '
 describe('a remediation deadline', () => {
   it("max-exploitable-vulnerability-age-days fails an exploitable vulnerability open longer than the limit, by Defender's firstDetected, per tenant", () =>
     withSim(async sim => {
-      sim.vulnerabilities = [
+      sim.defender.vulnerabilities = [
         vulnerabilityItem('CVE-2024-30080', { firstDetected: daysAgo(45) }),
         vulnerabilityItem('CVE-2024-21413', { firstDetected: daysAgo(31) }),
         vulnerabilityItem('CVE-2024-38063', { firstDetected: daysAgo(30) })
@@ -48,7 +48,7 @@ describe('a remediation deadline', () => {
 
   it('the table has "Open for", the overdue first; report-json items have firstDetected and ageDays', () =>
     withSim(async sim => {
-      sim.vulnerabilities = [
+      sim.defender.vulnerabilities = [
         vulnerabilityItem('CVE-2024-30080', { firstDetected: daysAgo(2), exploitVerified: true, epss: 0.9 }),
         vulnerabilityItem('CVE-2024-38063', { firstDetected: daysAgo(90), epss: 0.01 })
       ]
@@ -72,7 +72,7 @@ describe('a remediation deadline', () => {
 
   it('an item without firstDetected is dated by the first earlier reading that listed it, carried from line to line', () =>
     withSim(async sim => {
-      sim.vulnerabilities = [vulnerabilityItem('CVE-2024-38063', { firstDetected: undefined })]
+      sim.defender.vulnerabilities = [vulnerabilityItem('CVE-2024-38063', { firstDetected: undefined })]
       const listedAt = new Date(Date.now() - 40 * 86_400_000).toISOString()
       seedHistory(sim, [{ time: listedAt, score: 340, vulnerabilities: { severity: 'critical', count: 1, ids: ['CVE-2024-38063'] } }])
       const first = await run(sim, AGE)
@@ -88,7 +88,7 @@ describe('a remediation deadline', () => {
 
   it('an item neither Defender nor the history dates fails the check as could not be evaluated, naming it: it is never taken for new', () =>
     withSim(async sim => {
-      sim.vulnerabilities = [vulnerabilityItem('CVE-2024-38063', { firstDetected: undefined })]
+      sim.defender.vulnerabilities = [vulnerabilityItem('CVE-2024-38063', { firstDetected: undefined })]
       const result = await run(sim, AGE)
       assert.equal(result.exitCode, 1)
       assert.equal(
@@ -105,13 +105,13 @@ describe('a remediation deadline', () => {
 
   it("acceptances and Defender's exceptions are honoured: an accepted or excepted old vulnerability is not overdue", () =>
     withSim(async sim => {
-      sim.vulnerabilities = [
+      sim.defender.vulnerabilities = [
         vulnerabilityItem('CVE-2024-30080', { firstDetected: daysAgo(100), status: 'UnderException' }),
         vulnerabilityItem('CVE-2024-38063', { firstDetected: daysAgo(100) }),
         vulnerabilityItem('CVE-2024-21413', { firstDetected: daysAgo(3) })
       ]
       const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)
-      sim.branches
+      sim.github.branches
         .get('main')
         ?.set('risks.yml', Buffer.from(stringify([{ id: 'CVE-2024-38063', reason: 'kiosk image', owner: 'secops', expires }])))
       const result = await run(sim, { ...AGE, 'accepted-risks': 'risks.yml' })
@@ -126,7 +126,7 @@ describe('a remediation deadline', () => {
 
 /** The simulator's recommendations, with `changes` by ID. */
 function recommendations(sim: Simulator, changes: Record<string, Record<string, unknown> | null>): unknown[] {
-  const kept = (sim.recommendations as Array<Record<string, unknown>>)
+  const kept = (sim.defender.recommendations as Array<Record<string, unknown>>)
     .filter(item => changes[String(item['id'])] !== null)
     .map(item => ({ ...item, ...changes[String(item['id'])] }))
   return kept
@@ -219,7 +219,7 @@ describe('why the score moved', () => {
       seedHistory(sim, [
         { time: new Date(Date.now() - 86_400_000).toISOString(), score: 350, recommendations: { items: [], complete: true } }
       ])
-      sim.app.roles = sim.app.roles.filter(role => role !== 'SecurityRecommendation.Read.All')
+      sim.entra.app.roles = sim.entra.app.roles.filter(role => role !== 'SecurityRecommendation.Read.All')
       const result = await run(sim, { 'min-score': '300' })
       assert.equal(result.exitCode, 0, result.stdout)
       assert.match(result.summary, /could not be explained: the recommendations could not be read in this run/)
@@ -255,7 +255,7 @@ describe('stale readings', () => {
       )
       assert.match(result.summary, /\*\*The data may be stale\.\*\*/)
       assert.equal(reportOf(result).staleSince, weekAgo.time)
-      sim.recommendations = recommendations(sim, { 'sca-1': { configScoreImpact: 3 } })
+      sim.defender.recommendations = recommendations(sim, { 'sca-1': { configScoreImpact: 3 } })
       seedHistory(sim, [weekAgo])
       const changed = await run(sim, { 'include-exposure-score': 'true' })
       assert.deepEqual(annotations(changed, 'warning'), [], 'an impact that moved is not stale')

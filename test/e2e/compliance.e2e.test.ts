@@ -18,16 +18,16 @@ describe('history-branch', () => {
     withSim(async sim => {
       const workspace = await mkdtemp(join(tmpdir(), 'secure-score-branch-'))
       try {
-        sim.branches.get('main')?.set('README.md', Buffer.from('the default branch'))
+        sim.github.branches.get('main')?.set('README.md', Buffer.from('the default branch'))
         const first = await scheduledRun(sim, { 'history-branch': 'secure-score-history' }, { workspace })
         assert.equal(first.exitCode, 0, first.stdout)
         assert.deepEqual(
-          [...(sim.branches.get('secure-score-history')?.keys() ?? [])],
+          [...(sim.github.branches.get('secure-score-history')?.keys() ?? [])],
           ['history.jsonl'],
           'only the history, not a copy of main'
         )
         assert.equal(first.outputs['previous-score'], '')
-        sim.score = { score: 330 }
+        sim.defender.score = { score: 330 }
         const second = await scheduledRun(sim, { 'history-branch': 'secure-score-history', 'max-drop': '5' }, { workspace })
         assert.equal(second.exitCode, 1)
         assert.match(onlyError(second), /^Device secure score fell by 10 points, more than max-drop 5/)
@@ -39,7 +39,7 @@ describe('history-branch', () => {
         )
         assert.deepEqual(await readdir(workspace), [], 'no checkout needed, nothing written to the workspace')
         assert.match(
-          sim.historyCommits.at(-1)?.message ?? '',
+          sim.github.historyCommits.at(-1)?.message ?? '',
           /^Device secure score 330 at .*\n\nhttps:\/\/github\.com\/octo-org\/octo-repo\/actions\/runs\/4242$/
         )
       } finally {
@@ -49,8 +49,8 @@ describe('history-branch', () => {
 
   it('keeps history-file as the path on the branch, and reads a file too large to come inline (blob API)', () =>
     withSim(async sim => {
-      sim.contentsInlineLimit = 100
-      sim.branches.set(
+      sim.github.contentsInlineLimit = 100
+      sim.github.branches.set(
         'records',
         new Map([
           [
@@ -83,7 +83,7 @@ describe('history-branch', () => {
 
   it('a token that cannot write warns, naming contents: write, and the gate still decides', () =>
     withSim(async sim => {
-      sim.githubReadOnly = true
+      sim.github.readOnly = true
       const result = await scheduledRun(sim, { 'history-branch': 'secure-score-history', 'min-score': '400' })
       assert.equal(result.exitCode, 1)
       assert.match(onlyError(result), /^Device secure score 340 is below the threshold min-score 400/)
@@ -107,7 +107,7 @@ describe('issue-on-failure', () => {
 
   it('opens one issue while checks fail, updates it, then comments and closes it when they pass', () =>
     withSim(async sim => {
-      sim.issues.push({
+      sim.github.issues.push({
         number: 99,
         title: 'fake',
         body: `${marker(sim)}\nby an outsider`,
@@ -117,32 +117,32 @@ describe('issue-on-failure', () => {
         user: { login: 'outsider' },
         labels: [{ name: 'defender-secure-score' }]
       })
-      sim.nextIssueNumber = 100
+      sim.github.nextIssueNumber = 100
       const first = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '400' })
       assert.equal(first.exitCode, 1)
-      const mine = () => sim.issues.filter(issue => issue.user.login === 'github-actions[bot]')
+      const mine = () => sim.github.issues.filter(issue => issue.user.login === 'github-actions[bot]')
       assert.equal(mine().length, 1)
       assert.equal(first.outputs['issue-url'], mine()[0]?.html_url)
       assert.match(mine()[0]?.title ?? '', /^Device secure score check failing for tenant 72f988bf-86f1-41af-91ab-2d7cd011db47: min-score$/)
       assert.match(mine()[0]?.body ?? '', /Device secure score 340 is below|❌ Device secure score: 340 points/)
 
-      sim.score = { score: 350 }
+      sim.defender.score = { score: 350 }
       const second = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '400', 'fail-on-low-score': 'false' })
       assert.equal(second.exitCode, 0, 'fail-on-low-score false: a warning, but the issue still tracks it')
       assert.equal(mine().length, 1, 'never a second issue')
       assert.match(mine()[0]?.body ?? '', /Device secure score: 350 points/)
 
-      sim.score = { score: 410 }
+      sim.defender.score = { score: 410 }
       const third = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '400' })
       assert.equal(third.exitCode, 0, third.stdout)
       assert.equal(mine()[0]?.state, 'closed')
-      const recovery = sim.comments.find(comment => comment.issue === mine()[0]?.number)
+      const recovery = sim.github.comments.find(comment => comment.issue === mine()[0]?.number)
       assert.match(
         recovery?.body ?? '',
         /^Recovered: score 410 points at .*, every check passes \(\[run\]\(https:\/\/github\.com\/octo-org\/octo-repo\/actions\/runs\/4242\)\)\.$/
       )
       assert.equal(third.outputs['issue-url'], mine()[0]?.html_url)
-      const outsider = sim.issues.find(issue => issue.number === 99)
+      const outsider = sim.github.issues.find(issue => issue.number === 99)
       assert.deepEqual(
         [outsider?.state, outsider?.body],
         ['open', `${marker(sim)}\nby an outsider`],
@@ -155,7 +155,7 @@ describe('issue-on-failure', () => {
       const nightly = { 'issue-on-failure': 'true', 'max-exploitable-vulnerabilities': '0' }
       const opened = await scheduledRun(sim, nightly)
       assert.equal(opened.exitCode, 1)
-      const [issue] = sim.issues
+      const [issue] = sim.github.issues
       assert.match(
         issue?.body ?? '',
         /^<!-- defender-secure-score-action issue tenant=[^\n]*-->\n<!-- defender-secure-score-action checks: max-exploitable-vulnerabilities -->\n/
@@ -164,7 +164,7 @@ describe('issue-on-failure', () => {
       const build = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '300' })
       assert.equal(build.exitCode, 0)
       assert.equal(issue?.state, 'open', 'a run that did not evaluate max-exploitable-vulnerabilities leaves it open')
-      assert.equal(sim.comments.length, 0, 'and says no "Recovered"')
+      assert.equal(sim.github.comments.length, 0, 'and says no "Recovered"')
       assert.match(build.stdout, /stays open: it tracks max-exploitable-vulnerabilities, which this run did not evaluate/)
 
       const failingBuild = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '400' })
@@ -175,16 +175,16 @@ describe('issue-on-failure', () => {
         'a failing run adds its checks to the record'
       )
 
-      sim.vulnerabilities = []
+      sim.defender.vulnerabilities = []
       const nightlyPasses = await scheduledRun(sim, nightly)
       assert.equal(nightlyPasses.exitCode, 0)
       assert.equal(issue?.state, 'open', 'min-score, recorded by the build, was not evaluated by the nightly run')
 
-      sim.score = { score: 410 }
+      sim.defender.score = { score: 410 }
       const both = await scheduledRun(sim, { ...nightly, 'min-score': '400' })
       assert.equal(both.exitCode, 0)
       assert.equal(issue?.state, 'closed', 'a run that evaluated both, each passing, closes it')
-      assert.equal(sim.issues.length, 1)
+      assert.equal(sim.github.issues.length, 1)
     }))
 
   it('a single tenant that cannot be read still opens its issue, sets passed false, and writes the summary, with fail-on-low-score false', () =>
@@ -196,22 +196,22 @@ describe('issue-on-failure', () => {
       assert.equal(result.outputs['passed'], 'false')
       assert.equal(result.outputs['failed-tenants'], sim.tenantId)
       assert.match(result.summary, /could not be read/)
-      assert.equal(sim.issues.length, 1)
-      assert.match(sim.issues[0]?.title ?? '', /could not be read$/)
-      assert.equal(result.outputs['issue-url'], sim.issues[0]?.html_url)
+      assert.equal(sim.github.issues.length, 1)
+      assert.match(sim.github.issues[0]?.title ?? '', /could not be read$/)
+      assert.equal(result.outputs['issue-url'], sim.github.issues[0]?.html_url)
     }))
 
   it('finds its open issue after its label was deleted, puts the label back, and opens no second one', () =>
     withSim(async sim => {
       const first = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '400' })
       assert.equal(first.exitCode, 1)
-      const [issue] = sim.issues
+      const [issue] = sim.github.issues
       assert.ok(issue)
       issue.labels = []
-      sim.labels.clear()
+      sim.github.labels.clear()
       const second = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '400' })
       assert.equal(second.exitCode, 1)
-      assert.equal(sim.issues.length, 1, 'no second issue')
+      assert.equal(sim.github.issues.length, 1, 'no second issue')
       assert.deepEqual(
         issue.labels.map(label => label.name),
         ['defender-secure-score']
@@ -225,9 +225,9 @@ describe('issue-on-failure', () => {
     withSim(async sim => {
       const passing = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '300' })
       assert.equal(passing.exitCode, 0)
-      assert.equal(sim.issues.length, 0)
+      assert.equal(sim.github.issues.length, 0)
       assert.equal(passing.outputs['issue-url'], '')
-      sim.githubReadOnly = true
+      sim.github.readOnly = true
       const failing = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '400' })
       assert.equal(failing.exitCode, 1)
       assert.match(onlyError(failing), /below the threshold min-score 400/)
@@ -240,7 +240,7 @@ describe('trend chart', () => {
     withSim(async sim => {
       const first = await scheduledRun(sim, { 'history-branch': 'secure-score-history', 'min-score': '300' })
       assert.deepEqual(mermaidBlocks(first.summary), [], 'no chart from one reading')
-      sim.score = { score: 355.5 }
+      sim.defender.score = { score: 355.5 }
       const second = await scheduledRun(sim, { 'history-branch': 'secure-score-history', 'min-score': '300' })
       const [chart] = mermaidBlocks(second.summary)
       assert.ok(chart, second.summary)
@@ -338,7 +338,7 @@ describe('device groups', () => {
 
   it('group names match after Unicode normalisation (NFC) and case folding, so a renamed group cannot pass', () =>
     withSim(async sim => {
-      sim.deviceGroups = [
+      sim.defender.deviceGroups = [
         { score: 80, rbacGroupName: 'Caf\u00e9 Kiosks' },
         { score: 75, rbacGroupName: 'Stra\u00dfe' }
       ]
@@ -357,7 +357,7 @@ describe('device groups', () => {
         ],
         'both groups are found and checked, not reported as unknown'
       )
-      sim.deviceGroups = [{ score: 10, rbacGroupName: 'Caf\u00e9 Kiosks (renamed)' }]
+      sim.defender.deviceGroups = [{ score: 10, rbacGroupName: 'Caf\u00e9 Kiosks (renamed)' }]
       const renamed = await scheduledRun(sim, { 'device-groups': 'Caf\u00e9 Kiosks', 'max-device-group-exposure-score': '50' })
       assert.equal(renamed.exitCode, 1)
       assert.match(onlyError(renamed), /^Device group "Café Kiosks" \(max-device-group-exposure-score\) could not be evaluated/)

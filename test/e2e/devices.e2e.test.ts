@@ -54,7 +54,7 @@ describe('coverage', () => {
 
   it('min-active-devices-percent fails below the share of active onboarded devices and passes at it', () =>
     withSim(async sim => {
-      sim.machines = fleet(90, 10)
+      sim.defender.devices = fleet(90, 10)
       assert.equal((await run(sim, { 'min-active-devices-percent': '90' })).exitCode, 0)
       const failed = await run(sim, { 'min-active-devices-percent': '95' })
       assert.equal(failed.exitCode, 1)
@@ -64,7 +64,7 @@ describe('coverage', () => {
 
   it('no onboarded device with a coverage limit could not be evaluated, and fails: 0 of 0 is not 100%', () =>
     withSim(async sim => {
-      sim.machines = [machineItem('printer', { onboardingStatus: 'CanBeOnboarded' })]
+      sim.defender.devices = [machineItem('printer', { onboardingStatus: 'CanBeOnboarded' })]
       const result = await run(sim, { 'min-active-devices-percent': '50' })
       assert.equal(result.exitCode, 1)
       assert.match(onlyError(result), /^Active devices \(min-active-devices-percent\) could not be evaluated: no onboarded device listed/)
@@ -73,7 +73,7 @@ describe('coverage', () => {
 
   describe('without Machine.Read.All (403)', () => {
     const withoutPermission = (sim: Simulator) => {
-      sim.app.roles = sim.app.roles.filter(role => role !== 'Machine.Read.All')
+      sim.entra.app.roles = sim.entra.app.roles.filter(role => role !== 'Machine.Read.All')
     }
 
     it('with a coverage limit: could not be evaluated, naming the permission, and fails', () =>
@@ -103,13 +103,13 @@ describe('coverage', () => {
 
   it('an unknown health status counts as not active and is shown by its value; a device without a string ID or status is refused, and the check fails closed', () =>
     withSim(async sim => {
-      sim.machines = [machineItem('a'), machineItem('b', { healthStatus: 'Quarantined' })]
+      sim.defender.devices = [machineItem('a'), machineItem('b', { healthStatus: 'Quarantined' })]
       const unknown = await run(sim, { 'min-active-devices-percent': '60' })
       assert.equal(unknown.exitCode, 1)
       assert.match(onlyError(unknown), /^1 of 2 onboarded devices active \(50%\)/)
       assert.match(unknown.summary, /\| Quarantined \| 1 \|/)
       for (const hostile of [{ id: 7 }, { healthStatus: true }, { onboardingStatus: null }]) {
-        sim.machines = [machineItem('a'), machineItem('b', hostile)]
+        sim.defender.devices = [machineItem('a'), machineItem('b', hostile)]
         const refused = await run(sim, { 'min-active-devices-percent': '10' })
         assert.equal(refused.exitCode, 1, JSON.stringify(hostile))
         assert.match(onlyError(refused), /could not be evaluated: .*no ID, health status or onboarding status as text/)
@@ -119,7 +119,7 @@ describe('coverage', () => {
   it('device names, groups and platforms from the API are inert in the summary', () =>
     withSim(async sim => {
       const longAgo = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000).toISOString()
-      sim.machines = [
+      sim.defender.devices = [
         machineItem('x', {
           computerDnsName: '@octo-org/admins [pwn](https://evil.example)',
           lastSeen: longAgo,
@@ -135,8 +135,8 @@ describe('coverage', () => {
 
   it('pages through @odata.nextLink at the server’s own size, counting each device once', () =>
     withSim(async sim => {
-      sim.machines = [...fleet(5, 2), machineItem('active-0')]
-      sim.machinesServerPageSize = 3
+      sim.defender.devices = [...fleet(5, 2), machineItem('active-0')]
+      sim.defender.machinesServerPageSize = 3
       const result = await run(sim, { devices: 'true' })
       assert.equal(result.exitCode, 0, result.stdout)
       assert.equal(sim.requestsTo('api', DEVICES_PATH).length, 3)
@@ -146,11 +146,11 @@ describe('coverage', () => {
   it('max-active-devices-drop-percent: first reading passes with a note, a larger fall fails; the history keeps counts, never devices', () =>
     withSim(async sim => {
       const inputs = { 'history-branch': 'secure-score-history', 'max-active-devices-drop-percent': '10' }
-      sim.machines = fleet(100, 0)
+      sim.defender.devices = fleet(100, 0)
       const first = await scheduledRun(sim, inputs)
       assert.equal(first.exitCode, 0, first.stdout)
       assert.match(first.summary, /the history holds no earlier reading of this tenant that counted its devices/)
-      sim.machines = fleet(80, 20)
+      sim.defender.devices = fleet(80, 20)
       const second = await scheduledRun(sim, inputs)
       assert.equal(second.exitCode, 1)
       assert.match(
@@ -178,7 +178,7 @@ describe('coverage', () => {
 
   it('a tenant-id line sets a coverage limit and stale-after-days for its tenant, and the tenants table gains an Active devices column', () =>
     withSim(async sim => {
-      const fabrikam = sim.addTenant('11111111-2222-3333-4444-555555555555', 'fabrikam.onmicrosoft.com', 420, { machines: fleet(5, 5) })
+      const fabrikam = sim.addTenant('11111111-2222-3333-4444-555555555555', 'fabrikam.onmicrosoft.com', 420, { devices: fleet(5, 5) })
       const result = await run(sim, {
         'tenant-id': `${sim.tenantId} name=Contoso stale-after-days=60\n${fabrikam.id} name=Fabrikam min-active-devices-percent=80`,
         devices: 'true'

@@ -72,7 +72,7 @@ async function withProxiedSim(test: (sim: Simulator, proxy: ConnectProxy) => Pro
 
 function proxiedRun(sim: Simulator, proxy: ConnectProxy, inputs: Record<string, string>, env: Record<string, string> = {}): RunOptions {
   return {
-    inputs: { 'tenant-id': sim.tenantId, 'client-id': sim.app.clientId, 'client-secret': sim.app.secret ?? '', ...inputs },
+    inputs: { 'tenant-id': sim.tenantId, 'client-id': sim.entra.app.clientId, 'client-secret': sim.entra.app.secret ?? '', ...inputs },
     env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: caFile, ...env }
   }
 }
@@ -217,7 +217,7 @@ describe('proxy settings and private CAs', () => {
       const result = await run(sim, { ...pullRequest, inputs: options.inputs, env: { ...pullRequest.env, ...options.env } })
       assert.equal(result.exitCode, 0, result.stdout)
       assert.equal(annotations(result, 'warning').length, 0, result.stdout)
-      assert.equal(sim.comments.length, 1)
+      assert.equal(sim.github.comments.length, 1)
       assert.ok(
         proxy.targets().includes(`${GITHUB_API_HOST}:443`),
         `GitHub's API was reached through the proxy: ${proxy.targets().join(', ')}`
@@ -230,8 +230,8 @@ describe('proxy settings and private CAs', () => {
         const result = await run(sim, {
           inputs: {
             'tenant-id': sim.tenantId,
-            'client-id': sim.app.clientId,
-            'client-secret': sim.app.secret ?? '',
+            'client-id': sim.entra.app.clientId,
+            'client-secret': sim.entra.app.secret ?? '',
             'api-url': sim.apiUrl,
             'authority-host': sim.entraUrl
           },
@@ -247,7 +247,7 @@ describe('proxy settings and private CAs', () => {
 describe('certificate credentials', () => {
   it('signs in with a certificate the simulator verifies (signature, thumbprint, claims), key never shown', () =>
     withProxiedSim(async (sim, proxy) => {
-      sim.app.certificates.push(appCertificate.certificatePem)
+      sim.entra.app.certificates.push(appCertificate.certificatePem)
       for (const pem of [appCertificate.keyPem + appCertificate.certificatePem, appCertificate.certificatePem + appCertificate.keyPem]) {
         const result = await run(sim, proxiedRun(sim, proxy, { 'client-secret': '', 'client-certificate': pem }), keyLines(appCertificate))
         assert.equal(result.exitCode, 0, result.stdout)
@@ -269,7 +269,7 @@ describe('certificate credentials', () => {
 
   it('auto prefers the certificate over a client secret', () =>
     withProxiedSim(async (sim, proxy) => {
-      sim.app.certificates.push(appCertificate.certificatePem)
+      sim.entra.app.certificates.push(appCertificate.certificatePem)
       const result = await run(
         sim,
         proxiedRun(sim, proxy, { 'client-certificate': appCertificate.keyPem + appCertificate.certificatePem }),
@@ -282,7 +282,7 @@ describe('certificate credentials', () => {
 
   it('decrypts an encrypted key with client-certificate-password, which is masked', () =>
     withProxiedSim(async (sim, proxy) => {
-      sim.app.certificates.push(appCertificate.certificatePem)
+      sim.entra.app.certificates.push(appCertificate.certificatePem)
       const password = 'correct-horse-battery'
       const encrypted = createPrivateKey(appCertificate.keyPem)
         .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: password })
@@ -317,7 +317,7 @@ describe('certificate credentials', () => {
     const expiredAt = new Date(Date.now() - 3 * 24 * 60 * 60 * 1000)
     const expired = await createAppCertificate({ notBefore: new Date(Date.now() - 400 * 24 * 60 * 60 * 1000), notAfter: expiredAt })
     await withProxiedSim(async (sim, proxy) => {
-      sim.app.certificates.push(expired.certificatePem)
+      sim.entra.app.certificates.push(expired.certificatePem)
       const result = await run(sim, proxiedRun(sim, proxy, { 'client-certificate': expired.keyPem + expired.certificatePem }))
       assert.equal(result.exitCode, 1)
       assert.match(

@@ -15,8 +15,8 @@ import { BRANCH, report, REPOSITORY } from '../support/fail-closed.js'
 describe('fail closed: bounds', () => {
   it('the reading has one deadline: 40 pages answered in 0.3 s each (timeout-seconds 1) cannot hold a run; what is unread fails closed', () =>
     withSim(async sim => {
-      sim.vulnerabilities = Array.from({ length: 40 }, (_, index) => vulnerabilityItem(`CVE-2025-${1000 + index}`))
-      sim.vulnerabilityServerPageSize = 1
+      sim.defender.vulnerabilities = Array.from({ length: 40 }, (_, index) => vulnerabilityItem(`CVE-2025-${1000 + index}`))
+      sim.defender.vulnerabilityServerPageSize = 1
       sim.serviceLatencyMs.api = 300
       const result = await runSwept(sim, {
         inputs: {
@@ -103,7 +103,7 @@ describe('fail closed: bounds', () => {
 
   it('the comment and the tracking issue stay under 65,536 characters with 470 long-named groups; the summary under 1 MiB with 10,000', () =>
     withSim(async sim => {
-      sim.deviceGroups = Array.from({ length: 470 }, (_, index) => ({
+      sim.defender.deviceGroups = Array.from({ length: 470 }, (_, index) => ({
         score: 80,
         rbacGroupName: `${'G'.repeat(130)}${index}`
       }))
@@ -120,8 +120,8 @@ describe('fail closed: bounds', () => {
       })
       assert.equal(posted.exitCode, 1)
       assert.deepEqual(annotations(posted, 'warning'), [], 'both writes were taken')
-      const [comment] = sim.comments
-      const [issue] = sim.issues
+      const [comment] = sim.github.comments
+      const [issue] = sim.github.issues
       for (const body of [comment?.body ?? '', issue?.body ?? '']) {
         assert.ok(body.length > 10_000 && body.length <= MAX_COMMENT_CHARS, `${body.length} characters`)
         assert.match(
@@ -130,7 +130,7 @@ describe('fail closed: bounds', () => {
         )
       }
 
-      sim.deviceGroups = Array.from({ length: 10_000 }, (_, index) => ({
+      sim.defender.deviceGroups = Array.from({ length: 10_000 }, (_, index) => ({
         score: 10,
         rbacGroupName: `${'G'.repeat(130)}${index}`
       }))

@@ -14,13 +14,13 @@ import { assertUnevaluatedDrop, BRANCH, fallenRun, HISTORY, reading, REPOSITORY,
 describe('fail closed: the history branch', () => {
   it('a 422 "sha wasn\'t supplied" on a branch that had no file is a race: the run reads again and keeps both readings', () =>
     withSim(async sim => {
-      sim.branches.set(BRANCH, new Map())
+      sim.github.branches.set(BRANCH, new Map())
       const other = reading(sim, 400, '2026-11-20T06:00:00Z', { run: 'another-run' })
       sim.script.github.push({
         ...json(422, { message: 'Invalid request.\n\n"sha" wasn\'t supplied.', documentation_url: 'https://docs.github.com/rest' }),
         path: HISTORY,
         method: 'PUT',
-        meanwhile: () => sim.branches.get(BRANCH)?.set('history.jsonl', Buffer.from(other))
+        meanwhile: () => sim.github.branches.get(BRANCH)?.set('history.jsonl', Buffer.from(other))
       })
       const result = await fallenRun(sim)
       assert.deepEqual(
@@ -70,7 +70,7 @@ describe('fail closed: the history branch', () => {
         if (megabytes === 2) {
           assert.equal(written.length, lines + 2, 'every line kept under the bound')
         } else {
-          const bytes = sim.branches.get(BRANCH)?.get('history.jsonl')?.length ?? 0
+          const bytes = sim.github.branches.get(BRANCH)?.get('history.jsonl')?.length ?? 0
           assert.ok(bytes <= BRANCH_HISTORY_BYTES, `past the bound the oldest lines go: ${bytes} bytes`)
           assert.ok(written.length < lines + 2)
         }
@@ -80,7 +80,7 @@ describe('fail closed: the history branch', () => {
   it('an answer over the cap says the answer was larger, and names the history file, not api-url', () =>
     withSim(async sim => {
       seedBranch(sim)
-      sim.contentsInlineLimit = 10
+      sim.github.contentsInlineLimit = 10
       sim.script.github.push({ status: 200, body: `{"content":"${'A'.repeat(25 * 1024 * 1024)}"}`, path: `${REPOSITORY}/git/blobs/*` })
       const result = await fallenRun(sim)
       assertUnevaluatedDrop(
@@ -101,7 +101,7 @@ describe('fail closed: the history branch', () => {
       seedBranch(sim, original)
       const result = await scheduledRun(sim, { 'history-branch': BRANCH })
       assert.equal(result.exitCode, 0, result.stdout)
-      const after = sim.branches.get(BRANCH)?.get('history.jsonl') ?? Buffer.alloc(0)
+      const after = sim.github.branches.get(BRANCH)?.get('history.jsonl') ?? Buffer.alloc(0)
       assert.ok(after.subarray(0, original.length).equals(original), 'the bytes the file held are kept as they were')
       assert.deepEqual(annotations(result, 'warning'), [
         'history.jsonl on branch secure-score-history has 1 line(s) that are not readings; they are kept as they are and left out of the trend.'
@@ -127,11 +127,11 @@ describe('fail closed: the history branch', () => {
 
   it('a branch name with slashes keeps them in the refs path, so an existing branch is found, not taken for a missing one', () =>
     withSim(async sim => {
-      sim.branches.set('compliance/secure-score', new Map([['README.md', Buffer.from('records')]]))
+      sim.github.branches.set('compliance/secure-score', new Map([['README.md', Buffer.from('records')]]))
       const result = await scheduledRun(sim, { 'history-branch': 'compliance/secure-score' })
       assert.equal(result.exitCode, 0, result.stdout)
       assert.deepEqual(annotations(result, 'warning'), [])
-      assert.deepEqual([...(sim.branches.get('compliance/secure-score')?.keys() ?? [])], ['README.md', 'history.jsonl'])
+      assert.deepEqual([...(sim.github.branches.get('compliance/secure-score')?.keys() ?? [])], ['README.md', 'history.jsonl'])
       assert.ok(sim.requestsTo('github').some(request => request.path.endsWith('/git/ref/heads/compliance/secure-score')))
     }))
 

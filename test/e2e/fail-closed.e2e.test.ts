@@ -94,7 +94,7 @@ describe('fail closed: max-drop without history', () => {
       seedBranch(sim)
       const failing = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '500' })
       assert.equal(failing.exitCode, 1)
-      const issue = sim.issues[0]
+      const issue = sim.github.issues[0]
       assert.equal(issue?.state, 'open')
       sim.script.github.push({ ...json(502, { message: 'Bad gateway' }), path: HISTORY })
       const unevaluated = await fallenRun(sim, { 'issue-on-failure': 'true', 'fail-on-low-score': 'false' })
@@ -104,7 +104,7 @@ describe('fail closed: max-drop without history', () => {
         /\(max-drop\) could not be evaluated: .*HTTP 502[\s\S]*fail-on-low-score is false/
       )
       assert.equal(issue?.state, 'open', 'a run whose check could not be evaluated never closes the issue')
-      assert.ok(!sim.comments.some(comment => comment.body.startsWith('Recovered')))
+      assert.ok(!sim.github.comments.some(comment => comment.body.startsWith('Recovered')))
       assert.match(issue?.title ?? '', /: max-drop$/)
     }))
 
@@ -153,8 +153,8 @@ describe('fail closed: the tracking issue', () => {
       const first = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '500' })
       assert.equal(first.exitCode, 1)
       for (let index = 0; index < 5100; index++) {
-        const number = sim.nextIssueNumber++
-        sim.issues.push({
+        const number = sim.github.nextIssueNumber++
+        sim.github.issues.push({
           number,
           title: `Issue ${number}`,
           body: '',
@@ -168,7 +168,7 @@ describe('fail closed: the tracking issue', () => {
       const before = sim.requestsTo('github').length
       const second = await scheduledRun(sim, { 'issue-on-failure': 'true', 'min-score': '500' })
       assert.equal(second.exitCode, 1)
-      assert.equal(sim.issues.filter(issue => issue.user.login === 'github-actions[bot]').length, 1, 'never a second issue')
+      assert.equal(sim.github.issues.filter(issue => issue.user.login === 'github-actions[bot]').length, 1, 'never a second issue')
       assert.equal(second.outputs['issue-url'], first.outputs['issue-url'])
       assert.ok(sim.requestsTo('github').length - before <= 5, `${sim.requestsTo('github').length - before} requests`)
     }))
@@ -185,7 +185,7 @@ describe('fail closed: the tracking issue', () => {
         'min-score': '500'
       })
       assert.equal(result.exitCode, 1, result.stdout)
-      const title = sim.issues[0]?.title ?? ''
+      const title = sim.github.issues[0]?.title ?? ''
       assert.ok(title.length <= 256, `${title.length} characters`)
       assert.match(title, /^Device secure score check failing for tenant a+\.b+.*…: min-score$/)
     }))
@@ -194,7 +194,7 @@ describe('fail closed: the tracking issue', () => {
 describe('fail closed: what people see', () => {
   it('a failing score is never displayed as a passing number (339.996 with min-score 340)', () =>
     withSim(async sim => {
-      sim.score = { score: 339.996 }
+      sim.defender.score = { score: 339.996 }
       const result = await runSwept(sim, { inputs: { ...secretInputs(sim), 'min-score': '340' } })
       assert.equal(result.exitCode, 1)
       assert.match(result.summary, /^## ❌ Device secure score: 339\.996 points$/m)
@@ -208,12 +208,12 @@ describe('fail closed: what people see', () => {
 
   it('references from API text (#1, GH-2, octo/app#3) stay inert in the comment and the summary', () =>
     withSim(async sim => {
-      sim.recommendations = [
+      sim.defender.recommendations = [
         { recommendationName: 'Fix #1, GH-2 and octo/app#3 now', recommendationCategory: 'see #4', configScoreImpact: 1 }
       ]
       const result = await runSwept(sim, { ...pullRequestRun(sim), inputs: { ...secretInputs(sim), 'comment-on-pr': 'true' } })
       assert.equal(result.exitCode, 0, result.stdout)
-      for (const text of [result.summary, sim.comments[0]?.body ?? '']) {
+      for (const text of [result.summary, sim.github.comments[0]?.body ?? '']) {
         assert.match(text, /Fix \\#\u200b1, GH\u200b-2 and octo\/app\\#\u200b3 now/)
         assert.doesNotMatch(text, /#\d|GH-\d/i)
       }
@@ -223,7 +223,7 @@ describe('fail closed: what people see', () => {
 describe('two kinds of red', () => {
   it('a check that could not be evaluated reads apart from one that failed: heading, table, annotation title, and the unevaluated-checks output', () =>
     withSim(async sim => {
-      sim.app.roles = ['Score.Read.All']
+      sim.entra.app.roles = ['Score.Read.All']
       const result = await runSwept(sim, {
         inputs: { ...secretInputs(sim), 'min-score': '400', 'max-exploitable-vulnerabilities': '0', recommendations: '0' }
       })

@@ -190,8 +190,8 @@ describe("GitHub's Markdown renderer as the judge", () => {
       const documents = [
         ['summary', posted.summary],
         ['scheduled summary', tracked.summary],
-        ...sim.comments.map(comment => ['comment', comment.body]),
-        ...sim.issues.map(issue => ['issue', issue.body])
+        ...sim.github.comments.map(comment => ['comment', comment.body]),
+        ...sim.github.issues.map(issue => ['issue', issue.body])
       ]
       assert.ok(documents.length >= 4)
       assert.deepEqual(

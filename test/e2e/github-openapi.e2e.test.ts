@@ -26,8 +26,8 @@ async function everyGitHubCall(sim: Simulator): Promise<void> {
   const commentRun = () => runSwept(sim, { ...pullRequestRun(sim), inputs: { ...secretInputs(sim), 'comment-on-pr': 'true' } })
   assert.equal((await commentRun()).exitCode, 0)
   // A duplicate of its own comment, as a racing run leaves one: the next run deletes it and updates the other.
-  sim.comments.push({
-    id: sim.nextCommentId++,
+  sim.github.comments.push({
+    id: sim.github.nextCommentId++,
     issue: 7,
     body: `${marker}\nraced`,
     html_url: 'https://github.com/octo-org/octo-repo/pull/7#issuecomment-1',
@@ -42,11 +42,11 @@ async function everyGitHubCall(sim: Simulator): Promise<void> {
       { env: { GITHUB_RUN_ID: run } }
     )
   assert.equal((await scheduled('500', '1')).exitCode, 1, 'a new branch, a label, an issue')
-  sim.contentsInlineLimit = 10
+  sim.github.contentsInlineLimit = 10
   assert.equal((await scheduled('500', '2')).exitCode, 1, 'the history through the blob API, and the issue updated')
-  const own = sim.issues.find(issue => issue.user.login === 'github-actions[bot]')
+  const own = sim.github.issues.find(issue => issue.user.login === 'github-actions[bot]')
   assert.ok(own)
-  sim.issues.push({ ...own, number: sim.nextIssueNumber++ })
+  sim.github.issues.push({ ...own, number: sim.github.nextIssueNumber++ })
   assert.equal((await scheduled('500', '3')).exitCode, 1, 'a duplicate issue closed')
   assert.equal((await scheduled('100', '4')).exitCode, 0, 'the issue closed with a comment')
 }

@@ -29,12 +29,12 @@ const FIRST_DETECTED: Record<string, string | undefined> = {
 }
 
 function arrange(sim: Simulator): void {
-  sim.vulnerabilities = sim.vulnerabilities.map(item => {
+  sim.defender.vulnerabilities = sim.defender.vulnerabilities.map(item => {
     const id = String((item as { id: string }).id)
     return { ...(item as Record<string, unknown>), firstDetected: id in FIRST_DETECTED ? FIRST_DETECTED[id] : '2026-11-25T00:00:00Z' }
   })
-  sim.score = { score: 340, time: NOW }
-  sim.exposure = { score: 42, time: NOW }
+  sim.defender.score = { score: 340, time: NOW }
+  sim.defender.exposure = { score: 42, time: NOW }
   sim.addTenant(FABRIKAM, 'fabrikam.onmicrosoft.com', 0, {
     score: { score: 436.5, time: NOW },
     exposure: { score: 61, time: NOW },
@@ -86,7 +86,7 @@ function arrange(sim: Simulator): void {
     ),
     earlier(FABRIKAM, 438, '2026-11-30T02:41:00Z', ['CVE-2024-38063'])
   ]
-  sim.branches.set(BRANCH, new Map([['history.jsonl', Buffer.from(`${lines.join('\n')}\n`)]]))
+  sim.github.branches.set(BRANCH, new Map([['history.jsonl', Buffer.from(`${lines.join('\n')}\n`)]]))
   const risks = [
     {
       id: 'CVE-2024-21413',
@@ -104,7 +104,7 @@ function arrange(sim: Simulator): void {
     { id: 'CVE-2024-38063', reason: 'Waiting for the driver update', owner: 'Platform team', expires: DATES.gone, tenant: 'Fabrikam' },
     { id: 'CVE-2021-44228', reason: 'Log4j on the build agents', owner: 'Build team', expires: DATES.later }
   ]
-  sim.branches.set(BASE_SHA, new Map([[ACCEPTED_RISKS, Buffer.from(stringify(risks))]]))
+  sim.github.branches.set(BASE_SHA, new Map([[ACCEPTED_RISKS, Buffer.from(stringify(risks))]]))
 }
 
 const ACCEPTED_RISKS = '.github/accepted-risks.yml'
@@ -141,7 +141,7 @@ const INPUTS = (sim: Simulator): Record<string, string> => ({
 
 /** What varies from run to run: the workspace, times of the moment, random IDs, loopback ports, the run's random mark. */
 function normalised(text: string, sim: Simulator, workspace: string): string {
-  const fixed = new Set([sim.tenantId, FABRIKAM, NORTHWIND, sim.app.clientId])
+  const fixed = new Set([sim.tenantId, FABRIKAM, NORTHWIND, sim.entra.app.clientId])
   return text
     .replaceAll(workspace, '<workspace>')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '<now>')
@@ -164,9 +164,9 @@ it('the golden run: every published text of a run with every source and three te
         'outputs.json': `${JSON.stringify(outputs, null, 2)}\n`,
         'report.json': `${JSON.stringify(JSON.parse(report), null, 2)}\n`,
         'summary.md': result.summary,
-        'comment.md': sim.comments.map(comment => comment.body).join('\n---\n'),
-        'issues.md': sim.issues.map(issue => `# ${issue.title}\n\n${issue.body}`).join('\n---\n'),
-        'history.jsonl': sim.branches.get(BRANCH)?.get('history.jsonl')?.toString('utf8') ?? '',
+        'comment.md': sim.github.comments.map(comment => comment.body).join('\n---\n'),
+        'issues.md': sim.github.issues.map(issue => `# ${issue.title}\n\n${issue.body}`).join('\n---\n'),
+        'history.jsonl': sim.github.branches.get(BRANCH)?.get('history.jsonl')?.toString('utf8') ?? '',
         'badges.txt': (
           await Promise.all(badges.sort().map(async name => `${name}\n${await readFile(join(workspace, 'badges', name), 'utf8')}\n`))
         ).join('')

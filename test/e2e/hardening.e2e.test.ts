@@ -59,8 +59,8 @@ async function play(scenario: Scenario): Promise<Played> {
       }
       const rendering = [
         ...markdownProblems(run.summary, 'summary'),
-        ...sim.comments.flatMap(comment => markdownProblems(comment.body, 'comment')),
-        ...sim.issues.flatMap(issue => markdownProblems(issue.body, 'issue'))
+        ...sim.github.comments.flatMap(comment => markdownProblems(comment.body, 'comment')),
+        ...sim.github.issues.flatMap(issue => markdownProblems(issue.body, 'issue'))
       ]
       const published = publishedBodies(sim).join('\n')
       const echoes =
@@ -78,10 +78,10 @@ async function play(scenario: Scenario): Promise<Played> {
  */
 function publishedBodies(sim: Simulator): string[] {
   return [
-    ...sim.issues.flatMap(issue => [issue.title, issue.body]),
-    ...sim.comments.map(comment => comment.body),
-    ...[...sim.branches.values()].flatMap(files => [...files.values()].map(content => content.toString('utf8'))),
-    ...sim.historyCommits.map(commit => commit.message),
+    ...sim.github.issues.flatMap(issue => [issue.title, issue.body]),
+    ...sim.github.comments.map(comment => comment.body),
+    ...[...sim.github.branches.values()].flatMap(files => [...files.values()].map(content => content.toString('utf8'))),
+    ...sim.github.historyCommits.map(commit => commit.message),
     ...sim.requestsTo('github').map(request => JSON.stringify(request.json ?? null))
   ]
 }
@@ -100,13 +100,13 @@ function plantedSecrets(sim: Simulator, inputs: Record<string, string>): string[
 function exercisedKinds(sim: Simulator): Set<SecretKind> {
   const kinds = new Set<SecretKind>()
   for (const request of sim.requestsTo('entra')) {
-    if (request.form['client_secret'] === sim.app.secret) kinds.add('client secret')
+    if (request.form['client_secret'] === sim.entra.app.secret) kinds.add('client secret')
     const assertion = request.form['client_assertion']
     if (assertion && sim.issuedSecrets.includes(assertion)) kinds.add('OIDC ID token')
     if (assertion && !sim.issuedSecrets.includes(assertion)) kinds.add('certificate assertion')
   }
   if (sim.requestsTo('api').some(request => request.authorization?.startsWith(`Bearer ${PLANTED}-token.`))) kinds.add('access token')
-  if (sim.requestsTo('github').some(request => request.authorization?.endsWith(sim.githubToken))) kinds.add('GitHub token')
+  if (sim.requestsTo('github').some(request => request.authorization?.endsWith(sim.github.token))) kinds.add('GitHub token')
   return kinds
 }
 

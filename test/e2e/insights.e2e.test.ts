@@ -62,7 +62,7 @@ describe('exposure score', () => {
 
   it('fails above max-exposure-score, which implies reading it, and passes at it', () =>
     withSim(async sim => {
-      sim.exposure = { score: 72 }
+      sim.defender.exposure = { score: 72 }
       const failed = await run(sim, { 'max-exposure-score': '50', 'min-score': '300' })
       assert.equal(failed.exitCode, 1)
       assert.equal(onlyError(failed), 'Exposure score 72 (high) is above the threshold max-exposure-score 50 (lower is better).')
@@ -70,7 +70,7 @@ describe('exposure score', () => {
       assert.match(failed.summary, /1 of 2 checks failed\./)
       assert.match(failed.summary, /\| Exposure score \(`max-exposure-score`\) \| at most 50 \| 72 \| ❌ failed \|/)
 
-      sim.exposure = { score: 50 }
+      sim.defender.exposure = { score: 50 }
       const passed = await run(sim, { 'max-exposure-score': '50' })
       assert.equal(passed.exitCode, 0, passed.stdout)
       assert.equal(passed.outputs['passed'], 'true')
@@ -98,7 +98,7 @@ describe('top recommendations', () => {
   it('lists the five with the highest score impact by default', () =>
     withSim(async sim => {
       // Six active recommendations (and one excepted): the default shows five, the sixth by impact is left out.
-      sim.recommendations.push(
+      sim.defender.recommendations.push(
         {
           id: 'sca-6',
           recommendationName: 'Turn on tamper protection',
@@ -142,7 +142,7 @@ describe('top recommendations', () => {
 
   it('warns once, naming SecurityRecommendation.Read.All, and the gate still decides alone', () =>
     withSim(async sim => {
-      sim.app.roles = ['Score.Read.All']
+      sim.entra.app.roles = ['Score.Read.All']
       const result = await run(sim, { 'min-score': '300' })
       assert.equal(result.exitCode, 0, result.stdout)
       const warnings = annotations(result, 'warning')
@@ -200,7 +200,7 @@ describe('history', () => {
         assert.equal(line?.['exposure'], 42)
         assert.equal(line?.['tenant'], sim.tenantId)
 
-        sim.score = { score: 352.5 }
+        sim.defender.score = { score: 352.5 }
         const second = await run(sim, inputs, { workspace })
         assert.equal(second.outputs['previous-score'], '340')
         assert.equal(second.outputs['score-delta'], '12.5')
@@ -217,7 +217,7 @@ describe('history', () => {
         const inputs = { 'history-file': 'history.jsonl', 'max-drop': '10' }
         const first = await run(sim, inputs, { workspace })
         assert.equal(first.exitCode, 0, first.stdout)
-        sim.score = { score: 325 }
+        sim.defender.score = { score: 325 }
         const second = await run(sim, inputs, { workspace })
         assert.equal(second.exitCode, 1)
         assert.match(
@@ -316,8 +316,8 @@ describe('pull-request comment', () => {
     withSim(async sim => {
       const first = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300', 'include-exposure-score': 'true' }, pullRequestRun(sim))
       assert.equal(first.exitCode, 0, first.stdout)
-      assert.equal(sim.comments.length, 1)
-      const [comment] = sim.comments
+      assert.equal(sim.github.comments.length, 1)
+      const [comment] = sim.github.comments
       assert.equal(comment?.issue, 7)
       assert.equal(first.outputs['comment-url'], comment?.html_url)
       assert.match(comment?.body ?? '', /^<!-- defender-secure-score-action tenant=72f988bf-86f1-41af-91ab-2d7cd011db47 -->\n/)
@@ -330,12 +330,12 @@ describe('pull-request comment', () => {
       assert.match(comment?.body ?? '', /\| 1 \| Enable Local Admin password management \|/)
       assert.match(comment?.body ?? '', /\[this workflow run\]\(https:\/\/github\.com\/octo-org\/octo-repo\/actions\/runs\/4242\)/)
 
-      sim.score = { score: 290 }
+      sim.defender.score = { score: 290 }
       const second = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300' }, pullRequestRun(sim))
       assert.equal(second.exitCode, 1)
-      assert.equal(sim.comments.length, 1, 'still one comment')
-      assert.equal(sim.comments[0]?.id, comment?.id)
-      assert.match(sim.comments[0]?.body ?? '', /device%20secure%20score-290-red/)
+      assert.equal(sim.github.comments.length, 1, 'still one comment')
+      assert.equal(sim.github.comments[0]?.id, comment?.id)
+      assert.match(sim.github.comments[0]?.body ?? '', /device%20secure%20score-290-red/)
       assert.deepEqual(
         sim.requestsTo('github').map(request => `${request.method} ${request.path.split('?')[0]}`),
         [
@@ -353,9 +353,9 @@ describe('pull-request comment', () => {
   it('finds its comment past the first page, and leaves other comments alone', () =>
     withSim(async sim => {
       for (let index = 0; index < 130; index++) {
-        sim.comments.push({ id: index + 1, issue: 7, body: `chatter ${index}`, html_url: `u${index}`, user: { login: 'someone' } })
+        sim.github.comments.push({ id: index + 1, issue: 7, body: `chatter ${index}`, html_url: `u${index}`, user: { login: 'someone' } })
       }
-      sim.comments.push({
+      sim.github.comments.push({
         id: 500,
         issue: 7,
         body: '<!-- defender-secure-score-action tenant=72f988bf-86f1-41af-91ab-2d7cd011db47 -->\nold',
@@ -364,9 +364,9 @@ describe('pull-request comment', () => {
       })
       const result = await run(sim, { 'comment-on-pr': 'true' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 0, result.stdout)
-      assert.equal(sim.comments.length, 131)
-      assert.match(sim.comments.at(-1)?.body ?? '', /Device secure score: 340 points/)
-      assert.equal(sim.comments[0]?.body, 'chatter 0')
+      assert.equal(sim.github.comments.length, 131)
+      assert.match(sim.github.comments.at(-1)?.body ?? '', /Device secure score: 340 points/)
+      assert.equal(sim.github.comments[0]?.body, 'chatter 0')
       assert.equal(result.outputs['comment-url'], 'https://github.com/octo-org/octo-repo/pull/7#issuecomment-500')
     }))
 
@@ -389,7 +389,7 @@ describe('pull-request comment', () => {
 
   it('warns, and still passes, when the token is read-only (a fork)', () =>
     withSim(async sim => {
-      sim.githubReadOnly = true
+      sim.github.readOnly = true
       const result = await run(sim, { 'comment-on-pr': 'true', 'min-score': '300' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 0, result.stdout)
       const [warning] = annotations(result, 'warning')
@@ -402,7 +402,7 @@ describe('pull-request comment', () => {
         /pull requests from forks get a read-only token; otherwise give the job 'permissions: pull-requests: write'/
       )
       assert.equal(result.outputs['comment-url'], '', 'empty: no comment was written')
-      assert.equal(sim.comments.length, 0)
+      assert.equal(sim.github.comments.length, 0)
     }))
 
   it('skips, with an info line, on events other than pull requests', () =>

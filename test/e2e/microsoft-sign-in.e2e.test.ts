@@ -35,7 +35,7 @@ describe("the action's certificate assertion, verified with jose against Microso
   it('has the header, claims and signature Microsoft documents, and a jti never reused', async () => {
     const certificate = await createAppCertificate()
     await withSim(async sim => {
-      sim.app.certificates.push(certificate.certificatePem)
+      sim.entra.app.certificates.push(certificate.certificatePem)
       const inputs = { ...secretInputs(sim), 'client-secret': '', 'client-certificate': certificate.keyPem + certificate.certificatePem }
       for (let run = 0; run < 2; run++) {
         assert.equal((await runSwept(sim, { inputs })).exitCode, 0)
@@ -54,8 +54,8 @@ describe("the action's certificate assertion, verified with jose against Microso
         const { payload } = await jwtVerify(assertion, key, {
           algorithms: ['PS256', 'RS256'],
           audience: endpoint,
-          issuer: sim.app.clientId,
-          subject: sim.app.clientId,
+          issuer: sim.entra.app.clientId,
+          subject: sim.entra.app.clientId,
           typ: 'JWT'
         })
         assert.equal(typeof payload.jti, 'string')
@@ -113,7 +113,7 @@ function msalClient(
   const authority = `https://${host}/${sim.tenantId}`
   return new ConfidentialClientApplication({
     auth: {
-      clientId: sim.app.clientId,
+      clientId: sim.entra.app.clientId,
       authority,
       knownAuthorities: [host],
       authorityMetadata: JSON.stringify({
@@ -142,18 +142,20 @@ describe("Microsoft's own client (MSAL) against the simulator's Entra ID", () =>
     const certificate = await createAppCertificate()
     await withSim(
       async sim => {
-        sim.app.certificates.push(certificate.certificatePem)
+        sim.entra.app.certificates.push(certificate.certificatePem)
         const scopes = ['https://api.securitycenter.microsoft.com/.default']
         const sent: Array<{ url: string; body: string }> = []
-        const withSecret = await msalClient(sim, ca, sent, { clientSecret: sim.app.secret }).acquireTokenByClientCredential({ scopes })
-        assert.ok(withSecret?.accessToken && sim.issuedTokens.has(withSecret.accessToken), 'a token the Defender API accepts')
+        const withSecret = await msalClient(sim, ca, sent, { clientSecret: sim.entra.app.secret }).acquireTokenByClientCredential({
+          scopes
+        })
+        assert.ok(withSecret?.accessToken && sim.entra.issuedTokens.has(withSecret.accessToken), 'a token the Defender API accepts')
         const withCertificate = await msalClient(sim, ca, sent, {
           clientCertificate: {
             thumbprintSha256: createHash('sha256').update(new X509Certificate(certificate.certificatePem).raw).digest('hex'),
             privateKey: certificate.keyPem
           }
         }).acquireTokenByClientCredential({ scopes })
-        assert.ok(withCertificate?.accessToken && sim.issuedTokens.has(withCertificate.accessToken))
+        assert.ok(withCertificate?.accessToken && sim.entra.issuedTokens.has(withCertificate.accessToken))
         assert.equal(sent.length, 2, 'no discovery request: the metadata was given offline')
         // MSAL's request is the action's plus its telemetry parameters (x-client-SKU, x-client-VER, ...,
         // client-request-id), which the action leaves out; the assertion has the same header and claims.

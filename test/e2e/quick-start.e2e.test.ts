@@ -35,7 +35,7 @@ describe('the quick start', () => {
     assert.deepEqual(permissions, ['Score.Read.All', 'SecurityRecommendation.Read.All'])
     assert.deepEqual(Object.keys(inputs), ['tenant-id', 'client-id', 'min-score'])
     await withSim(async sim => {
-      sim.app.roles = permissions
+      sim.entra.app.roles = permissions
       // The score answers after the recommendations, so their grace period (which starts at the score) is not in play.
       sim.script.api.push(onScore({ ...json(200, { time: new Date().toISOString(), score: 340 }), delayMs: 400 }))
       const run = oidcRun(sim)

@@ -80,8 +80,8 @@ describe('many tenants', () => {
   it('a tenant that cannot be read gets its row with a short reason (the whole message in its details); the others are still read; the run fails', () =>
     withSim(async sim => {
       const tenants = threeTenants(sim)
-      sim.customerTenants.get(FABRIKAM)!.consented = false
-      sim.customerTenants.get(NORTHWIND)!.roles = ['SecurityRecommendation.Read.All']
+      sim.entra.tenants.get(FABRIKAM)!.consented = false
+      sim.entra.tenants.get(NORTHWIND)!.roles = ['SecurityRecommendation.Read.All']
       const result = await runSwept(sim, { inputs: { ...secretInputs(sim), 'tenant-id': tenants, 'fail-on-low-score': 'false' } })
       assert.equal(result.exitCode, 0, 'fail-on-low-score false: a warning')
       assert.equal(result.outputs['passed'], 'false', 'a tenant that could not be checked is not a pass')
@@ -110,7 +110,7 @@ describe('many tenants', () => {
       const tenants = threeTenants(sim)
       const first = await scheduledRun(sim, { 'tenant-id': tenants, 'history-branch': 'secure-score-history' })
       assert.equal(first.exitCode, 0, first.stdout)
-      assert.equal(sim.historyCommits.length, 1)
+      assert.equal(sim.github.historyCommits.length, 1)
       assert.deepEqual(
         branchLines(sim).map(line => [line['tenant'], line['score']]),
         [
@@ -119,11 +119,11 @@ describe('many tenants', () => {
           [NORTHWIND, 300]
         ]
       )
-      sim.customerTenants.get(FABRIKAM)!.score = { score: 380 }
+      sim.defender.tenants.get(FABRIKAM)!.score = { score: 380 }
       const second = await scheduledRun(sim, { 'tenant-id': tenants, 'history-branch': 'secure-score-history', 'max-drop': '10' })
       assert.equal(second.exitCode, 1)
       assert.match(onlyError(second), /^\[Fabrikam\] Device secure score fell by 40 points, more than max-drop 10: from 420/)
-      assert.equal(sim.historyCommits.length, 2, 'one commit per run, not one per tenant')
+      assert.equal(sim.github.historyCommits.length, 2, 'one commit per run, not one per tenant')
       assert.equal(branchLines(sim).length, 6)
       const fabrikam = reportOf(second).tenants.find(tenant => tenant['name'] === 'Fabrikam')
       assert.equal(fabrikam?.['previousScore'], 420)
@@ -133,19 +133,19 @@ describe('many tenants', () => {
   it('opens one issue per failing tenant, and a recovery closes only its own', () =>
     withSim(async sim => {
       const tenants = threeTenants(sim)
-      sim.score = { score: 320 }
+      sim.defender.score = { score: 320 }
       const failing = await scheduledRun(sim, { 'tenant-id': tenants, 'issue-on-failure': 'true', 'min-score': '400' })
       assert.equal(failing.exitCode, 1)
-      const open = () => sim.issues.filter(issue => issue.state === 'open').map(issue => issue.title)
+      const open = () => sim.github.issues.filter(issue => issue.state === 'open').map(issue => issue.title)
       assert.deepEqual(open().sort(), [
         `Device secure score check failing for tenant Contoso Ltd (${sim.tenantDomain}): min-score`,
         `Device secure score check failing for tenant Northwind (${NORTHWIND}): min-score`
       ])
-      sim.customerTenants.get(NORTHWIND)!.score = { score: 410 }
+      sim.defender.tenants.get(NORTHWIND)!.score = { score: 410 }
       const partly = await scheduledRun(sim, { 'tenant-id': tenants, 'issue-on-failure': 'true', 'min-score': '400' })
       assert.equal(partly.exitCode, 1)
       assert.deepEqual(open(), [`Device secure score check failing for tenant Contoso Ltd (${sim.tenantDomain}): min-score`])
-      assert.equal(sim.issues.length, 2, 'never a second issue for a tenant')
+      assert.equal(sim.github.issues.length, 2, 'never a second issue for a tenant')
     }))
 
   it('writes one badge per tenant with {tenant}, or one that says how many pass', () =>
@@ -257,18 +257,18 @@ describe('many tenants: fail closed', () => {
   it('a tenant that cannot be read keeps its tracking issue open in a multi-tenant run (never "Recovered")', () =>
     withSim(async sim => {
       const tenants = threeTenants(sim)
-      sim.customerTenants.get(FABRIKAM)!.consented = false
+      sim.entra.tenants.get(FABRIKAM)!.consented = false
       const inputs = { 'tenant-id': tenants, 'issue-on-failure': 'true', 'min-score': '200' }
       const first = await scheduledRun(sim, inputs)
       assert.equal(first.exitCode, 1)
-      const issue = sim.issues.find(candidate => candidate.title.includes(FABRIKAM))
+      const issue = sim.github.issues.find(candidate => candidate.title.includes(FABRIKAM))
       assert.match(issue?.title ?? '', /could not be read$/)
       assert.match(issue?.body ?? '', /checks: min-score -->/)
       const second = await scheduledRun(sim, inputs)
       assert.equal(second.exitCode, 1)
       assert.equal(issue?.state, 'open')
-      assert.equal(sim.comments.filter(comment => comment.issue === issue?.number).length, 0, 'no recovery comment')
-      assert.equal(sim.issues.length, 1)
+      assert.equal(sim.github.comments.filter(comment => comment.issue === issue?.number).length, 0, 'no recovery comment')
+      assert.equal(sim.github.issues.length, 1)
     }))
 
   it('opens at most 20 tracking issues a run and says where the rest are; the log gives at most 20 check messages for the whole run', () =>
@@ -277,20 +277,20 @@ describe('many tenants: fail closed', () => {
       for (const id of ids) sim.addTenant(id, `t${id.slice(-4)}.example.com`, 300)
       const result = await scheduledRun(sim, { 'tenant-id': ids.join(','), 'issue-on-failure': 'true', 'min-score': '400' })
       assert.equal(result.exitCode, 1)
-      assert.equal(sim.issues.length, 20)
+      assert.equal(sim.github.issues.length, 20)
       assert.match(annotations(result, 'warning').join('\n'), /issue-on-failure: 5 more failing tenant\(s\) have no tracking issue yet/)
       const lines = onlyError(result).split('\n')
       assert.equal(lines.length, 21)
       assert.equal(lines.at(-1), 'And 5 more (the job summary and report-json list them).')
       const again = await scheduledRun(sim, { 'tenant-id': ids.join(','), 'issue-on-failure': 'true', 'min-score': '400' })
       assert.equal(again.exitCode, 1)
-      assert.equal(sim.issues.length, 25, 'the next run opens the rest')
+      assert.equal(sim.github.issues.length, 25, 'the next run opens the rest')
     }))
 
   it('signs in to two tenants with a certificate: one assertion each, for its own token endpoint', () =>
     withSim(async sim => {
       const pair = await createAppCertificate()
-      sim.app.certificates.push(pair.certificatePem)
+      sim.entra.app.certificates.push(pair.certificatePem)
       sim.addTenant(FABRIKAM, 'fabrikam.onmicrosoft.com', 420)
       const result = await runSwept(
         sim,
@@ -313,7 +313,7 @@ describe('many tenants: fail closed', () => {
   it("refuses a token Entra issues in another tenant's name (its tid claim): that tenant is not read", () =>
     withSim(async sim => {
       const tenants = threeTenants(sim)
-      sim.misissuedTenants.set(FABRIKAM, NORTHWIND)
+      sim.entra.misissuedTenants.set(FABRIKAM, NORTHWIND)
       const result = await runSwept(sim, { inputs: { ...secretInputs(sim), 'tenant-id': tenants } })
       assert.equal(result.exitCode, 1)
       assert.match(
@@ -326,7 +326,7 @@ describe('many tenants: fail closed', () => {
   it('refuses an access-token issued for another tenant than tenant-id, before reading', () =>
     withSim(async sim => {
       sim.addTenant(FABRIKAM, 'fabrikam.onmicrosoft.com', 100)
-      const token = sim.issueAccessToken(sim.app.roles, undefined, FABRIKAM)
+      const token = sim.issueAccessToken(sim.entra.app.roles, undefined, FABRIKAM)
       const result = await runSwept(sim, { inputs: { 'access-token': token, 'tenant-id': sim.tenantId, 'api-url': sim.apiUrl } })
       assert.equal(result.exitCode, 1)
       assert.match(
@@ -341,14 +341,14 @@ describe('many tenants: fail closed', () => {
       // More tenants than are read at once: the later ones sign in after the first ID token was held.
       const ids = Array.from({ length: tenantsAtOnce(2) + 2 }, (_, index) => `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`)
       for (const id of ids) sim.addTenant(id, `t${id.slice(-4)}.example.com`, 300)
-      sim.oidcClaims = { ...sim.oidcClaims, exp: Math.floor(Date.now() / 1000) + 45 }
+      sim.oidc.claims = { ...sim.oidc.claims, exp: Math.floor(Date.now() / 1000) + 45 }
       const options = oidcRun(sim)
       const result = await runSwept(sim, { ...options, inputs: { ...options.inputs, 'tenant-id': ids.join(',') } })
       assert.equal(result.exitCode, 0, result.stdout)
       const asked = sim.requestsTo('oidc').length
       assert.ok(asked >= 2, `a token within 60 s of its exp is not presented again: ${asked} ID token request(s)`)
 
-      sim.oidcClaims = { ...sim.oidcClaims, exp: Math.floor(Date.now() / 1000) + 600 }
+      sim.oidc.claims = { ...sim.oidc.claims, exp: Math.floor(Date.now() / 1000) + 600 }
       const fresh = await runSwept(sim, { ...options, inputs: { ...options.inputs, 'tenant-id': ids.join(',') } })
       assert.equal(fresh.exitCode, 0)
       assert.equal(sim.requestsTo('oidc').length, asked + 1, 'a fresh one serves every tenant')
@@ -356,10 +356,10 @@ describe('many tenants: fail closed', () => {
 
   it('keys the history by the directory ID: a history written under the domain is found when the line gives the GUID, so max-drop compares', () =>
     withSim(async sim => {
-      sim.score = { score: 500 }
+      sim.defender.score = { score: 500 }
       const first = await scheduledRun(sim, { 'tenant-id': sim.tenantDomain, 'history-branch': 'secure-score-history' })
       assert.equal(first.exitCode, 0)
-      sim.score = { score: 100 }
+      sim.defender.score = { score: 100 }
       const second = await scheduledRun(sim, { 'tenant-id': sim.tenantId, 'history-branch': 'secure-score-history', 'max-drop': '10' })
       assert.equal(second.exitCode, 1)
       assert.match(onlyError(second), /^Device secure score fell by 400 points, more than max-drop 10/)

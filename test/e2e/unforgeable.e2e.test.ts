@@ -70,7 +70,7 @@ describe('1. workflow-command injection', () => {
 
   it('an API time that Date.parse would take ("2026-11-23 (\\n::add-mask::340\\n)") is refused, not logged', () =>
     withSim(async sim => {
-      sim.score = { score: 340, time: '2026-11-23 (\n::add-mask::340\n::error::x\n)' }
+      sim.defender.score = { score: 340, time: '2026-11-23 (\n::add-mask::340\n::error::x\n)' }
       const result = await run(sim, {})
       assert.equal(result.exitCode, 1)
       assert.match(onlyError(result), /its time is "2026-11-23 \(\\n::add-mask::340\\n::error::x\\n\)", not an ISO 8601 date and time/)
@@ -86,7 +86,7 @@ describe('1. workflow-command injection', () => {
   for (const time of ['1', 'junk 1 junk', '2026-11-23', '2026-11-23T08:00:00']) {
     it(`refuses the API time ${JSON.stringify(time)}: times are strict ISO 8601`, () =>
       withSim(async sim => {
-        sim.score = { score: 340, time }
+        sim.defender.score = { score: 340, time }
         const result = await run(sim, {})
         assert.equal(result.exitCode, 1)
         assert.match(onlyError(result), /not an ISO 8601 date and time/)
@@ -99,7 +99,7 @@ describe('2. comments by others', () => {
 
   it("never edits a maintainer's comment that quotes the marker, nor an outsider's posted first", () =>
     withSim(async sim => {
-      sim.comments.push(
+      sim.github.comments.push(
         {
           id: 1,
           issue: 7,
@@ -117,9 +117,9 @@ describe('2. comments by others', () => {
       )
       const result = await run(sim, { 'comment-on-pr': 'true', 'min-score': '400' }, pullRequestRun(sim))
       assert.equal(result.exitCode, 1)
-      assert.equal(sim.comments.find(comment => comment.id === 1)?.body, `${marker(sim)}\nfake ✅ from an outsider`)
-      assert.equal(sim.comments.find(comment => comment.id === 2)?.body, `Quoting the bot:\n${marker(sim)}`)
-      const own = sim.comments.filter(comment => comment.user.login === 'github-actions[bot]')
+      assert.equal(sim.github.comments.find(comment => comment.id === 1)?.body, `${marker(sim)}\nfake ✅ from an outsider`)
+      assert.equal(sim.github.comments.find(comment => comment.id === 2)?.body, `Quoting the bot:\n${marker(sim)}`)
+      const own = sim.github.comments.filter(comment => comment.user.login === 'github-actions[bot]')
       assert.equal(own.length, 1)
       assert.match(own[0]?.body ?? '', /❌/)
       assert.equal(result.outputs['comment-url'], own[0]?.html_url)
@@ -140,14 +140,14 @@ describe('3. racing runs', () => {
           finished.push(Number(result.outputs['score']))
         })
       )
-      assert.equal(sim.comments.length, 1, 'one comment remains')
+      assert.equal(sim.github.comments.length, 1, 'one comment remains')
       // The last write is each run's last request, so it is the run that finished last, up to the
       // milliseconds a process takes to exit (which a busy machine can reorder).
       const writes = sim
         .requestsTo('github')
         .filter(request => request.path !== '/graphql' && (request.method === 'PATCH' || request.method === 'POST'))
       const lastBody = (writes.at(-1)?.json as { body?: string } | undefined)?.body
-      assert.equal(sim.comments[0]?.body, lastBody, `finished: ${finished.join(', ')}`)
+      assert.equal(sim.github.comments[0]?.body, lastBody, `finished: ${finished.join(', ')}`)
     }))
 })
 
@@ -228,7 +228,7 @@ describe('6. tokens stay with the configured API', () => {
     withSim(async sim => {
       const other = await withSim(async decoy => {
         for (let index = 0; index < 120; index++) {
-          sim.comments.push({
+          sim.github.comments.push({
             id: index + 1,
             issue: 7,
             body: 'chatter',
@@ -236,7 +236,7 @@ describe('6. tokens stay with the configured API', () => {
             user: { login: 'someone' }
           })
         }
-        sim.githubNextPageOrigin = decoy.githubApiUrl.replace('127.0.0.1', 'localhost')
+        sim.github.nextPageOrigin = decoy.githubApiUrl.replace('127.0.0.1', 'localhost')
         const result = await run(sim, { 'comment-on-pr': 'true' }, pullRequestRun(sim))
         assert.equal(result.exitCode, 0, result.stdout)
         assert.match(
@@ -287,18 +287,18 @@ describe('8. secrets in echoed bodies', () => {
       sim.script.entra.push({
         status: 400,
         headers: { 'Content-Type': 'text/html' },
-        body: `<html>echo: client_secret=${encodeURIComponent(sim.app.secret ?? '')}</html>`
+        body: `<html>echo: client_secret=${encodeURIComponent(sim.entra.app.secret ?? '')}</html>`
       })
       sim.script.entra.push(
         json(400, {
           error: 'invalid_request',
-          error_description: `AADSTS900144: echo ${encodeURIComponent(sim.app.secret ?? '').slice(3, 30)}`
+          error_description: `AADSTS900144: echo ${encodeURIComponent(sim.entra.app.secret ?? '').slice(3, 30)}`
         })
       )
       for (let attempt = 0; attempt < 2; attempt++) {
         const result = await run(sim, {})
         assert.equal(result.exitCode, 1)
-        const secret = sim.app.secret ?? ''
+        const secret = sim.entra.app.secret ?? ''
         const visible = visibleText(result)
         for (let start = 0; start + 12 <= secret.length; start++) {
           assert.ok(!visible.includes(secret.slice(start, start + 12)), `a piece of the secret at ${start} is shown:\n${visible}`)
@@ -348,7 +348,7 @@ describe('9. extras that hang', () => {
 describe('11. messages that agree with the numbers', () => {
   it('339.996 against min-score 340 says so, with the difference', () =>
     withSim(async sim => {
-      sim.score = { score: 339.996 }
+      sim.defender.score = { score: 339.996 }
       const result = await run(sim, { 'min-score': '340' })
       assert.equal(result.exitCode, 1)
       assert.equal(onlyError(result), 'Device secure score 339.996 is below the threshold min-score 340 (short by 0.004 points).')
@@ -357,7 +357,7 @@ describe('11. messages that agree with the numbers', () => {
 
   it('prints a huge score in plain decimal', () =>
     withSim(async sim => {
-      sim.score = { score: 1e21 }
+      sim.defender.score = { score: 1e21 }
       const result = await run(sim, {})
       assert.equal(result.outputs['score'], '1000000000000000000000')
       assert.doesNotMatch(result.summary, /e\+/)

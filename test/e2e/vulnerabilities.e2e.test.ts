@@ -123,7 +123,7 @@ describe('exploitable vulnerabilities', () => {
     withSim(async sim => {
       // 8,001 items of the severity, the last the first again (as a page read while the data changes repeats one).
       const items = manyVulnerabilities(4000)
-      sim.vulnerabilities = [...items, vulnerabilityItem('CVE-2025-10000', { epss: 0.5 })]
+      sim.defender.vulnerabilities = [...items, vulnerabilityItem('CVE-2025-10000', { epss: 0.5 })]
       const result = await run(sim, { 'max-exploitable-vulnerabilities': '4000' })
       assert.equal(result.exitCode, 0, result.stdout)
       assert.equal(result.outputs['exploitable-vulnerabilities'], '4000', 'CVE-2025-10000 counted once')
@@ -136,14 +136,14 @@ describe('exploitable vulnerabilities', () => {
 
   it("follows @odata.nextLink on the API's origin, and never to another (the token would go with it): the check then cannot be evaluated", () =>
     withSim(async sim => {
-      sim.vulnerabilities = manyVulnerabilities(4100)
-      sim.vulnerabilityNextLinkOrigin = sim.apiUrl
+      sim.defender.vulnerabilities = manyVulnerabilities(4100)
+      sim.defender.vulnerabilityNextLinkOrigin = sim.apiUrl
       const followed = await run(sim, { 'max-exploitable-vulnerabilities': '5000' })
       assert.equal(followed.exitCode, 0, followed.stdout)
       assert.equal(followed.outputs['exploitable-vulnerabilities'], '4100')
       assert.equal(vulnerabilityRequests(sim).length, 2)
 
-      sim.vulnerabilityNextLinkOrigin = 'https://collector.example.net'
+      sim.defender.vulnerabilityNextLinkOrigin = 'https://collector.example.net'
       const refused = await run(sim, { 'max-exploitable-vulnerabilities': '5000' })
       assert.equal(refused.exitCode, 1)
       assert.match(
@@ -155,8 +155,8 @@ describe('exploitable vulnerabilities', () => {
 
   it('follows @odata.nextLink on a page shorter than $top: the server pages at its own size', () =>
     withSim(async sim => {
-      sim.vulnerabilities = manyVulnerabilities(5)
-      sim.vulnerabilityServerPageSize = 3
+      sim.defender.vulnerabilities = manyVulnerabilities(5)
+      sim.defender.vulnerabilityServerPageSize = 3
       const result = await run(sim, { 'max-exploitable-vulnerabilities': '10' })
       assert.equal(result.exitCode, 0, result.stdout)
       assert.equal(result.outputs['exploitable-vulnerabilities'], '5')
@@ -168,7 +168,7 @@ describe('exploitable vulnerabilities', () => {
 
   it('refuses exploit flags of the wrong type ("true" with 40 exposed devices): the gate on them fails closed', () =>
     withSim(async sim => {
-      sim.vulnerabilities = [vulnerabilityItem('CVE-2024-43491', { publicExploit: 'true', exposedMachines: 40 })]
+      sim.defender.vulnerabilities = [vulnerabilityItem('CVE-2024-43491', { publicExploit: 'true', exposedMachines: 40 })]
       const result = await run(sim, { 'max-exploitable-vulnerabilities': '0' })
       assert.equal(result.exitCode, 1)
       assert.match(
@@ -180,7 +180,7 @@ describe('exploitable vulnerabilities', () => {
 
   describe('without Vulnerability.Read.All (403)', () => {
     const withoutPermission = (sim: Simulator) => {
-      sim.app.roles = sim.app.roles.filter(role => role !== 'Vulnerability.Read.All')
+      sim.entra.app.roles = sim.entra.app.roles.filter(role => role !== 'Vulnerability.Read.All')
     }
 
     it('and no vulnerability gate: a warning naming the permission, and the run goes on', () =>
@@ -238,7 +238,7 @@ describe('exploitable vulnerabilities', () => {
         })
 
         // CVE-2024-21413 is patched; two become exploitable, one of them with an exploit kit.
-        sim.vulnerabilities = [
+        sim.defender.vulnerabilities = [
           vulnerabilityItem('CVE-2024-30080', { exploitVerified: true, epss: 0.92 }),
           vulnerabilityItem('CVE-2024-38063', { epss: 0.08 }),
           vulnerabilityItem('CVE-2025-0001', { epss: 0.01 }),
@@ -265,10 +265,10 @@ describe('exploitable vulnerabilities', () => {
 
     it('keeps a line bounded: 3,000 exploitable write 2,500 IDs, and the next run cannot tell which are new, so max-new fails', () =>
       withSim(async sim => {
-        sim.vulnerabilities = manyVulnerabilities(3000)
+        sim.defender.vulnerabilities = manyVulnerabilities(3000)
         const inputs = { 'history-branch': 'secure-score-history', 'max-new-exploitable-vulnerabilities': '10' }
         assert.equal((await scheduledRun(sim, inputs)).exitCode, 0)
-        const line = sim.branches.get('secure-score-history')?.get('history.jsonl')?.toString('utf8') ?? ''
+        const line = sim.github.branches.get('secure-score-history')?.get('history.jsonl')?.toString('utf8') ?? ''
         assert.ok(line.length < 50_000, `a line of ${line.length} bytes`)
         const record = branchLines(sim)[0]?.['vulnerabilities'] as { count: number; ids: string[] }
         assert.equal(record.count, 3000)
@@ -287,7 +287,7 @@ describe('exploitable vulnerabilities', () => {
         const line = (vulnerabilities: unknown) =>
           `${JSON.stringify({ time: '2026-11-01T00:00:00Z', score: 340, exposure: null, tenant: sim.tenantId, apiHost: 'x', vulnerabilities })}\n`
         const inputs = { 'history-branch': 'secure-score-history', 'max-new-exploitable-vulnerabilities': '5' }
-        sim.branches.set(
+        sim.github.branches.set(
           'secure-score-history',
           new Map([['history.jsonl', Buffer.from(line({ severity: 'critical', count: 1, ids: ['A', 'B'] }))]])
         )
@@ -298,7 +298,10 @@ describe('exploitable vulnerabilities', () => {
           /could not be evaluated: the vulnerability record of the previous reading \(2026-11-01T00:00:00Z\)/
         )
 
-        sim.branches.set('secure-score-history', new Map([['history.jsonl', Buffer.from(line({ severity: 'high', count: 0, ids: [] }))]]))
+        sim.github.branches.set(
+          'secure-score-history',
+          new Map([['history.jsonl', Buffer.from(line({ severity: 'high', count: 0, ids: [] }))]])
+        )
         const otherSeverity = await scheduledRun(sim, inputs, { env: { GITHUB_RUN_ID: '4243' } })
         assert.equal(otherSeverity.exitCode, 0)
         assert.match(
@@ -310,14 +313,14 @@ describe('exploitable vulnerabilities', () => {
 
   it('hostile answers: an ID that is not a CVE is inert text; an item without a severity or device count is refused, so the gate fails', () =>
     withSim(async sim => {
-      sim.vulnerabilities = [vulnerabilityItem('[pwned](https://evil.example) @octo-org/admins #1 <img src=x>')]
+      sim.defender.vulnerabilities = [vulnerabilityItem('[pwned](https://evil.example) @octo-org/admins #1 <img src=x>')]
       const shown = await run(sim, { vulnerabilities: '5', 'max-exploitable-vulnerabilities': '10' })
       assert.equal(shown.exitCode, 0)
       const row = shown.summary.split('\n').find(line => line.includes('pwned')) ?? ''
       assert.doesNotMatch(row, /(?<!\\)\]\(|@octo|#1|(?<!\\)<img/, 'no link, mention, reference or tag')
       assert.match(row, /\\\[pwned\\\]/)
 
-      sim.vulnerabilities = [vulnerabilityItem('CVE-2025-1', { exposedMachines: 'many' })]
+      sim.defender.vulnerabilities = [vulnerabilityItem('CVE-2025-1', { exposedMachines: 'many' })]
       const refused = await run(sim, { 'max-exploitable-vulnerabilities': '0' })
       assert.equal(refused.exitCode, 1)
       assert.match(onlyError(refused), /could not be evaluated: .*an item that has no ID, no known severity or no count of exposed devices/)
@@ -327,12 +330,12 @@ describe('exploitable vulnerabilities', () => {
     withSim(async sim => {
       const failing = await scheduledRun(sim, { 'issue-on-failure': 'true', 'max-exploitable-vulnerabilities': '0' })
       assert.equal(failing.exitCode, 1)
-      const [issue, ...more] = sim.issues
+      const [issue, ...more] = sim.github.issues
       assert.equal(more.length, 0)
       assert.match(issue?.title ?? '', /: max-exploitable-vulnerabilities$/)
       assert.equal(issue?.state, 'open')
       assert.match(issue?.body ?? '', /Exploitable vulnerabilities \(critical\)/)
-      sim.vulnerabilities = []
+      sim.defender.vulnerabilities = []
       const passing = await scheduledRun(
         sim,
         { 'issue-on-failure': 'true', 'max-exploitable-vulnerabilities': '0' },
@@ -340,7 +343,7 @@ describe('exploitable vulnerabilities', () => {
       )
       assert.equal(passing.exitCode, 0, passing.stdout)
       assert.equal(passing.outputs['exploitable-vulnerabilities'], '0')
-      assert.equal(sim.issues[0]?.state, 'closed')
+      assert.equal(sim.github.issues[0]?.state, 'closed')
     }))
 
   it('a tenant-id line overrides the vulnerability limits for its tenant', () =>

@@ -2,10 +2,57 @@
  * Entra ID's v2.0 token endpoint: checks client secrets, certificate assertions (signature,
  * thumbprint, claims, replay) and federated credentials as Entra does, and answers in its error shape.
  */
-import { constants, createHash, createVerify, randomUUID, verify, X509Certificate, type KeyObject } from 'node:crypto'
+import { constants, createHash, createVerify, randomBytes, randomUUID, verify, X509Certificate, type KeyObject } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { json, type Reply } from './reply.js'
-import type { SimApp, Simulator } from './simulator.js'
+import { DEFAULT_AUDIENCE, GITHUB_ISSUER, PLANTED } from './names.js'
+import type { Simulator } from './simulator.js'
+
+export interface FederatedCredential {
+  issuer: string
+  subject: string
+  audience: string
+}
+
+/** An app registration in the simulated tenant. */
+export interface SimApp {
+  clientId: string
+  secret?: string
+  /** Public certificates uploaded to the app (PEM). */
+  certificates: string[]
+  federated: FederatedCredential[]
+  /** Application permissions granted with admin consent, e.g. Score.Read.All. */
+  roles: string[]
+}
+
+/**
+ * A customer tenant of a multi-tenant app (the partner pattern), as Entra knows it: whether its
+ * administrator consented to the app (without, Entra answers AADSTS700016, as for an app it does not
+ * know), with which permissions.
+ */
+export interface DirectoryTenant {
+  id: string
+  domain: string
+  consented: boolean
+  roles: string[]
+}
+
+/** What Entra ID holds: the app, the customer tenants, the tokens it issued and the assertions it saw. */
+export class EntraState {
+  readonly app: SimApp = {
+    clientId: '3b2e8f41-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
+    secret: `${PLANTED}-client-secret~${randomBytes(12).toString('base64url')}`,
+    certificates: [],
+    federated: [{ issuer: GITHUB_ISSUER, subject: 'repo:octo-org/octo-repo:ref:refs/heads/main', audience: DEFAULT_AUDIENCE }],
+    roles: ['Score.Read.All', 'SecurityRecommendation.Read.All', 'Vulnerability.Read.All', 'Machine.Read.All']
+  }
+  /** Customer tenants besides the primary one, by ID. */
+  readonly tenants = new Map<string, DirectoryTenant>()
+  readonly issuedTokens = new Map<string, { clientId: string; audience: string; roles: string[]; tenant: string }>()
+  readonly seenAssertionIds = new Set<string>()
+  /** Tokens asked for one tenant (key) issued in the name of another (value): a misrouted authority, on request. */
+  readonly misissuedTenants = new Map<string, string>()
+}
 
 export const DEFENDER_RESOURCE = 'https://api.securitycenter.microsoft.com'
 export const GCC_RESOURCE = 'https://api-gcc.securitycenter.microsoft.us'
@@ -45,7 +92,7 @@ export function answerToken(sim: Simulator, request: IncomingMessage, url: URL, 
     return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.')
   }
   // Without admin consent in a customer tenant, the app has no service principal there: Entra does not know it.
-  const app = form['client_id'] === sim.app.clientId && directory.consented ? sim.app : undefined
+  const app = form['client_id'] === sim.entra.app.clientId && directory.consented ? sim.entra.app : undefined
   if (!app) {
     return aadError(
       400,
@@ -78,7 +125,7 @@ export function answerToken(sim: Simulator, request: IncomingMessage, url: URL, 
   if (credentialError) {
     return credentialError
   }
-  const accessToken = sim.issueAccessToken(directory.roles, audience, sim.misissuedTenants.get(directory.id) ?? directory.id)
+  const accessToken = sim.issueAccessToken(directory.roles, audience, sim.entra.misissuedTenants.get(directory.id) ?? directory.id)
   return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken })
 }
 
@@ -106,7 +153,7 @@ export function checkCredential(sim: Simulator, app: SimApp, form: Record<string
   if (claims && claims['iss'] === app.clientId) {
     return checkCertificateAssertion(sim, app, assertion, tokenEndpoint)
   }
-  const verified = verifyJwt(assertion, sim.issuerKeys.publicKey)
+  const verified = verifyJwt(assertion, sim.oidc.keys.publicKey)
   if (verified === 'malformed') {
     return aadError(400, 'invalid_client', 50027, 'JWT token is invalid or malformed.')
   }
@@ -178,10 +225,10 @@ export function checkCertificateAssertion(sim: Simulator, app: SimApp, assertion
       `JWT token is invalid or malformed: expected aud '${tokenEndpoint}', sub and iss the client id, and a jti.`
     )
   }
-  if (sim.seenAssertionIds.has(jti)) {
+  if (sim.entra.seenAssertionIds.has(jti)) {
     return aadError(400, 'invalid_client', 700025, 'Client assertion jti has already been used (replay).')
   }
-  sim.seenAssertionIds.add(jti)
+  sim.entra.seenAssertionIds.add(jti)
   if (new Date(certificate.validTo).getTime() < Date.now()) {
     return aadError(401, 'invalid_client', 700027, 'Client assertion failed: the certificate has expired.')
   }

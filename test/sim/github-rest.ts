@@ -9,7 +9,9 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { json, type Reply } from './reply.js'
-import type { SimComment, Simulator } from './simulator.js'
+import { randomBytes } from 'node:crypto'
+import { PLANTED } from './names.js'
+import type { Simulator } from './simulator.js'
 
 /**
  * GitHub's own example answers (test/fixtures/github/examples.json, taken from the pinned API
@@ -47,9 +49,46 @@ function issueAnswer(issue: SimIssue): Record<string, unknown> {
 
 const NOT_FOUND = { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }
 
+/** An issue comment as GitHub's REST API returns it. */
+export interface SimComment {
+  id: number
+  issue: number
+  body: string
+  html_url: string
+  user: { login: string }
+}
+
+/** What GitHub holds for the repository: the job's token and who tokens act as, issues, labels, comments, branches and their files. */
+export class GitHubState {
+  /** The token GitHub's REST API accepts (the job's github.token). */
+  readonly token = `ghs_${PLANTED}${randomBytes(15).toString('base64url')}`
+  /** Like a fork's pull request: the token may read but every write gets 403. */
+  readOnly = false
+  /** The identity each GitHub token acts as; tests add others (a maintainer, an outsider). */
+  readonly identities = new Map<string, string>([[this.token, 'github-actions[bot]']])
+  /** Issues of the repository (issue-on-failure). */
+  readonly issues: SimIssue[] = []
+  /** Labels of the repository, in lower case (names compare case-insensitively). */
+  readonly labels = new Set<string>()
+  nextIssueNumber = 1
+  readonly comments: SimComment[] = []
+  nextCommentId = 1000
+  /** Files on the repository's branches (and commits named by SHA): ref -> path -> content. */
+  readonly branches = new Map<string, Map<string, Buffer>>([['main', new Map()]])
+  /** The commits written to branches, for tests to count. */
+  readonly historyCommits: Array<{ branch: string; message: string }> = []
+  /** Files larger than this come from the contents API without content, as GitHub's over 1 MB do. */
+  contentsInlineLimit = 1024 * 1024
+  readonly blobs = new Map<string, Buffer>()
+  readonly pendingTrees = new Map<string, Map<string, Buffer>>()
+  readonly pendingCommits = new Map<string, { tree: string; message: string }>()
+  /** Where Link headers send the next page; another origin, to check the token does not follow. */
+  nextPageOrigin: string | undefined
+}
+
 export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: URL, body: unknown): Reply {
   const authorization = request.headers.authorization ?? ''
-  const login = sim.githubIdentities.get(authorization.replace(/^(token|Bearer) /, ''))
+  const login = sim.github.identities.get(authorization.replace(/^(token|Bearer) /, ''))
   if (login === undefined) {
     return json(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' })
   }
@@ -63,7 +102,7 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
   }
   const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path)
   const one = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(path)
-  if (request.method !== 'GET' && sim.githubReadOnly) {
+  if (request.method !== 'GET' && sim.github.readOnly) {
     return json(403, {
       message: 'Resource not accessible by integration',
       documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
@@ -79,7 +118,7 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
   }
   if (repository && rest === '/labels' && request.method === 'POST') {
     const name = typeof fields['name'] === 'string' ? fields['name'] : ''
-    if (sim.labels.has(name.toLowerCase())) {
+    if (sim.github.labels.has(name.toLowerCase())) {
       return json(422, {
         message: 'Validation Failed',
         errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }],
@@ -87,8 +126,8 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
         status: '422'
       })
     }
-    sim.labels.add(name.toLowerCase())
-    return json(201, { ...example('label'), id: sim.labels.size, name, color: String(fields['color'] ?? 'ededed'), default: false })
+    sim.github.labels.add(name.toLowerCase())
+    return json(201, { ...example('label'), id: sim.github.labels.size, name, color: String(fields['color'] ?? 'ededed'), default: false })
   }
   if (repository && (rest.startsWith('/contents/') || rest.startsWith('/git/'))) {
     return answerContents(sim, request.method ?? 'GET', decodeURIComponent(rest), url, fields)
@@ -98,7 +137,7 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
   }
   const text = typeof fields['body'] === 'string' ? fields['body'] : undefined
   if (list && request.method === 'GET') {
-    return page(sim, request, url, sim.comments.filter(comment => comment.issue === Number(list[1])).map(commentAnswer))
+    return page(sim, request, url, sim.github.comments.filter(comment => comment.issue === Number(list[1])).map(commentAnswer))
   }
   if (list && request.method === 'POST' && text !== undefined) {
     if (text.length > 65_536) {
@@ -107,7 +146,7 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
         errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }]
       })
     }
-    const id = sim.nextCommentId++
+    const id = sim.github.nextCommentId++
     const comment = {
       id,
       issue: Number(list[1]),
@@ -115,10 +154,10 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
       html_url: `https://github.com/octo-org/octo-repo/pull/${list[1]}#issuecomment-${id}`,
       user: { login }
     }
-    sim.comments.push(comment)
+    sim.github.comments.push(comment)
     return json(201, commentAnswer(comment))
   }
-  const existing = one ? sim.comments.find(comment => comment.id === Number(one[1])) : undefined
+  const existing = one ? sim.github.comments.find(comment => comment.id === Number(one[1])) : undefined
   if (one && !existing) {
     return json(404, NOT_FOUND)
   }
@@ -129,7 +168,7 @@ export function answerGitHubRest(sim: Simulator, request: IncomingMessage, url: 
     return json(200, commentAnswer(existing))
   }
   if (existing && request.method === 'DELETE') {
-    sim.comments.splice(sim.comments.indexOf(existing), 1)
+    sim.github.comments.splice(sim.github.comments.indexOf(existing), 1)
     return { status: 204 }
   }
   return json(404, NOT_FOUND)
@@ -141,7 +180,7 @@ function page(sim: Simulator, request: IncomingMessage, url: URL, all: unknown[]
   const number = Number(url.searchParams.get('page') ?? 1)
   const headers: Record<string, string> = {}
   if (number * perPage < all.length) {
-    const next = new URL(url.pathname, sim.githubNextPageOrigin ?? `${sim.scheme}://${request.headers.host ?? ''}`)
+    const next = new URL(url.pathname, sim.github.nextPageOrigin ?? `${sim.scheme}://${request.headers.host ?? ''}`)
     next.searchParams.set('per_page', String(perPage))
     next.searchParams.set('page', String(number + 1))
     headers['Link'] = `<${next.href}>; rel="next"`
@@ -177,7 +216,7 @@ function answerIssues(
       sim,
       request,
       url,
-      sim.issues
+      sim.github.issues
         .filter(
           issue =>
             (state === 'all' || issue.state === state) &&
@@ -188,7 +227,7 @@ function answerIssues(
     )
   }
   if (rest === '/issues' && request.method === 'POST' && typeof fields['title'] === 'string') {
-    const number = sim.nextIssueNumber++
+    const number = sim.github.nextIssueNumber++
     const issue: SimIssue = {
       number,
       title: fields['title'],
@@ -201,14 +240,14 @@ function answerIssues(
       labels: (Array.isArray(fields['labels']) ? fields['labels'] : [])
         .filter(label => typeof label === 'string')
         .map(name => {
-          sim.labels.add(name.toLowerCase())
+          sim.github.labels.add(name.toLowerCase())
           return { name }
         })
     }
-    sim.issues.push(issue)
+    sim.github.issues.push(issue)
     return json(201, issueAnswer(issue))
   }
-  const issue = sim.issues.find(candidate => candidate.number === Number(rest.slice('/issues/'.length)))
+  const issue = sim.github.issues.find(candidate => candidate.number === Number(rest.slice('/issues/'.length)))
   if (!issue) {
     return json(404, NOT_FOUND)
   }
@@ -222,7 +261,7 @@ function answerIssues(
       issue.labels = fields['labels']
         .filter(label => typeof label === 'string')
         .map(name => {
-          sim.labels.add(name.toLowerCase())
+          sim.github.labels.add(name.toLowerCase())
           return { name }
         })
     }
@@ -240,13 +279,13 @@ export function blobSha(content: Buffer): string {
 function answerContents(sim: Simulator, method: string, rest: string, url: URL, fields: Record<string, unknown>): Reply {
   const contents = /^\/contents\/(.+)$/.exec(rest)?.[1]
   if (contents !== undefined && method === 'GET') {
-    const files = sim.branches.get(url.searchParams.get('ref') ?? 'main')
+    const files = sim.github.branches.get(url.searchParams.get('ref') ?? 'main')
     const content = files?.get(contents)
     if (!files) return json(404, { message: `No commit found for the ref ${url.searchParams.get('ref')}`, status: '404' })
     if (content === undefined) return json(404, NOT_FOUND)
     // Like GitHub: files over 1 MB come without content, to be read from the blob API.
-    const large = content.length > sim.contentsInlineLimit
-    sim.blobs.set(blobSha(content), content)
+    const large = content.length > sim.github.contentsInlineLimit
+    sim.github.blobs.set(blobSha(content), content)
     return json(200, {
       ...example('content-file-response-if-content-is-a-file'),
       type: 'file',
@@ -260,7 +299,7 @@ function answerContents(sim: Simulator, method: string, rest: string, url: URL, 
   }
   if (contents !== undefined && method === 'PUT') {
     const branch = typeof fields['branch'] === 'string' ? fields['branch'] : 'main'
-    const files = sim.branches.get(branch)
+    const files = sim.github.branches.get(branch)
     if (!files) return json(404, { message: `Branch ${branch} not found`, status: '404' })
     const existing = files.get(contents)
     if (existing !== undefined && fields['sha'] === undefined) {
@@ -274,7 +313,7 @@ function answerContents(sim: Simulator, method: string, rest: string, url: URL, 
     }
     const content = Buffer.from(fields['content'], 'base64')
     files.set(contents, content)
-    sim.historyCommits.push({ branch, message: fields['message'] })
+    sim.github.historyCommits.push({ branch, message: fields['message'] })
     const answer = example('file-commit-example-for-creating-a-file') as {
       content: Record<string, unknown>
       commit: Record<string, unknown>
@@ -286,11 +325,11 @@ function answerContents(sim: Simulator, method: string, rest: string, url: URL, 
   }
   const ref = /^\/git\/ref\/heads\/(.+)$/.exec(rest)?.[1]
   if (ref !== undefined && method === 'GET') {
-    return sim.branches.has(ref) ? json(200, gitRef(`refs/heads/${ref}`, blobSha(Buffer.from(ref)))) : json(404, NOT_FOUND)
+    return sim.github.branches.has(ref) ? json(200, gitRef(`refs/heads/${ref}`, blobSha(Buffer.from(ref)))) : json(404, NOT_FOUND)
   }
   const blob = /^\/git\/blobs\/([0-9a-f]{40})$/.exec(rest)?.[1]
   if (blob !== undefined && method === 'GET') {
-    const content = sim.blobs.get(blob)
+    const content = sim.github.blobs.get(blob)
     return content === undefined
       ? json(404, NOT_FOUND)
       : json(200, { ...example('blob'), sha: blob, size: content.length, encoding: 'base64', content: content.toString('base64') })
@@ -300,7 +339,7 @@ function answerContents(sim: Simulator, method: string, rest: string, url: URL, 
       entry => [String(entry['path']), Buffer.from(String(entry['content']))] as const
     )
     const sha = blobSha(Buffer.from(JSON.stringify(entries)))
-    sim.pendingTrees.set(sha, new Map(entries))
+    sim.github.pendingTrees.set(sha, new Map(entries))
     const entry = (example('git-tree')['tree'] as Array<Record<string, unknown>>)[0]
     return json(201, {
       ...example('git-tree'),
@@ -315,9 +354,9 @@ function answerContents(sim: Simulator, method: string, rest: string, url: URL, 
       }))
     })
   }
-  if (rest === '/git/commits' && method === 'POST' && typeof fields['tree'] === 'string' && sim.pendingTrees.has(fields['tree'])) {
+  if (rest === '/git/commits' && method === 'POST' && typeof fields['tree'] === 'string' && sim.github.pendingTrees.has(fields['tree'])) {
     const sha = blobSha(Buffer.from(`commit ${fields['tree']} ${String(Math.random())}`))
-    sim.pendingCommits.set(sha, { tree: fields['tree'], message: String(fields['message']) })
+    sim.github.pendingCommits.set(sha, { tree: fields['tree'], message: String(fields['message']) })
     const commit = example('git-commit')
     return json(201, {
       ...commit,
@@ -329,11 +368,11 @@ function answerContents(sim: Simulator, method: string, rest: string, url: URL, 
   }
   if (rest === '/git/refs' && method === 'POST' && typeof fields['ref'] === 'string' && typeof fields['sha'] === 'string') {
     const branch = fields['ref'].replace(/^refs\/heads\//, '')
-    const commit = sim.pendingCommits.get(fields['sha'])
-    if (sim.branches.has(branch)) return json(422, { message: 'Reference already exists', status: '422' })
+    const commit = sim.github.pendingCommits.get(fields['sha'])
+    if (sim.github.branches.has(branch)) return json(422, { message: 'Reference already exists', status: '422' })
     if (!commit) return json(422, { message: 'Object does not exist', status: '422' })
-    sim.branches.set(branch, new Map(sim.pendingTrees.get(commit.tree)))
-    sim.historyCommits.push({ branch, message: commit.message })
+    sim.github.branches.set(branch, new Map(sim.github.pendingTrees.get(commit.tree)))
+    sim.github.historyCommits.push({ branch, message: commit.message })
     return json(201, gitRef(fields['ref'], fields['sha']))
   }
   return json(404, NOT_FOUND)

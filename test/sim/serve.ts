@@ -14,13 +14,13 @@ if (!envFile) {
   throw new Error('usage: node build/test/sim/serve.js ENV_FILE')
 }
 const sim = await Simulator.start()
-console.log(`::add-mask::${sim.app.secret ?? ''}`)
+console.log(`::add-mask::${sim.entra.app.secret ?? ''}`)
 const lines = {
   SIM_API_URL: sim.apiUrl,
   SIM_AUTHORITY_HOST: sim.entraUrl,
   SIM_TENANT_ID: sim.tenantId,
-  SIM_CLIENT_ID: sim.app.clientId,
-  SIM_CLIENT_SECRET: sim.app.secret ?? ''
+  SIM_CLIENT_ID: sim.entra.app.clientId,
+  SIM_CLIENT_SECRET: sim.entra.app.secret ?? ''
 }
 await writeFile(
   envFile,

@@ -33,7 +33,7 @@ export function demoRun(sim: Simulator): Promise<ActionRun> {
       : {})
   }))
   // One exploitable vulnerability has been on the devices for 45 days: past the 30-day remediation deadline.
-  sim.vulnerabilities = sim.vulnerabilities.map(item =>
+  sim.defender.vulnerabilities = sim.defender.vulnerabilities.map(item =>
     (item as { id?: string }).id === 'CVE-2023-36884' ? { ...(item as Record<string, unknown>), firstDetected: daysAgo(45) } : item
   )
   // Accepted on the default branch: one CVE accepted for two months, one whose acceptance ends in five days.
@@ -42,14 +42,14 @@ export function demoRun(sim: Simulator): Promise<ActionRun> {
     `- id: CVE-2024-38063\n  reason: Kiosk image; the vendor ships the fixed driver in the next release\n  owner: secops@contoso.com\n  expires: ${inDays(60)}`,
     `- id: CVE-2024-30080\n  reason: Message Queuing on two legacy servers, decommissioned this month\n  owner: platform-team\n  expires: ${inDays(5)}`
   ]
-  sim.branches.get('main')?.set('.github/accepted-risks.yml', Buffer.from(`${risks.join('\n')}\n`))
-  sim.branches.set(
+  sim.github.branches.get('main')?.set('.github/accepted-risks.yml', Buffer.from(`${risks.join('\n')}\n`))
+  sim.github.branches.set(
     'secure-score-history',
     new Map([['history.jsonl', Buffer.from(week.map(entry => `${JSON.stringify(entry)}\n`).join(''))]])
   )
   return runAction({
     ...options,
-    githubToken: sim.githubToken,
+    githubToken: sim.github.token,
     env: { ...options.env, GITHUB_API_URL: sim.githubApiUrl, GITHUB_REPOSITORY: 'octo-org/octo-repo' },
     inputs: {
       ...options.inputs,

@@ -14,7 +14,7 @@ export function reading(sim: Simulator, score: number, time: string, extra: Reco
 
 /** A history branch holding one earlier reading of 400. */
 export function seedBranch(sim: Simulator, content: Buffer | string = reading(sim, 400, '2026-11-20T06:00:00Z')): void {
-  sim.branches.set(BRANCH, new Map([['history.jsonl', Buffer.isBuffer(content) ? content : Buffer.from(content)]]))
+  sim.github.branches.set(BRANCH, new Map([['history.jsonl', Buffer.isBuffer(content) ? content : Buffer.from(content)]]))
 }
 
 export function report(run: ActionRun): Record<string, unknown> & { checks: Array<Record<string, unknown>> } {
@@ -23,7 +23,7 @@ export function report(run: ActionRun): Record<string, unknown> & { checks: Arra
 
 /** A run with the score fallen from 400 to 300, which max-drop 15 must never let through. */
 export function fallenRun(sim: Simulator, inputs: Record<string, string> = {}): Promise<ActionRun> {
-  sim.score = { score: 300 }
+  sim.defender.score = { score: 300 }
   return scheduledRun(sim, { 'history-branch': BRANCH, 'max-drop': '15', 'max-retries': '0', ...inputs })
 }
 

@@ -197,8 +197,8 @@ export function parseOutputFile(text: string): Record<string, string> {
 export function secretInputs(sim: Simulator): Record<string, string> {
   return {
     'tenant-id': sim.tenantId,
-    'client-id': sim.app.clientId,
-    'client-secret': sim.app.secret ?? '',
+    'client-id': sim.entra.app.clientId,
+    'client-secret': sim.entra.app.secret ?? '',
     'api-url': sim.apiUrl,
     'authority-host': sim.entraUrl
   }
@@ -209,13 +209,13 @@ export function oidcRun(sim: Simulator): Pick<RunOptions, 'inputs' | 'env'> {
   return {
     inputs: {
       'tenant-id': sim.tenantId,
-      'client-id': sim.app.clientId,
+      'client-id': sim.entra.app.clientId,
       'api-url': sim.apiUrl,
       'authority-host': sim.entraUrl
     },
     env: {
       ACTIONS_ID_TOKEN_REQUEST_URL: sim.oidcRequestUrl,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim.oidcRequestToken
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim.oidc.requestToken
     }
   }
 }
@@ -226,7 +226,7 @@ export const BASE_SHA = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d'
 /** The runner's environment for a run triggered by pull request #7, with GitHub's REST API in the simulator. */
 export function pullRequestRun(sim: Simulator, extra: Record<string, string> = {}): Omit<RunOptions, 'inputs'> {
   return {
-    githubToken: sim.githubToken,
+    githubToken: sim.github.token,
     event: {
       name: 'pull_request',
       payload: {
@@ -301,7 +301,14 @@ export function secretsInPlay(sim: Simulator): string[] {
     .flatMap(request => [request.form['client_secret'], request.form['client_assertion'], request.form['client_assertion']?.split('.')[2]])
     .filter((value): value is string => value !== undefined)
   return [
-    ...new Set([sim.app.secret ?? '', sim.oidcRequestToken, sim.githubToken, ...sentToEntra, ...issuedTokens(sim), ...sim.issuedSecrets])
+    ...new Set([
+      sim.entra.app.secret ?? '',
+      sim.oidc.requestToken,
+      sim.github.token,
+      ...sentToEntra,
+      ...issuedTokens(sim),
+      ...sim.issuedSecrets
+    ])
   ]
 }
 
@@ -335,7 +342,7 @@ export function onlyError(result: ActionRun): string {
 /** A scheduled run: the repository and its API as the runner names them, the job's token, the client-secret flow. */
 export function scheduledRun(sim: Simulator, inputs: Record<string, string>, options: Omit<RunOptions, 'inputs'> = {}): Promise<ActionRun> {
   return runSwept(sim, {
-    githubToken: sim.githubToken,
+    githubToken: sim.github.token,
     event: { name: 'schedule', payload: { schedule: '0 6 * * 1-5' } },
     ...options,
     env: {
@@ -351,7 +358,7 @@ export function scheduledRun(sim: Simulator, inputs: Record<string, string>, opt
 
 /** The readings on a history branch, parsed. */
 export function branchLines(sim: Simulator, branch = 'secure-score-history', path = 'history.jsonl'): Array<Record<string, unknown>> {
-  const content = sim.branches.get(branch)?.get(path)?.toString('utf8') ?? ''
+  const content = sim.github.branches.get(branch)?.get(path)?.toString('utf8') ?? ''
   return content
     .split('\n')
     .filter(line => line.length > 0)

@@ -156,7 +156,7 @@ const ECHOES: Scenario[] = [
   {
     name: 'Entra ID quotes the client secret (AADSTS7000215 "Received: <secret>"), raw and form-encoded, into every body',
     arrange: sim => {
-      const secret = sim.app.secret ?? ''
+      const secret = sim.entra.app.secret ?? ''
       const formEncoded = new URLSearchParams({ client_secret: secret }).toString()
       sim.script.entra.push(
         aadError(
@@ -191,7 +191,7 @@ const ECHOES: Scenario[] = [
     name: 'GitHub quotes the github-token in a 500, so max-drop cannot be evaluated, into every body',
     arrange: sim => {
       sim.script.github.push({
-        ...json(500, { message: `Internal error for token ${sim.githubToken}` }),
+        ...json(500, { message: `Internal error for token ${sim.github.token}` }),
         path: '/repos/octo-org/octo-repo/contents/history.jsonl'
       })
       return withInputs(everyBody(sim), { 'max-drop': '10', 'max-retries': '0' })
@@ -398,7 +398,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'certificate, every extra on',
     arrange: (sim, fixtures) => {
-      sim.app.certificates.push(fixtures.certificate.certificatePem)
+      sim.entra.app.certificates.push(fixtures.certificate.certificatePem)
       return withInputs(everything(sim), { 'client-certificate': fixtures.certificate.keyPem + fixtures.certificate.certificatePem })
     },
     exitCode: 0
@@ -406,7 +406,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'certificate with an encrypted key and its password',
     arrange: (sim, { certificate, keyPassword }) => {
-      sim.app.certificates.push(certificate.certificatePem)
+      sim.entra.app.certificates.push(certificate.certificatePem)
       const encrypted = createPrivateKey(certificate.keyPem)
         .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: keyPassword })
         .toString()
@@ -446,7 +446,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "a fork's read-only GitHub token",
     arrange: sim => {
-      sim.githubReadOnly = true
+      sim.github.readOnly = true
       return everything(sim)
     },
     exitCode: 0,
@@ -455,7 +455,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'no SecurityRecommendation.Read.All',
     arrange: sim => {
-      sim.app.roles = ['Score.Read.All']
+      sim.entra.app.roles = ['Score.Read.All']
       return everything(sim)
     },
     exitCode: 0,
@@ -470,7 +470,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'no federated credential matches (AADSTS70021)',
     arrange: sim => {
-      sim.app.federated = [{ ...sim.app.federated[0]!, subject: 'repo:octo-org/octo-repo:environment:prod' }]
+      sim.entra.app.federated = [{ ...sim.entra.app.federated[0]!, subject: 'repo:octo-org/octo-repo:environment:prod' }]
       const oidc = oidcRun(sim)
       return { ...everything(sim), ...oidc }
     },
@@ -507,7 +507,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'no Score.Read.All (HTTP 403)',
     arrange: sim => {
-      sim.app.roles = []
+      sim.entra.app.roles = []
       return everything(sim)
     },
     exitCode: 1,

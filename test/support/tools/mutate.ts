@@ -164,7 +164,7 @@ export const MUTATIONS: Mutation[] = [
     name: 'an expired acceptance still applies',
     file: 'src/accepted-risks/risk.ts',
     find: 'return risk.expires < today',
-    replace: "return risk.expires < '0000-00-00'",
+    replace: "return risk.expires < today && today < '0000-00-00'",
     tests: ['unit/accepted-risks.test.js', 'e2e/accepted-risks.e2e.test.js']
   },
   {
@@ -178,7 +178,7 @@ export const MUTATIONS: Mutation[] = [
     name: 'an undated vulnerability is taken for new',
     file: 'src/sources/vulnerabilities/age.ts',
     find: 'complete ? now : undefined',
-    replace: 'now',
+    replace: 'complete || !complete ? now : undefined',
     tests: ['unit/vulnerabilities.test.js', 'e2e/age-and-change.e2e.test.js']
   },
   {
