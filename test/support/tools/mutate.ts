@@ -72,8 +72,8 @@ export const MUTATIONS: Mutation[] = [
   {
     name: 'a history line keeps every exploitable ID, unbounded',
     file: 'src/sources/vulnerabilities/changes.ts',
-    find: 'exploitable.slice(0, MAX_RECORDED_IDS)',
-    replace: 'exploitable',
+    find: 'ids: ordered.slice(0, MAX_RECORDED_IDS).map(',
+    replace: 'ids: ordered.map(',
     tests: ['unit/vulnerabilities.test.js', 'e2e/vulnerabilities.e2e.test.js']
   },
   {
@@ -81,7 +81,7 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/history/history.ts',
     find: 'return entry.run !== undefined && entry.run === current.run',
     replace: 'return entry.run === undefined && entry.run === current.run',
-    tests: ['unit/history.test.js', 'e2e/fail-closed.e2e.test.js']
+    tests: ['unit/history.test.js', 'e2e/fail-closed-history.e2e.test.js']
   },
   {
     name: 'the certificate assertion lives an hour',
@@ -109,14 +109,14 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/net/http.ts',
     find: 'allowedWaitsMs = this.waitedMs',
     replace: 'allowedWaitsMs = 0',
-    tests: ['e2e/fail-closed.e2e.test.js']
+    tests: ['e2e/fail-closed-bounds.e2e.test.js']
   },
   {
     name: 'a 422 "sha wasn\'t supplied" on a branch without the file is taken for a refusal, not a race',
     file: 'src/history/branch-store.ts',
     find: 'if (error instanceof GitHubError && (error.status === 409 || error.status === 422)) {',
     replace: 'if (error instanceof GitHubError && error.status === 409) {',
-    tests: ['e2e/fail-closed.e2e.test.js']
+    tests: ['e2e/fail-closed-history.e2e.test.js']
   },
   {
     name: "the token's tenant is read from the wrong claim",
