@@ -37,7 +37,7 @@ import {
   commentMarker,
   labelOf,
   readReports,
-  unreadChecks,
+  unevaluatedChecks,
   runBadgeSpec,
   runPassed,
   tenantBadgeSpec,
@@ -299,9 +299,10 @@ function concludeChecks(report: RunReport): void {
  * could not be evaluated (which fail closed, and are not a crash).
  */
 function failureTitle(report: RunReport): string {
-  const checks = readReports(report).flatMap(tenant => tenant.checks.filter(check => !check.passed))
-  const unevaluated = checks.filter(check => check.unevaluated !== undefined).length + unreadChecks(report)
-  const failed = checks.length - checks.filter(check => check.unevaluated !== undefined).length
+  const failed = readReports(report).flatMap(tenant =>
+    tenant.checks.filter(check => !check.passed && check.unevaluated === undefined)
+  ).length
+  const unevaluated = unevaluatedChecks(report)
   const unread = report.tenants.filter(outcome => outcome.kind === 'unread').length
   return [
     ...(failed > 0 ? [`${failed} ${failed === 1 ? 'check' : 'checks'} failed`] : []),

@@ -34,6 +34,8 @@ export interface AcceptedRisksInput {
 
 /** The base-64 answer of the contents API for a file of {@link MAX_FILE_BYTES}, with room for its fields. */
 const MAX_ANSWER_BYTES = Math.ceil((MAX_FILE_BYTES * 4) / 3) + 64 * 1024
+/** A branch name as the event payload may give it, to be shown: anything else is not shown. */
+const BRANCH_NAME = /^[\w./-]{1,200}$/
 /** A commit's SHA-1 or SHA-256. */
 const COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
 
@@ -117,7 +119,7 @@ async function baseCommit(eventPath: string): Promise<{ ref: string; sha: string
   if (typeof sha !== 'string' || !COMMIT_SHA.test(sha)) {
     return undefined
   }
-  return { sha, ref: typeof ref === 'string' && /^[\w./-]{1,200}$/.test(ref) ? ref : 'the base branch' }
+  return { sha, ref: typeof ref === 'string' && BRANCH_NAME.test(ref) ? ref : 'the base branch' }
 }
 
 /** The repository's default branch, as the event payload names it. */
@@ -125,5 +127,5 @@ async function defaultBranch(eventPath: string): Promise<string | undefined> {
   const payload = await readEventPayload(eventPath)
   const repository = isRecord(payload) ? payload['repository'] : undefined
   const branch = isRecord(repository) ? repository['default_branch'] : undefined
-  return typeof branch === 'string' && /^[\w./-]{1,200}$/.test(branch) ? branch : undefined
+  return typeof branch === 'string' && BRANCH_NAME.test(branch) ? branch : undefined
 }

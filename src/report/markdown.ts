@@ -71,10 +71,9 @@ export function renderSummary(run: RunReport, maxBytes = MAX_SUMMARY_BYTES): str
 
 const SUMMARY_CUT = 'of a job summary; the report-json output lists more (up to its documented caps)'
 
-/** One tenant's full report, its headings at `level`: what the summary shows of it. */
-function tenantSummary(report: ScoreReport, rows: number, where: string, level: number): string[] {
+/** What a tenant's report shows below its overview, in every document: each source's section, under headings at `level + 1`. */
+function tenantSections(report: ScoreReport, rows: number, where: string, level: number): string[] {
   return [
-    ...overview(report, rows, where, level),
     ...staleNote(report.stale),
     ...scoreChangeSection(report.scoreChange, rows, level + 1),
     ...vulnerabilitiesSection(report.vulnerabilities, limitOf(report.checks, 'age'), rows, where, level + 1),
@@ -82,7 +81,15 @@ function tenantSummary(report: ScoreReport, rows: number, where: string, level: 
     // The caveat once: in a tenant's own report (level 2); with many tenants, under their table.
     ...coverageSection(report.devices, rows, where, level + 1, level === 2),
     ...deviceGroupsSection(report.deviceGroups, limitOf(report.checks, 'device group exposure'), rows, where, level + 1),
-    ...recommendationsSection(report.recommendations, rows, where, level + 1),
+    ...recommendationsSection(report.recommendations, rows, where, level + 1)
+  ]
+}
+
+/** One tenant's full report, its headings at `level`: what the summary shows of it. */
+function tenantSummary(report: ScoreReport, rows: number, where: string, level: number): string[] {
+  return [
+    ...overview(report, rows, where, level),
+    ...tenantSections(report, rows, where, level),
     ...historySection(report, level + 1),
     ...footnote()
   ]
@@ -182,14 +189,7 @@ function postedReport(report: ScoreReport, runUrl: string | undefined, rows: num
   const where = `${ofWhat}; the job summary of the run lists more`
   return [
     ...overview(report, rows, where, level),
-    ...staleNote(report.stale),
-    ...scoreChangeSection(report.scoreChange, rows, level + 1),
-    ...vulnerabilitiesSection(report.vulnerabilities, limitOf(report.checks, 'age'), rows, where, level + 1),
-    ...acceptedRisksSection(report.acceptance, rows, where, level + 1),
-    // The caveat once: in a tenant's own report (level 2); with many tenants, under their table.
-    ...coverageSection(report.devices, rows, where, level + 1, level === 2),
-    ...deviceGroupsSection(report.deviceGroups, limitOf(report.checks, 'device group exposure'), rows, where, level + 1),
-    ...recommendationsSection(report.recommendations, rows, where, level + 1),
+    ...tenantSections(report, rows, where, level),
     ...historyChart(report),
     ...runLink(runUrl),
     ...footnote()

@@ -19,6 +19,7 @@ import { evaluateChecks, limitFor, limitOf, type CheckId } from '../checks/regis
 import { formatCompared, formatPoints } from '../format.js'
 import type { HistoryEntry, HistoryRecord, HistoryView } from '../history/history.js'
 import { firstSeenTimes, vulnerabilityAges } from '../sources/vulnerabilities/age.js'
+import { isOverdue } from '../sources/vulnerabilities/overdue.js'
 import type { ExploitableVulnerability } from '../sources/vulnerabilities/answers.js'
 import {
   compareVulnerabilities,
@@ -182,8 +183,8 @@ function vulnerabilityReport(
   const byId = new Map(ages.map(age => [age.id, age]))
   // With a deadline, the overdue first (the oldest first), then as a responder fixes them.
   const overdue = (item: ExploitableVulnerability) => {
-    const age = byId.get(item.id)?.ageDays
-    return maxAge !== undefined && age !== undefined && age > maxAge ? age : -1
+    const age = byId.get(item.id)
+    return isOverdue(age, maxAge) ? (age?.ageDays ?? 0) : -1
   }
   const ordered = maxAge === undefined ? exploitable : [...exploitable].sort((a, b) => overdue(b) - overdue(a))
   return {
@@ -221,7 +222,7 @@ function vulnerabilityFacts(report: VulnerabilityReport): VulnerabilityFacts {
 }
 
 /** The checks asked of the tenants that could not be read: none of them was evaluated. */
-export function unreadChecks(run: RunReport): number {
+function unreadChecks(run: RunReport): number {
   return run.tenants.reduce((count, outcome) => count + (outcome.kind === 'unread' ? outcome.checksAsked.length : 0), 0)
 }
 

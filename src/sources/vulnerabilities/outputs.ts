@@ -1,4 +1,5 @@
 /** The exploitable vulnerabilities' step outputs (action.yml declares them; ../../report/outputs.ts lists them with the others). */
+import { isOverdue } from './overdue.js'
 import type { VulnerabilityReport } from './changes.js'
 
 export const VULNERABILITY_OUTPUTS = ['exploitable-vulnerabilities', 'overdue-vulnerabilities'] as const
@@ -10,8 +11,6 @@ export function vulnerabilityOutputs(
 ): Record<(typeof VULNERABILITY_OUTPUTS)[number], string> {
   const read = report?.kind === 'read' ? report : undefined
   const overdue =
-    read === undefined || maxAge === undefined
-      ? ''
-      : String([...read.ages.values()].filter(age => age.ageDays !== undefined && age.ageDays > maxAge).length)
+    read === undefined || maxAge === undefined ? '' : String([...read.ages.values()].filter(age => isOverdue(age, maxAge)).length)
   return { 'exploitable-vulnerabilities': read ? String(read.count) : '', 'overdue-vulnerabilities': overdue }
 }

@@ -2,6 +2,7 @@
 import { formatPoints, plainDecimal } from '../../format.js'
 import { leftOut } from '../../report/fit.js'
 import { inlineText, MAX_REASON_CHARS, timeText } from '../../report/inline.js'
+import { isOverdue } from './overdue.js'
 import { exploitKind, isCveId, severityRange } from './answers.js'
 import type { VulnerabilityReport } from './changes.js'
 
@@ -56,7 +57,7 @@ export function vulnerabilitiesSection(
     const age = vulnerabilities.ages.get(item.id)
     const open =
       age?.ageDays === undefined ? 'not dated' : `${plainDecimal(age.ageDays)} days${age.from === 'history' ? ' (by the history)' : ''}`
-    const overdue = maxAge !== undefined && age?.ageDays !== undefined && age.ageDays > maxAge ? ' ⏰ **overdue**' : ''
+    const overdue = isOverdue(age, maxAge) ? ' ⏰ **overdue**' : ''
     return `| ${vulnerabilityId(item.id)}${mark} | ${item.severity} | ${cvss} | ${epss} | ${plainDecimal(item.exposedMachines)} | ${exploitKind(item)} | ${open}${overdue} |`
   })
   const table =
