@@ -22,7 +22,8 @@ import {
   viewHistory,
   type EarlierReadings,
   type HistoryEntry,
-  type HistoryRecord
+  type HistoryRecord,
+  type HistoryView
 } from './history/history.js'
 import { fail, info, notice, warning } from './log.js'
 import { Http } from './net/http.js'
@@ -162,22 +163,34 @@ async function recordHistory(settings: Settings, readings: TenantReading[], http
     return views
   }
   const entries = current.map(({ entry }) => entry)
-  const build = (lines: HistoryEntry[]) => current.map(({ entry, readings: tenantReadings }) => datedEntry(entry, tenantReadings, lines))
+  // Each tenant's view of the lines the store read, made once: the line written is dated from it, and the report reads it.
+  let seen: { lines: HistoryEntry[]; views: Map<string, HistoryView> } | undefined
+  const build = (lines: HistoryEntry[]) => {
+    const made = new Map<string, HistoryView>()
+    seen = { lines, views: made }
+    return current.map(({ id, entry, readings: tenantReadings }) => {
+      const view = viewHistory(lines, entry, RECENT_READINGS)
+      made.set(id, view)
+      return datedEntry(entry, tenantReadings, view)
+    })
+  }
   const earlier =
     store.kind === 'file'
       ? await recordInFile(store.path, settings.workspace, build)
       : await recordOnBranch(http, store, build, commitMessage(entries, settings.runUrl))
   for (const { id, entry } of current) {
-    views.set(id, viewOf(earlier, entry, current.length === 1 ? 'this tenant' : `tenant ${entry.tenant}`))
+    const made = earlier.kind === 'read' && seen?.lines === earlier.file.entries ? seen.views.get(id) : undefined
+    views.set(id, viewOf(earlier, entry, current.length === 1 ? 'this tenant' : `tenant ${entry.tenant}`, made))
   }
   return views
 }
 
-function viewOf(earlier: EarlierReadings, current: HistoryEntry, tenant: string): HistoryRecord {
+/** The tenant's view of the earlier readings: `made` when the lines were viewed already (to date this run's line), else made here. */
+function viewOf(earlier: EarlierReadings, current: HistoryEntry, tenant: string, made: HistoryView | undefined): HistoryRecord {
   if (earlier.kind === 'unavailable') {
     return earlier
   }
-  const view = viewHistory(earlier.file.entries, current, RECENT_READINGS)
+  const view = made ?? viewHistory(earlier.file.entries, current, RECENT_READINGS)
   if (view.futureDated > 0) {
     warning(
       `The history has ${view.futureDated} reading(s) of ${tenant} dated after this run's (${current.time}); ` +

@@ -98,18 +98,18 @@ export function historyEntryOf(
 }
 
 /**
- * This run's line as written, made from the earlier lines: the exploitable vulnerabilities without
+ * This run's line as written, made from the tenant's view of the earlier lines (`view`): the exploitable vulnerabilities without
  * Defender's firstDetected carry when this action first listed them (../sources/vulnerabilities/age.ts),
  * and the line is kept within {@link MAX_LINE_BYTES}.
  */
-export function datedEntry(entry: HistoryEntry, readings: DefenderReadings, earlier: HistoryEntry[]): HistoryEntry {
+export function datedEntry(entry: HistoryEntry, readings: DefenderReadings, view: HistoryView): HistoryEntry {
   const { vulnerabilities } = readings
   if (vulnerabilities?.kind !== 'read' || !entry.vulnerabilities) {
     return boundedEntry(entry)
   }
   const present = [...vulnerabilities.exploitable, ...vulnerabilities.underException, ...vulnerabilities.accepted]
-  const previous = viewHistory(earlier, entry, 2).previousVulnerabilities
-  const firstSeen = recordedFirstSeen(present, firstSeenTimes(present, vulnerabilities.severity, { kind: 'read', previous }, entry.time))
+  const previous = { kind: 'read' as const, previous: view.previousVulnerabilities }
+  const firstSeen = recordedFirstSeen(present, firstSeenTimes(present, vulnerabilities.severity, previous, entry.time))
   return boundedEntry(firstSeen ? { ...entry, vulnerabilities: { ...entry.vulnerabilities, firstSeen } } : entry)
 }
 

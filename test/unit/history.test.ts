@@ -217,7 +217,7 @@ describe('a history line stays under 64 KB', () => {
       }
     }
     const entry = historyEntryOf(readings, 'contoso.onmicrosoft.com', undefined, 'api.security.microsoft.com', 'run')
-    const written = datedEntry(entry, readings, [])
+    const written = datedEntry(entry, readings, viewHistory([], entry, 2))
     const bytes = Buffer.byteLength(JSON.stringify(written), 'utf8')
     assert.ok(bytes <= MAX_LINE_BYTES, `${bytes} bytes`)
     assert.equal(written.vulnerabilities?.count, 3000, 'the count stays, so the next run knows the IDs were cut')
